@@ -1,0 +1,320 @@
+/**
+ * `bundle build`: manifest.json → bundle.zip, with the checksum and signature the gateway checks.
+ * Each listed file is read once: the same bytes feed MD5 (checksum), SHA-256 (signature) and the
+ * deflate stream, so the bundle always matches its checksum even if a file changes meanwhile.
+ */
+import { createHash, createSign, type KeyObject } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { InputError, ioError } from "../errors.js";
+import { assertReplaceableZip, createAtomicFile } from "../fs/atomic-file.js";
+import { JsonSyntaxError, LineIndex, parseJson, toValue, type JsonNode } from "../json/parse.js";
+import { keyFingerprint, loadPrivateKey } from "./keys.js";
+import {
+  type BundleManifest,
+  checkMiddleware,
+  describeMismatch,
+  decodeManifest,
+  manifestOnlySignatureWarning,
+  type Problem,
+} from "./manifest.js";
+import { ancestorDirectories, goClean, MANIFEST_NAME, unpackRefusal } from "./names.js";
+import { writeZip, type ZipEntry } from "./zip-writer.js";
+
+export interface BuildOptions {
+  /** Path to manifest.json; file_list entries are resolved relative to its directory. */
+  manifest: string;
+  /** Where to write the bundle. */
+  output: string;
+  /** A PEM private key path or a loaded key. Without one the bundle is unsigned. */
+  key?: string | KeyObject;
+  /** Replace an existing output that is not a zip. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: BuildProgress) => void;
+  /** Asked for an encrypted key's passphrase when TYK_TS_KEY_PASSPHRASE is not set. */
+  askPassphrase?: () => Promise<string>;
+}
+
+export interface BuildProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+}
+
+export interface BuiltFile {
+  /** The name as written in file_list. */
+  listed: string;
+  /** The zip entry name. */
+  entry: string;
+  size: number;
+}
+
+export interface BuildResult {
+  manifest: string;
+  output: string;
+  /** Size of the written zip in bytes. */
+  size: number;
+  files: BuiltFile[];
+  /** Total bytes of the listed files (the checksummed data). */
+  dataBytes: number;
+  checksum: string;
+  signed: boolean;
+  signature: string;
+  keyFingerprint?: string;
+  warnings: Problem[];
+}
+
+interface ManifestInput {
+  root: JsonNode;
+  manifest: BundleManifest;
+  text: string;
+}
+
+/** Reads and checks a manifest as the gateway's builder would, with positions in every message. */
+export async function readManifestForBuild(manifestPath: string): Promise<ManifestInput & { warnings: Problem[] }> {
+  let text: string;
+  try {
+    text = await readFile(manifestPath, "utf8");
+  } catch (err) {
+    throw ioError(err, manifestPath);
+  }
+  let root: JsonNode;
+  try {
+    root = parseJson(text);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) {
+      throw new InputError("manifest-syntax", `${manifestPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.message}`);
+    }
+    throw err;
+  }
+  if (root.type !== "object") throw new InputError("manifest-shape", `${manifestPath}: the manifest must be a JSON object, found ${root.type}`);
+  const duplicate = findDuplicateKey(root);
+  if (duplicate) {
+    const pos = new LineIndex(text).position(duplicate.offset);
+    throw new InputError(
+      "manifest-duplicate-key",
+      `${manifestPath}:${pos.line}:${pos.column}: key "${duplicate.key}" appears twice in the same object; the gateway would merge both, which is rarely what was meant`,
+      { hint: "keep one of them" },
+    );
+  }
+  const { manifest, mismatches } = decodeManifest(root);
+  if (mismatches.length > 0) {
+    throw new InputError(
+      "manifest-type",
+      `${manifestPath}: the gateway cannot decode this manifest:\n${mismatches.map((m) => `  - ${describeMismatch(m, text)}`).join("\n")}`,
+    );
+  }
+  const problems = checkMiddleware(manifest);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) throw new InputError(errors[0]!.code, `${manifestPath}: ${errors.map((p) => p.message).join("; ")}`);
+  return { root, manifest, text, warnings: problems.filter((p) => p.severity !== "error") };
+}
+
+function findDuplicateKey(node: JsonNode): { key: string; offset: number } | undefined {
+  if (node.type === "object") {
+    const seen = new Set<string>();
+    for (const m of node.members) {
+      if (seen.has(m.key)) return { key: m.key, offset: m.keyOffset };
+      seen.add(m.key);
+      const inner = findDuplicateKey(m.value);
+      if (inner) return inner;
+    }
+  } else if (node.type === "array") {
+    for (const item of node.items) {
+      const inner = findDuplicateKey(item);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+interface ResolvedFile extends BuiltFile {
+  absolute: string;
+}
+
+/** Resolves file_list against the manifest's directory; collects every refusal before failing. */
+export async function resolveFileList(manifestPath: string, fileList: string[]): Promise<ResolvedFile[]> {
+  const baseDir = path.dirname(path.resolve(manifestPath));
+  let realBase: string;
+  try {
+    realBase = await realpath(baseDir);
+  } catch (err) {
+    throw ioError(err, baseDir);
+  }
+  const errors: string[] = [];
+  const seen = new Map<string, number>();
+  const files: ResolvedFile[] = [];
+  for (const [i, listed] of fileList.entries()) {
+    const label = `file_list[${i}] "${listed}"`;
+    const refuse = (why: string) => errors.push(`${label} ${why}`);
+    if (listed === "" || listed === ".") {
+      refuse("is empty");
+      continue;
+    }
+    if (listed.includes("\\")) {
+      refuse('contains a backslash; zip entry names use "/" (write it as "' + listed.replace(/\\/g, "/") + '")');
+      continue;
+    }
+    if (listed.includes("\0")) {
+      refuse("contains a NUL byte");
+      continue;
+    }
+    if (path.isAbsolute(listed)) {
+      refuse("is an absolute path; list files relative to the manifest's directory");
+      continue;
+    }
+    const refusal = unpackRefusal(listed);
+    if (refusal) {
+      refuse(`${refusal}; the gateway would refuse to unpack it`);
+      continue;
+    }
+    const entry = goClean(listed);
+    if (entry === MANIFEST_NAME) {
+      refuse("is the manifest itself; the gateway replaces it with the bundled manifest, so the checksum could never match");
+      continue;
+    }
+    const first = seen.get(entry);
+    if (first !== undefined) {
+      refuse(`is listed twice (also file_list[${first}]); list each file once`);
+      continue;
+    }
+    seen.set(entry, i);
+    const absolute = path.join(baseDir, entry);
+    let real: string;
+    try {
+      real = await realpath(absolute);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      refuse(code === "ENOENT" ? `does not exist (looked in ${baseDir})` : `cannot be read (${code})`);
+      continue;
+    }
+    const rel = path.relative(realBase, real);
+    if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
+      refuse(`resolves through a symlink to ${real}, outside the manifest's directory`);
+      continue;
+    }
+    const info = await stat(real);
+    if (info.isDirectory()) {
+      refuse("is a directory; list the files inside it instead");
+      continue;
+    }
+    if (!info.isFile()) {
+      refuse("is not a regular file");
+      continue;
+    }
+    files.push({ listed, entry, size: info.size, absolute: real });
+  }
+  if (errors.length > 0) {
+    throw new InputError("file-list", `${manifestPath}: ${errors.length === 1 ? errors[0] : `\n${errors.map((e) => `  - ${e}`).join("\n")}`}`, {
+      hint: "file_list entries are paths relative to the directory holding the manifest",
+    });
+  }
+  return files;
+}
+
+/** Zip entries: file_list order, each folder's entry (parents first) before its first file, manifest last. */
+function planEntries(files: ResolvedFile[], open: (file: ResolvedFile) => Readable, manifestEntry: ZipEntry): ZipEntry[] {
+  const entries: ZipEntry[] = [];
+  const dirs = new Set<string>();
+  for (const file of files) {
+    for (const dir of ancestorDirectories(file.entry)) {
+      if (dirs.has(dir)) continue;
+      dirs.add(dir);
+      entries.push({ kind: "directory", name: dir });
+    }
+    entries.push({ kind: "stream", name: file.entry, size: file.size, open: () => open(file) });
+  }
+  entries.push(manifestEntry);
+  return entries;
+}
+
+/** The bundled manifest: the user's manifest with every field kept, checksum and signature set. */
+export function bundledManifestJson(root: JsonNode, checksum: string, signature: string): string {
+  const value = toValue(root) as Record<string, unknown>;
+  // Go matches keys case-insensitively, so a stray "Checksum" would compete with ours.
+  for (const key of Object.keys(value)) if (/^(checksum|signature)$/i.test(key)) delete value[key];
+  value.checksum = checksum;
+  value.signature = signature;
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
+  const input = await readManifestForBuild(options.manifest);
+  const files = await resolveFileList(options.manifest, input.manifest.file_list);
+  const output = path.resolve(options.output);
+  if (files.some((f) => f.absolute === output) || output === path.resolve(options.manifest)) {
+    throw new InputError("output-is-input", `output ${options.output} is one of the bundle's input files`, { hint: "write the bundle somewhere else with -o" });
+  }
+  const key = typeof options.key === "string" ? await loadPrivateKey(options.key, { askPassphrase: options.askPassphrase }) : options.key;
+  const warnings = [...input.warnings];
+  if (key && files.length === 0) warnings.push(manifestOnlySignatureWarning());
+
+  await assertReplaceableZip(output, options.force ?? false);
+  const md5 = createHash("md5");
+  const signer = key ? createSign("sha256") : undefined;
+  const progress: BuildProgress = { bytesDone: 0, bytesTotal: files.reduce((n, f) => n + f.size, 0), filesDone: 0, filesTotal: files.length };
+  let checksum = "";
+  let signature = "";
+
+  const openHashed = (file: ResolvedFile): Readable => {
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        md5.update(chunk);
+        signer?.update(chunk);
+        progress.bytesDone += chunk.length;
+        options.onProgress?.(progress);
+        done(null, chunk);
+      },
+      flush(done) {
+        progress.filesDone++;
+        done();
+      },
+    });
+    const source = createReadStream(file.absolute, { highWaterMark: 1 << 20 });
+    source.on("error", (err) => tap.destroy(ioError(err, file.absolute)));
+    return source.pipe(tap);
+  };
+  const manifestEntry: ZipEntry = {
+    kind: "stream",
+    name: MANIFEST_NAME,
+    // Opened only after every listed file has streamed through the hashes.
+    open: () => {
+      checksum = md5.digest("hex");
+      signature = signer && key ? signer.sign(key, "base64") : "";
+      return Readable.from([Buffer.from(bundledManifestJson(input.root, checksum, signature))]);
+    },
+  };
+
+  const out = await createAtomicFile(output);
+  try {
+    await writeZip(planEntries(files, openHashed, manifestEntry), out.stream, options.signal);
+    await out.commit();
+  } catch (err) {
+    await out.abort();
+    if (options.signal?.aborted) throw new InputError("aborted", "build interrupted; no bundle was written");
+    if (err instanceof InputError) throw err;
+    const message = (err as Error).message ?? String(err);
+    if (/size/i.test(message) && /expected|mismatch|than/i.test(message)) {
+      throw new InputError("file-changed", `a listed file changed size while it was being bundled (${message}); no bundle was written`, { hint: "run the build again once the files are stable" });
+    }
+    throw ioError(err, output, "write");
+  }
+  const written = await stat(output);
+  return {
+    manifest: path.resolve(options.manifest),
+    output,
+    size: written.size,
+    files: files.map(({ listed, entry, size }) => ({ listed, entry, size })),
+    dataBytes: progress.bytesTotal,
+    checksum,
+    signed: signature !== "",
+    signature,
+    keyFingerprint: key ? keyFingerprint(key) : undefined,
+    warnings,
+  };
+}
+

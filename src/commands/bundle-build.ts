@@ -1,0 +1,98 @@
+/** `tyk-ts bundle build`: flags → buildBundle() → report. Flags match the gateway's `tyk bundle build`. */
+import type { Command } from "commander";
+import type { CommandRegistrar } from "../cli.js";
+import { EXIT_OK, UsageError } from "../errors.js";
+import type { BuildResult } from "../bundle/build.js";
+import { stderrColor, stdoutColor } from "../ui/color.js";
+import { formatBytes, progressLine } from "../ui/progress.js";
+import { askSecret, confirm, isInteractive } from "../ui/prompt.js";
+import { printProblems } from "../ui/problems.js";
+
+interface BuildFlags {
+  manifest: string;
+  output: string;
+  key?: string;
+  skipSigning?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+export const registerBundleBuild = (bundle: Command, wrap: Parameters<CommandRegistrar>[1]): void => {
+  bundle
+    .command("build")
+    .description("build a bundle zip from manifest.json, with checksum and RSA signature")
+    .option("-m, --manifest <path>", "the manifest to build from", "manifest.json")
+    .option("-o, --output <path>", "where to write the bundle", "bundle.zip")
+    .option("-k, --key <path>", "PEM RSA private key to sign with (encrypted keys read TYK_TS_KEY_PASSPHRASE)")
+    .option("-y, --skip-signing", "build an unsigned bundle without asking")
+    .option("--force", "replace an output file even if it is not a zip")
+    .option("--json", "print the result as JSON")
+    .addHelpText(
+      "after",
+      `
+Files in file_list are read relative to the manifest's directory. The single-dash forms from Tyk's
+docs work too: tyk-ts bundle build -output mybundle.zip -key mykey.pem
+
+Examples:
+  tyk-ts bundle build -y                                  unsigned bundle.zip from ./manifest.json
+  tyk-ts bundle build -m plugin/manifest.json -k key.pem  signed bundle
+  tyk-ts bundle build -y --json | jq .checksum`,
+    )
+    .action(wrap(runBuild));
+};
+
+async function runBuild(flags: BuildFlags): Promise<number> {
+  if (flags.key && flags.skipSigning) throw new UsageError("--key and --skip-signing contradict each other; pass one of them");
+  if (!flags.key && !flags.skipSigning) {
+    if (!isInteractive()) {
+      throw new UsageError("no signing key given", {
+        hint: "pass -k <private.pem> to sign the bundle, or -y (--skip-signing) to build it unsigned",
+      });
+    }
+    if (!(await confirm("The bundle will not be signed. Continue?"))) {
+      throw new UsageError("build cancelled: no signing key", { hint: "pass -k <private.pem> to sign, or -y to skip signing" });
+    }
+  }
+  const { buildBundle } = await import("../bundle/build.js");
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const progress = flags.json ? undefined : progressLine();
+  try {
+    const result = await buildBundle({
+      manifest: flags.manifest,
+      output: flags.output,
+      key: flags.key,
+      force: flags.force,
+      signal: controller.signal,
+      askPassphrase: isInteractive() ? () => askSecret(`Passphrase for ${flags.key}: `) : undefined,
+      onProgress: progress
+        ? (p) =>
+            progress.update(
+              () => `bundling ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}  file ${Math.min(p.filesDone + 1, p.filesTotal)}/${p.filesTotal}`,
+            )
+        : undefined,
+    });
+    progress?.done();
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else printBuildResult(result);
+    return EXIT_OK;
+  } finally {
+    progress?.done();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+function printBuildResult(r: BuildResult): void {
+  const c = stdoutColor;
+  printProblems(r.warnings);
+  const lines = [
+    `${c.green("built")} ${r.output} (${formatBytes(r.size)})`,
+    `  files     ${r.files.length} (${formatBytes(r.dataBytes)})`,
+    `  checksum  ${r.checksum}`,
+    `  signed    ${r.signed ? `yes, key ${r.keyFingerprint}` : stderrColor.yellow("no") + " (skip-signing)"}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}

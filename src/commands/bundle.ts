@@ -1,0 +1,11 @@
+/** `tyk-ts bundle …`: the parent command; each subcommand lives in its own file. */
+import type { CommandRegistrar } from "../cli.js";
+import { registerBundleBuild } from "./bundle-build.js";
+
+export const registerBundleCommands: CommandRegistrar = (program, wrap) => {
+  const bundle = program
+    .command("bundle")
+    .description("build, verify and inspect plugin bundles")
+    .addHelpText("after", "\nExamples:\n  tyk-ts bundle build -y\n  tyk-ts bundle build -m plugin/manifest.json -o plugin.zip -k signing.pem");
+  registerBundleBuild(bundle, wrap);
+};

@@ -1,0 +1,65 @@
+/**
+ * Typed errors. Everything below the CLI entry point throws one of these; `src/cli.ts` is the one
+ * place that prints them and turns them into an exit code.
+ *
+ * Exit codes: 0 ok, 1 findings or a refused bundle, 2 usage, input or I/O error.
+ */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export interface TykTsErrorOptions {
+  /** A sentence telling the user what to do about it. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class TykTsError extends Error {
+  /** Machine-readable identifier, e.g. `manifest-syntax`. */
+  readonly code: string;
+  readonly exitCode: number;
+  readonly hint?: string;
+
+  constructor(code: string, message: string, exitCode: number, options: TykTsErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad flags or arguments. */
+export class UsageError extends TykTsError {
+  constructor(message: string, options?: TykTsErrorOptions) {
+    super("usage", message, EXIT_USAGE, options);
+  }
+}
+
+/** Input the user gave us that we cannot work with: a bad manifest, a missing file, a wrong key. */
+export class InputError extends TykTsError {
+  constructor(code: string, message: string, options?: TykTsErrorOptions) {
+    super(code, message, EXIT_USAGE, options);
+  }
+}
+
+/** The tool ran fine and found something the user must fix (lint errors, a refused bundle). */
+export class FindingsError extends TykTsError {
+  constructor(message: string, options?: TykTsErrorOptions) {
+    super("findings", message, EXIT_FINDINGS, options);
+  }
+}
+
+/** Turn Node's I/O errors into a sentence that names the path. */
+export function ioError(err: unknown, path: string, action = "read"): InputError {
+  const e = err as NodeJS.ErrnoException;
+  const why =
+    e?.code === "ENOENT" ? "does not exist"
+    : e?.code === "EACCES" || e?.code === "EPERM" ? "is not accessible (permission denied)"
+    : e?.code === "EISDIR" ? "is a directory, not a file"
+    : e?.code === "ENOTDIR" ? "has a parent that is not a directory"
+    : e?.code === "ENOSPC" ? "could not be written: no space left on device"
+    : e?.code === "EROFS" ? "could not be written: read-only file system"
+    : `could not be ${action === "read" ? "read" : "written"} (${e?.code ?? e?.message ?? String(err)})`;
+  return new InputError(`io-${(e?.code ?? "error").toLowerCase()}`, `${path} ${why}`, { cause: err });
+}

@@ -1,0 +1,118 @@
+/**
+ * Write a file so that nobody ever sees it half-written: write to a hidden temporary file beside the
+ * target, fsync, then rename over the target. A failure or an abort removes the temporary file; a
+ * process-exit hook removes any that are left when the process is stopped by a signal we handle.
+ * (SIGKILL cannot be handled: the leftover is a dotfile ending in .tmp, which `serve` never hands out.)
+ */
+import { randomBytes } from "node:crypto";
+import { createWriteStream, unlinkSync, type WriteStream } from "node:fs";
+import { open, rename, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import { InputError, ioError } from "../errors.js";
+
+const pending = new Set<string>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const p of pending) {
+      try {
+        unlinkSync(p);
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+export interface AtomicFile {
+  readonly path: string;
+  readonly tempPath: string;
+  readonly stream: WriteStream;
+  /** Flushes, fsyncs and renames the temporary file over the target. */
+  commit(): Promise<void>;
+  /** Removes the temporary file; safe to call more than once and after a failed commit. */
+  abort(): Promise<void>;
+}
+
+/** A temporary name beside the target: hidden, and not ending in the target's extension. */
+export function temporaryNameFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+export async function createAtomicFile(target: string, mode = 0o644): Promise<AtomicFile> {
+  installExitHook();
+  const tempPath = temporaryNameFor(target);
+  let handle;
+  try {
+    handle = await open(tempPath, "wx", mode);
+  } catch (err) {
+    throw ioError(err, path.dirname(target) || ".", "write");
+  }
+  pending.add(tempPath);
+  const stream = createWriteStream(tempPath, { fd: handle.fd, autoClose: false, highWaterMark: 1 << 20 });
+  let done = false;
+  const closeHandle = async () => {
+    try {
+      await handle.close();
+    } catch {
+      // closed already
+    }
+  };
+  return {
+    path: target,
+    tempPath,
+    stream,
+    async commit() {
+      await new Promise<void>((resolve, reject) => {
+        stream.once("error", reject);
+        stream.end(() => resolve());
+      });
+      try {
+        await handle.sync();
+        await closeHandle();
+        await rename(tempPath, target);
+      } catch (err) {
+        throw ioError(err, target, "write");
+      }
+      done = true;
+      pending.delete(tempPath);
+    },
+    async abort() {
+      if (done) return;
+      done = true;
+      stream.destroy();
+      await closeHandle();
+      await unlink(tempPath).catch(() => undefined);
+      pending.delete(tempPath);
+    },
+  };
+}
+
+/**
+ * Refuse to replace a file that is not a zip unless forced: `-o middleware.py` is a typo, not a wish
+ * to lose the source. Replacing an earlier bundle is the normal edit-build loop.
+ */
+export async function assertReplaceableZip(target: string, force: boolean): Promise<void> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch {
+    return; // does not exist: nothing to protect
+  }
+  if (info.isDirectory()) throw new InputError("output-is-directory", `output ${target} is a directory`, { hint: "pass a file name such as bundle.zip" });
+  if (force || info.size === 0) return;
+  const fh = await open(target, "r");
+  try {
+    const head = Buffer.alloc(4);
+    await fh.read(head, 0, 4, 0);
+    if (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50) return;
+  } finally {
+    await fh.close();
+  }
+  throw new InputError("output-exists", `output ${target} exists and is not a zip file; refusing to overwrite it`, {
+    hint: "choose another -o path, or pass --force to replace it",
+  });
+}

@@ -1,0 +1,236 @@
+/**
+ * A strict JSON parser that keeps what `JSON.parse` throws away: the offset of every value, and
+ * every occurrence of a duplicated key. Bundle checks need the duplicates (Go's decoder merges them,
+ * see TYK-FACTS "How the gateway loads a bundle"), lint needs the offsets for line:column.
+ */
+
+export type JsonNode =
+  | { type: "object"; offset: number; end: number; members: JsonMember[] }
+  | { type: "array"; offset: number; end: number; items: JsonNode[] }
+  | { type: "string"; offset: number; end: number; value: string }
+  | { type: "number"; offset: number; end: number; value: number; raw: string }
+  | { type: "boolean"; offset: number; end: number; value: boolean }
+  | { type: "null"; offset: number; end: number; value: null };
+
+export interface JsonMember {
+  key: string;
+  keyOffset: number;
+  keyEnd: number;
+  value: JsonNode;
+}
+
+export interface Position {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, counted in UTF-16 code units like editors do. */
+  column: number;
+}
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly position: Position,
+  ) {
+    super(message);
+    this.name = "JsonSyntaxError";
+  }
+}
+
+export interface ParseOptions {
+  /**
+   * Stop after the first value and ignore what follows, as Go's json.Decoder does when the gateway
+   * reads manifest.json. Default: anything but whitespace after the value is an error.
+   */
+  firstValueOnly?: boolean;
+  /** Maximum nesting depth; deeper input is a syntax error rather than a stack overflow. */
+  maxDepth?: number;
+}
+
+/** Maps offsets to 1-based line/column; built once per text. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10) this.starts.push(i + 1);
+      else if (ch === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+    }
+  }
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+}
+
+const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+
+export function parseJson(text: string, options: ParseOptions = {}): JsonNode {
+  const maxDepth = options.maxDepth ?? 512;
+  let i = 0;
+  let lines: LineIndex | undefined;
+
+  const fail = (message: string, at = i): never => {
+    lines ??= new LineIndex(text);
+    const pos = lines.position(Math.min(at, text.length));
+    throw new JsonSyntaxError(`${message} at line ${pos.line}, column ${pos.column}`, at, pos);
+  };
+  const describe = (at: number): string =>
+    at >= text.length ? "end of input" : `'${text[at] === "\n" ? "\\n" : text[at]}'`;
+
+  const ws = (): void => {
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else return;
+    }
+  };
+
+  const str = (): string => {
+    const start = i;
+    i++; // opening quote
+    let out = "";
+    let run = i;
+    for (;;) {
+      if (i >= text.length) fail("unterminated string (missing closing \")", start);
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        out += text.slice(run, i);
+        i++;
+        return out;
+      }
+      if (c < 0x20) fail("control character in string (escape it, e.g. \\n)");
+      if (c === 92) {
+        out += text.slice(run, i);
+        const e = text[i + 1];
+        if (e === "u") {
+          const hex = text.slice(i + 2, i + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail("invalid \\u escape in string");
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 6;
+        } else if (e !== undefined && ESCAPES[e] !== undefined) {
+          out += ESCAPES[e];
+          i += 2;
+        } else {
+          fail(`invalid escape '\\${e ?? ""}' in string`);
+        }
+        run = i;
+      } else {
+        i++;
+      }
+    }
+  };
+
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+  const value = (depth: number): JsonNode => {
+    ws();
+    const offset = i;
+    const c = text[i];
+    if (c === "{") {
+      if (depth >= maxDepth) fail(`nesting deeper than ${maxDepth} levels`);
+      i++;
+      const members: JsonMember[] = [];
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return { type: "object", offset, end: i, members };
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(text[i] === "}" ? "trailing comma before '}'" : `expected a quoted key, found ${describe(i)}`);
+        const keyOffset = i;
+        const key = str();
+        const keyEnd = i;
+        ws();
+        if (text[i] !== ":") fail(`expected ':' after key "${key}", found ${describe(i)}`);
+        i++;
+        members.push({ key, keyOffset, keyEnd, value: value(depth + 1) });
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "}") {
+          i++;
+          return { type: "object", offset, end: i, members };
+        }
+        fail(`expected ',' or '}' after a member, found ${describe(i)}`);
+      }
+    }
+    if (c === "[") {
+      if (depth >= maxDepth) fail(`nesting deeper than ${maxDepth} levels`);
+      i++;
+      const items: JsonNode[] = [];
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return { type: "array", offset, end: i, items };
+      }
+      for (;;) {
+        ws();
+        if (text[i] === "]") fail("trailing comma before ']'");
+        items.push(value(depth + 1));
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "]") {
+          i++;
+          return { type: "array", offset, end: i, items };
+        }
+        fail(`expected ',' or ']' after an element, found ${describe(i)}`);
+      }
+    }
+    if (c === '"') return { type: "string", offset, value: str(), end: i };
+    if (text.startsWith("true", i)) return { type: "boolean", offset, end: (i += 4), value: true };
+    if (text.startsWith("false", i)) return { type: "boolean", offset, end: (i += 5), value: false };
+    if (text.startsWith("null", i)) return { type: "null", offset, end: (i += 4), value: null };
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (m && m[0] !== "-") {
+      i += m[0].length;
+      return { type: "number", offset, end: i, value: Number(m[0]), raw: m[0] };
+    }
+    if (c === "\uFEFF") fail("byte order mark (BOM) before the JSON value; save the file as UTF-8 without BOM");
+    if (c === "/") fail("comments are not allowed in JSON");
+    return fail(`unexpected ${describe(i)}; expected a JSON value`);
+  };
+
+  const root = value(0);
+  if (!options.firstValueOnly) {
+    ws();
+    if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON value`);
+  }
+  return root;
+}
+
+/** The plain JavaScript value of a node, with `JSON.parse` semantics (the last duplicate key wins). */
+export function toValue(node: JsonNode): unknown {
+  switch (node.type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const m of node.members) {
+        // defineProperty so a "__proto__" key stays an ordinary key, as with JSON.parse.
+        Object.defineProperty(out, m.key, { value: toValue(m.value), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    case "array":
+      return node.items.map(toValue);
+    default:
+      return node.value;
+  }
+}
+
+/** The name of a node's JSON type, as people write it in messages. */
+export function jsonTypeName(node: JsonNode): string {
+  return node.type;
+}
