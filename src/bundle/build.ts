@@ -87,7 +87,7 @@ export async function readManifestForBuild(manifestPath: string): Promise<Manife
     root = parseJson(text);
   } catch (err) {
     if (err instanceof JsonSyntaxError) {
-      throw new InputError("manifest-syntax", `${manifestPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.message}`);
+      throw new InputError("manifest-syntax", `${manifestPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.reason}`);
     }
     throw err;
   }

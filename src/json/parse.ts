@@ -28,11 +28,12 @@ export interface Position {
 
 export class JsonSyntaxError extends Error {
   constructor(
-    message: string,
+    /** What is wrong, without the position. */
+    readonly reason: string,
     readonly offset: number,
     readonly position: Position,
   ) {
-    super(message);
+    super(`${reason} at line ${position.line}, column ${position.column}`);
     this.name = "JsonSyntaxError";
   }
 }
@@ -79,7 +80,7 @@ export function parseJson(text: string, options: ParseOptions = {}): JsonNode {
   const fail = (message: string, at = i): never => {
     lines ??= new LineIndex(text);
     const pos = lines.position(Math.min(at, text.length));
-    throw new JsonSyntaxError(`${message} at line ${pos.line}, column ${pos.column}`, at, pos);
+    throw new JsonSyntaxError(message, at, pos);
   };
   const describe = (at: number): string =>
     at >= text.length ? "end of input" : `'${text[at] === "\n" ? "\\n" : text[at]}'`;
@@ -228,9 +229,4 @@ export function toValue(node: JsonNode): unknown {
     default:
       return node.value;
   }
-}
-
-/** The name of a node's JSON type, as people write it in messages. */
-export function jsonTypeName(node: JsonNode): string {
-  return node.type;
 }
