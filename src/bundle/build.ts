@@ -4,10 +4,8 @@
  * deflate stream, so the bundle always matches its checksum even if a file changes meanwhile.
  */
 import { createHash, createSign, type KeyObject } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readFile, realpath, stat } from "node:fs/promises";
+import { open, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
 import { InputError, ioError } from "../errors.js";
 import { assertReplaceableZip, createAtomicFile } from "../fs/atomic-file.js";
 import { JsonSyntaxError, LineIndex, parseJson, toValue, type JsonNode } from "../json/parse.js";
@@ -21,7 +19,7 @@ import {
   type Problem,
 } from "./manifest.js";
 import { ancestorDirectories, goClean, MANIFEST_NAME, unpackRefusal } from "./names.js";
-import { writeZip, type ZipEntry } from "./zip-writer.js";
+import { PIECE_SIZE, writeZip, type ZipEntry } from "./zip-writer.js";
 
 export interface BuildOptions {
   /** Path to manifest.json; file_list entries are resolved relative to its directory. */
@@ -217,7 +215,7 @@ export async function resolveFileList(manifestPath: string, fileList: string[]):
 }
 
 /** Zip entries: file_list order, each folder's entry (parents first) before its first file, manifest last. */
-function planEntries(files: ResolvedFile[], open: (file: ResolvedFile) => Readable, manifestEntry: ZipEntry): ZipEntry[] {
+function planEntries(files: ResolvedFile[], read: (file: ResolvedFile) => AsyncIterable<Buffer>, manifestEntry: ZipEntry): ZipEntry[] {
   const entries: ZipEntry[] = [];
   const dirs = new Set<string>();
   for (const file of files) {
@@ -226,7 +224,7 @@ function planEntries(files: ResolvedFile[], open: (file: ResolvedFile) => Readab
       dirs.add(dir);
       entries.push({ kind: "directory", name: dir });
     }
-    entries.push({ kind: "stream", name: file.entry, size: file.size, open: () => open(file) });
+    entries.push({ kind: "file", name: file.entry, read: () => read(file) });
   }
   entries.push(manifestEntry);
   return entries;
@@ -260,47 +258,57 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   let checksum = "";
   let signature = "";
 
-  const openHashed = (file: ResolvedFile): Readable => {
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
+  /** Reads a listed file once, in pieces that feed the hashes and the zip alike. */
+  async function* readHashed(file: ResolvedFile): AsyncIterable<Buffer> {
+    let handle;
+    try {
+      handle = await open(file.absolute, "r");
+    } catch (err) {
+      throw ioError(err, file.absolute);
+    }
+    let read = 0;
+    try {
+      for (;;) {
+        const buf = Buffer.allocUnsafe(PIECE_SIZE);
+        const { bytesRead } = await handle.read(buf, 0, PIECE_SIZE, null);
+        if (bytesRead === 0) break;
+        const chunk = buf.subarray(0, bytesRead);
         md5.update(chunk);
         signer?.update(chunk);
-        progress.bytesDone += chunk.length;
+        read += bytesRead;
+        progress.bytesDone += bytesRead;
         options.onProgress?.(progress);
-        done(null, chunk);
-      },
-      flush(done) {
-        progress.filesDone++;
-        done();
-      },
-    });
-    const source = createReadStream(file.absolute, { highWaterMark: 1 << 20 });
-    source.on("error", (err) => tap.destroy(ioError(err, file.absolute)));
-    return source.pipe(tap);
-  };
+        yield chunk;
+      }
+    } finally {
+      await handle.close();
+    }
+    if (read !== file.size) {
+      throw new InputError("file-changed", `${file.absolute} changed size while it was being bundled (${file.size} → ${read} bytes); no bundle was written`, {
+        hint: "run the build again once the files are stable",
+      });
+    }
+    progress.filesDone++;
+  }
   const manifestEntry: ZipEntry = {
-    kind: "stream",
+    kind: "file",
     name: MANIFEST_NAME,
-    // Opened only after every listed file has streamed through the hashes.
-    open: () => {
+    // Read only after every listed file has streamed through the hashes.
+    read: async function* () {
       checksum = md5.digest("hex");
       signature = signer && key ? signer.sign(key, "base64") : "";
-      return Readable.from([Buffer.from(bundledManifestJson(input.root, checksum, signature))]);
+      yield Buffer.from(bundledManifestJson(input.root, checksum, signature));
     },
   };
 
   const out = await createAtomicFile(output);
   try {
-    await writeZip(planEntries(files, openHashed, manifestEntry), out.stream, options.signal);
+    await writeZip(planEntries(files, readHashed, manifestEntry), out.stream, options.signal);
     await out.commit();
   } catch (err) {
     await out.abort();
     if (options.signal?.aborted) throw new InputError("aborted", "build interrupted; no bundle was written");
     if (err instanceof InputError) throw err;
-    const message = (err as Error).message ?? String(err);
-    if (/size/i.test(message) && /expected|mismatch|than/i.test(message)) {
-      throw new InputError("file-changed", `a listed file changed size while it was being bundled (${message}); no bundle was written`, { hint: "run the build again once the files are stable" });
-    }
     throw ioError(err, output, "write");
   }
   const written = await stat(output);

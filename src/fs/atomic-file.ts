@@ -45,34 +45,27 @@ export function temporaryNameFor(target: string): string {
 export async function createAtomicFile(target: string, mode = 0o644): Promise<AtomicFile> {
   installExitHook();
   const tempPath = temporaryNameFor(target);
-  let handle;
-  try {
-    handle = await open(tempPath, "wx", mode);
-  } catch (err) {
-    throw ioError(err, path.dirname(target) || ".", "write");
-  }
+  const stream = createWriteStream(tempPath, { flags: "wx", mode, highWaterMark: 1 << 20 });
+  await new Promise<void>((resolve, reject) => {
+    stream.once("open", () => resolve());
+    stream.once("error", (err) => reject(ioError(err, path.dirname(target) || ".", "write")));
+  });
   pending.add(tempPath);
-  const stream = createWriteStream(tempPath, { fd: handle.fd, autoClose: false, highWaterMark: 1 << 20 });
   let done = false;
-  const closeHandle = async () => {
-    try {
-      await handle.close();
-    } catch {
-      // closed already
-    }
-  };
   return {
     path: target,
     tempPath,
     stream,
     async commit() {
-      await new Promise<void>((resolve, reject) => {
-        stream.once("error", reject);
-        stream.end(() => resolve());
-      });
       try {
-        await handle.sync();
-        await closeHandle();
+        await new Promise<void>((resolve, reject) => {
+          stream.once("error", reject);
+          stream.once("close", resolve);
+          stream.end();
+        });
+        // Flush to disk before the rename makes the file visible under its real name.
+        const handle = await open(tempPath, "r+");
+        await handle.sync().finally(() => handle.close());
         await rename(tempPath, target);
       } catch (err) {
         throw ioError(err, target, "write");
@@ -83,8 +76,10 @@ export async function createAtomicFile(target: string, mode = 0o644): Promise<At
     async abort() {
       if (done) return;
       done = true;
-      stream.destroy();
-      await closeHandle();
+      await new Promise<void>((resolve) => {
+        if (stream.closed) resolve();
+        else stream.once("close", () => resolve()).destroy();
+      });
       await unlink(tempPath).catch(() => undefined);
       pending.delete(tempPath);
     },

@@ -1,0 +1,479 @@
+/**
+ * Reads a zip the way Go's archive/zip does, because that is what the gateway unpacks bundles with:
+ * the same end-of-directory search (including data prepended to the zip), the same reading of
+ * central directory records until a bad one (only the count modulo 65536 must match), the same
+ * directory test (`FileHeader.Mode().IsDir()`), only Store and Deflate, and the same checks while
+ * reading an entry (declared size, CRC-32, data descriptor). A general-purpose reader such as yauzl
+ * differs on each of these, and every difference would be a bundle whose verdict we get wrong.
+ *
+ * Nothing is unpacked: entry data is streamed from the archive with bounded buffers.
+ */
+import { open, type FileHandle } from "node:fs/promises";
+import { Readable } from "node:stream";
+import zlib from "node:zlib";
+
+const EOCD_SIGNATURE = 0x06054b50;
+const EOCD_LENGTH = 22;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_LOCATOR_LENGTH = 20;
+const ZIP64_EOCD_SIGNATURE = 0x06064b50;
+const ZIP64_EOCD_LENGTH = 56;
+const CENTRAL_HEADER_SIGNATURE = 0x02014b50;
+const CENTRAL_HEADER_LENGTH = 46;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_LENGTH = 30;
+const DATA_DESCRIPTOR_SIGNATURE = 0x08074b50;
+const DATA_DESCRIPTOR_LENGTH = 16;
+const ZIP64_EXTRA_ID = 0x0001;
+const UINT32_MAX = 0xffffffff;
+
+export const METHOD_STORE = 0;
+export const METHOD_DEFLATE = 8;
+
+const READ_CHUNK = 1 << 20;
+
+/** Why Go's reader fails: the zip as a whole, or one entry's data. */
+export type ZipFailure =
+  | "not-a-zip" // no end-of-central-directory record, or offsets outside the file
+  | "bad-central-directory" // records missing, truncated or miscounted
+  | "bad-local-header"
+  | "unsupported-method"
+  | "size-mismatch"
+  | "crc-mismatch"
+  | "corrupt-data" // the deflate stream is invalid
+  | "truncated";
+
+export class ZipReadError extends Error {
+  constructor(
+    readonly failure: ZipFailure,
+    message: string,
+    /** What Go's archive/zip reports, as the gateway would log it. */
+    readonly goError: string,
+  ) {
+    super(message);
+    this.name = "ZipReadError";
+  }
+}
+
+export interface ZipEntryHeader {
+  /** Position in the central directory: the order the gateway unpacks in. */
+  index: number;
+  /** The name's raw bytes as a binary string (one char per byte), as Go and Linux see it. */
+  name: string;
+  /** The name decoded as UTF-8, for people. */
+  displayName: string;
+  creatorVersion: number;
+  flags: number;
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  externalAttributes: number;
+  /** Offset of the local header, including any data prepended to the zip. */
+  headerOffset: number;
+  /** Go's `FileHeader.Mode().IsDir()`: the gateway mkdirs such an entry instead of writing a file. */
+  isDirectory: boolean;
+}
+
+export interface ZipLimits {
+  /** Most entries read from the central directory. */
+  maxEntries: number;
+}
+
+const S_IFMT = 0xf000;
+const S_IFDIR = 0x4000;
+const MSDOS_DIR = 0x10;
+const CREATOR_FAT = 0;
+const CREATOR_UNIX = 3;
+const CREATOR_NTFS = 11;
+const CREATOR_VFAT = 14;
+const CREATOR_MACOSX = 19;
+
+/** Go's `FileHeader.Mode().IsDir()`. */
+export function goIsDirectory(name: string, creatorVersion: number, externalAttributes: number): boolean {
+  if (name.endsWith("/")) return true;
+  switch (creatorVersion >>> 8) {
+    case CREATOR_UNIX:
+    case CREATOR_MACOSX:
+      return ((externalAttributes >>> 16) & S_IFMT) === S_IFDIR;
+    case CREATOR_FAT:
+    case CREATOR_NTFS:
+    case CREATOR_VFAT:
+      return (externalAttributes & MSDOS_DIR) !== 0;
+    default:
+      return false;
+  }
+}
+
+/** A binary string (one char per byte) as UTF-8 text; invalid bytes become U+FFFD. */
+export function binaryToText(binary: string): string {
+  return Buffer.from(binary, "latin1").toString("utf8");
+}
+
+/** Text as the binary string of its UTF-8 bytes, to compare with entry names. */
+export function textToBinary(text: string): string {
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+
+function toNumber(value: bigint): number {
+  // Offsets and sizes beyond 2^53 cannot be real on this machine; keep them huge so checks fail.
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(value);
+}
+
+/** io.ReadFull over a window of the file: "eof" when nothing was left, "short" when some was. */
+class SequentialReader {
+  private buffer = Buffer.alloc(0);
+  private position: number;
+
+  constructor(
+    private readonly file: FileHandle,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.position = start;
+  }
+
+  async readFull(length: number): Promise<Buffer | "eof" | "short"> {
+    if (length === 0) return Buffer.alloc(0);
+    while (this.buffer.length < length && this.position < this.end) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(length, 64 * 1024), this.end - this.position));
+      const { bytesRead } = await this.file.read(chunk, 0, chunk.length, this.position);
+      if (bytesRead === 0) break;
+      this.position += bytesRead;
+      this.buffer = Buffer.concat([this.buffer, chunk.subarray(0, bytesRead)]);
+    }
+    if (this.buffer.length === 0) return "eof";
+    if (this.buffer.length < length) {
+      this.buffer = Buffer.alloc(0);
+      return "short";
+    }
+    const out = this.buffer.subarray(0, length);
+    this.buffer = this.buffer.subarray(length);
+    return out;
+  }
+}
+
+type HeaderResult = { entry: Omit<ZipEntryHeader, "index"> } | { failure: "format" | "short" | "eof" };
+
+/** Go's readDirectoryHeader. */
+async function readCentralHeader(reader: SequentialReader): Promise<HeaderResult> {
+  const fixed = await reader.readFull(CENTRAL_HEADER_LENGTH);
+  if (typeof fixed === "string") return { failure: fixed };
+  if (fixed.readUInt32LE(0) !== CENTRAL_HEADER_SIGNATURE) return { failure: "format" };
+  const nameLength = fixed.readUInt16LE(28);
+  const extraLength = fixed.readUInt16LE(30);
+  const commentLength = fixed.readUInt16LE(32);
+  const variable = await reader.readFull(nameLength + extraLength + commentLength);
+  if (typeof variable === "string") return { failure: variable };
+  const name = variable.subarray(0, nameLength).toString("latin1");
+  const extra = variable.subarray(nameLength, nameLength + extraLength);
+
+  let compressedSize = BigInt(fixed.readUInt32LE(20));
+  let uncompressedSize = BigInt(fixed.readUInt32LE(24));
+  let headerOffset = BigInt(fixed.readUInt32LE(42));
+  let needUncompressed = uncompressedSize === BigInt(UINT32_MAX);
+  let needCompressed = compressedSize === BigInt(UINT32_MAX);
+  let needOffset = headerOffset === BigInt(UINT32_MAX);
+  let at = 0;
+  while (extra.length - at >= 4) {
+    const tag = extra.readUInt16LE(at);
+    const size = extra.readUInt16LE(at + 2);
+    at += 4;
+    if (extra.length - at < size) break;
+    const field = extra.subarray(at, at + size);
+    at += size;
+    if (tag !== ZIP64_EXTRA_ID) continue;
+    // Only the values that are maxed out in the fixed header are present, in this order.
+    let f = 0;
+    const next = (): bigint | undefined => {
+      if (field.length - f < 8) return undefined;
+      const v = field.readBigUInt64LE(f);
+      f += 8;
+      return v;
+    };
+    if (needUncompressed) {
+      needUncompressed = false;
+      const v = next();
+      if (v === undefined) return { failure: "format" };
+      uncompressedSize = v;
+    }
+    if (needCompressed) {
+      needCompressed = false;
+      const v = next();
+      if (v === undefined) return { failure: "format" };
+      compressedSize = v;
+    }
+    if (needOffset) {
+      needOffset = false;
+      const v = next();
+      if (v === undefined) return { failure: "format" };
+      headerOffset = v;
+    }
+  }
+  // Go accepts an uncompressed size of 2^32-1 without zip64 (42.zip), but not the other two.
+  if (needCompressed || needOffset) return { failure: "format" };
+  const creatorVersion = fixed.readUInt16LE(4);
+  const externalAttributes = fixed.readUInt32LE(38);
+  return {
+    entry: {
+      name,
+      displayName: binaryToText(name),
+      creatorVersion,
+      flags: fixed.readUInt16LE(8),
+      method: fixed.readUInt16LE(10),
+      crc32: fixed.readUInt32LE(16),
+      compressedSize: toNumber(compressedSize),
+      uncompressedSize: toNumber(uncompressedSize),
+      externalAttributes,
+      headerOffset: toNumber(BigInt.asIntN(64, headerOffset) < 0n ? -1n : headerOffset),
+      isDirectory: goIsDirectory(name, creatorVersion, externalAttributes),
+    },
+  };
+}
+
+interface DirectoryEnd {
+  records: bigint;
+  size: bigint;
+  offset: bigint;
+  /** Where the (zip64) end record starts. */
+  endOffset: bigint;
+}
+
+const notAZip = (why: string) => new ZipReadError("not-a-zip", `not a valid zip file: ${why}`, "zip: not a valid zip file");
+
+/** Go's findSignatureInBlock: the last end record whose comment fits in the block. */
+function findEndRecord(block: Buffer): number {
+  for (let i = block.length - EOCD_LENGTH; i >= 0; i--) {
+    if (block.readUInt32LE(i) === EOCD_SIGNATURE && block.readUInt16LE(i + EOCD_LENGTH - 2) + EOCD_LENGTH + i <= block.length) return i;
+  }
+  return -1;
+}
+
+export class ZipArchive {
+  private constructor(
+    private readonly file: FileHandle,
+    readonly size: number,
+    readonly entries: ZipEntryHeader[],
+  ) {}
+
+  /**
+   * Opens a zip and reads its central directory. Throws ZipReadError when Go's reader would fail,
+   * ZipLimitError when there are more entries than allowed, and Node's errors for I/O problems.
+   */
+  static async open(path: string, limits: ZipLimits): Promise<ZipArchive> {
+    const file = await open(path, "r");
+    try {
+      const size = (await file.stat()).size;
+      const entries = await readCentralDirectory(file, size, limits);
+      return new ZipArchive(file, size, entries);
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.file.close();
+  }
+
+  /** Go's findBodyOffset: where the entry's data starts, after its local header. */
+  async dataOffset(entry: ZipEntryHeader): Promise<number> {
+    const header = await this.readAt(entry.headerOffset, LOCAL_HEADER_LENGTH);
+    if (!header) {
+      throw new ZipReadError("bad-local-header", `the local header of "${entry.displayName}" lies outside the file`, "unexpected EOF");
+    }
+    if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
+      throw new ZipReadError("bad-local-header", `"${entry.displayName}" has no local file header where the central directory points`, "zip: not a valid zip file");
+    }
+    return entry.headerOffset + LOCAL_HEADER_LENGTH + header.readUInt16LE(26) + header.readUInt16LE(28);
+  }
+
+  /**
+   * The entry's data, checked as Go's `File.Open` reader checks it while the gateway copies it out:
+   * the local header, the method, the declared size (never more is read), the CRC-32 and the data
+   * descriptor. Errors are ZipReadError.
+   */
+  async openEntry(entry: ZipEntryHeader): Promise<Readable> {
+    const start = await this.dataOffset(entry);
+    if (entry.method !== METHOD_STORE && entry.method !== METHOD_DEFLATE) {
+      throw new ZipReadError(
+        "unsupported-method",
+        `"${entry.displayName}" uses compression method ${entry.method}; the gateway reads only stored (0) and deflated (8) entries`,
+        "zip: unsupported compression algorithm",
+      );
+    }
+    return Readable.from(this.checkedData(entry, start), { objectMode: false, highWaterMark: 4 * READ_CHUNK });
+  }
+
+  private async *checkedData(entry: ZipEntryHeader, start: number): AsyncGenerator<Buffer> {
+    const raw = Readable.from(this.readRange(start, entry.compressedSize), { objectMode: false, highWaterMark: 2 * READ_CHUNK });
+    const source: Readable = entry.method === METHOD_DEFLATE ? raw.pipe(zlib.createInflateRaw({ chunkSize: 256 * 1024 })) : raw;
+    if (source !== raw) raw.on("error", (err) => source.destroy(err));
+    let read = 0;
+    let crc = 0;
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        if (read > entry.uncompressedSize) {
+          throw new ZipReadError("size-mismatch", `"${entry.displayName}" holds more data than the ${entry.uncompressedSize} bytes its header declares`, "zip: not a valid zip file");
+        }
+        crc = zlib.crc32(chunk, crc);
+        yield chunk;
+      }
+    } catch (err) {
+      if (err instanceof ZipReadError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "Z_BUF_ERROR") throw new ZipReadError("truncated", `"${entry.displayName}" is cut short: its compressed data ends early`, "unexpected EOF");
+      if (code?.startsWith("Z_")) {
+        throw new ZipReadError("corrupt-data", `"${entry.displayName}" has corrupt compressed data (${(err as Error).message})`, "flate: corrupt input");
+      }
+      throw err;
+    } finally {
+      source.destroy();
+      raw.destroy();
+    }
+    if (read !== entry.uncompressedSize) {
+      throw new ZipReadError("truncated", `"${entry.displayName}" has ${read} bytes of data, but its header declares ${entry.uncompressedSize}`, "unexpected EOF");
+    }
+    const mismatch = () =>
+      new ZipReadError("crc-mismatch", `"${entry.displayName}" fails its CRC-32 check: the data is damaged`, "zip: checksum error");
+    if (entry.flags & 0x8) {
+      const descriptorCrc = await this.readDataDescriptorCrc(start + entry.compressedSize);
+      if (descriptorCrc === undefined) {
+        throw new ZipReadError("truncated", `the data descriptor of "${entry.displayName}" is missing (the file is cut short)`, "unexpected EOF");
+      }
+      if (descriptorCrc !== entry.crc32 || crc !== entry.crc32) throw mismatch();
+    } else if (entry.crc32 !== 0 && crc !== entry.crc32) {
+      throw mismatch();
+    }
+  }
+
+  /** Go's readDataDescriptor: the CRC-32 it holds, with or without the optional signature. */
+  private async readDataDescriptorCrc(offset: number): Promise<number | undefined> {
+    const available = Math.max(0, Math.min(DATA_DESCRIPTOR_LENGTH, this.size - offset));
+    const bytes = (await this.readAt(offset, available)) ?? Buffer.alloc(0);
+    if (bytes.length < 4) return undefined;
+    const signed = bytes.readUInt32LE(0) === DATA_DESCRIPTOR_SIGNATURE;
+    const needed = signed ? 16 : 12;
+    if (bytes.length < needed) return undefined;
+    return signed ? bytes.readUInt32LE(4) : bytes.readUInt32LE(0);
+  }
+
+  /** Exactly `length` bytes at `offset`, or undefined when the file does not hold them (ReadAt's EOF). */
+  private async readAt(offset: number, length: number): Promise<Buffer | undefined> {
+    if (!(offset >= 0) || offset + length > this.size) return undefined;
+    const buf = Buffer.alloc(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.file.read(buf, done, length - done, offset + done);
+      if (bytesRead === 0) return undefined;
+      done += bytesRead;
+    }
+    return buf;
+  }
+
+  /** A window of the file in chunks; stops early at the end of the file, as Go's SectionReader does. */
+  private async *readRange(start: number, length: number): AsyncGenerator<Buffer> {
+    let position = start;
+    const end = Math.min(start + length, this.size);
+    while (position < end) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - position));
+      const { bytesRead } = await this.file.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);
+    }
+  }
+}
+
+export class ZipLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ZipLimitError";
+  }
+}
+
+/** Go's readDirectoryEnd, returning the end record and the base offset (data prepended to the zip). */
+async function readDirectoryEnd(file: FileHandle, size: number): Promise<{ end: DirectoryEnd; baseOffset: bigint }> {
+  let block: Buffer | undefined;
+  let endOffset = -1;
+  for (const [i, wanted] of [1024, 65 * 1024].entries()) {
+    const length = Math.min(wanted, size);
+    const buf = Buffer.alloc(length);
+    if (length > 0) await file.read(buf, 0, length, size - length);
+    const p = findEndRecord(buf);
+    if (p >= 0) {
+      block = buf.subarray(p);
+      endOffset = size - length + p;
+      break;
+    }
+    if (i === 1 || length === size) break;
+  }
+  if (!block) throw notAZip(size === 0 ? "the file is empty" : "no end-of-central-directory record (the file is not a zip, or it is truncated)");
+
+  const end: DirectoryEnd = {
+    records: BigInt(block.readUInt16LE(10)),
+    size: BigInt(block.readUInt32LE(12)),
+    offset: BigInt(block.readUInt32LE(16)),
+    endOffset: BigInt(endOffset),
+  };
+  // Go compares the directory size with 0xffff here (not 0xffffffff); kept as Go has it.
+  if (end.records === 0xffffn || end.size === 0xffffn || end.offset === 0xffffffffn) {
+    const locatorOffset = endOffset - ZIP64_LOCATOR_LENGTH;
+    if (locatorOffset >= 0) {
+      const locator = Buffer.alloc(ZIP64_LOCATOR_LENGTH);
+      await file.read(locator, 0, ZIP64_LOCATOR_LENGTH, locatorOffset);
+      const p = BigInt.asIntN(64, locator.readBigUInt64LE(8));
+      if (locator.readUInt32LE(0) === ZIP64_LOCATOR_SIGNATURE && locator.readUInt32LE(4) === 0 && locator.readUInt32LE(16) === 1 && p >= 0n) {
+        if (p + BigInt(ZIP64_EOCD_LENGTH) > BigInt(size)) throw notAZip("the zip64 end record lies outside the file");
+        const record = Buffer.alloc(ZIP64_EOCD_LENGTH);
+        await file.read(record, 0, ZIP64_EOCD_LENGTH, Number(p));
+        if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) throw notAZip("the zip64 end record is damaged");
+        end.records = record.readBigUInt64LE(32);
+        end.size = record.readBigUInt64LE(40);
+        end.offset = record.readBigUInt64LE(48);
+        end.endOffset = p;
+      }
+    }
+  }
+  let baseOffset = end.endOffset - BigInt.asIntN(64, end.size) - BigInt.asIntN(64, end.offset);
+  const directoryStart = baseOffset + BigInt.asIntN(64, end.offset);
+  if (directoryStart < 0n || directoryStart >= BigInt(size)) throw notAZip("the central directory offset points outside the file");
+  // Go prefers a base offset of 0 when a directory record is found at the stated offset.
+  if (baseOffset > 0n && end.offset < BigInt(size)) {
+    const probe = new SequentialReader(file, Number(end.offset), size);
+    if ("entry" in (await readCentralHeader(probe))) baseOffset = 0n;
+  }
+  return { end, baseOffset };
+}
+
+/** Go's Reader.init: read records until a bad one; only the count modulo 65536 must match. */
+async function readCentralDirectory(file: FileHandle, size: number, limits: ZipLimits): Promise<ZipEntryHeader[]> {
+  const { end, baseOffset } = await readDirectoryEnd(file, size);
+  const reader = new SequentialReader(file, Number(baseOffset + BigInt.asIntN(64, end.offset)), size);
+  const entries: ZipEntryHeader[] = [];
+  let stop: "format" | "short";
+  for (;;) {
+    const result = await readCentralHeader(reader);
+    if ("failure" in result) {
+      if (result.failure === "eof") {
+        throw new ZipReadError("bad-central-directory", "the central directory runs to the end of the file without an end record", "EOF");
+      }
+      stop = result.failure;
+      break;
+    }
+    if (entries.length >= limits.maxEntries) {
+      throw new ZipLimitError(`the zip has more than ${limits.maxEntries} entries`);
+    }
+    const offset = result.entry.headerOffset + Number(baseOffset);
+    entries.push({ ...result.entry, index: entries.length, headerOffset: result.entry.headerOffset < 0 ? -1 : offset });
+  }
+  if ((entries.length & 0xffff) !== Number(end.records & 0xffffn)) {
+    throw new ZipReadError(
+      "bad-central-directory",
+      `the central directory is damaged: the end record announces ${end.records} entries, ${entries.length} could be read`,
+      stop === "short" ? "unexpected EOF" : "zip: not a valid zip file",
+    );
+  }
+  return entries;
+}
