@@ -95,6 +95,19 @@ describe.skipIf(!hasTool("unzip") || !hasTool("python3") || !hasTool("openssl"))
     expect(verdict).toMatch(/^ok [0-9a-f]{32}/);
   });
 
+  it("round-trips files across deflate pieces and empty files byte for byte", async () => {
+    const big = Buffer.alloc(3 * (1 << 20) + 12345);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251;
+    const dir = await plugin({ file_list: ["middleware.py", "empty.py", "data/big.bin"], custom_middleware: hooks }, { "middleware.py": "pass\n", "empty.py": "" });
+    mkdirSync(path.join(dir, "data"));
+    writeFileSync(path.join(dir, "data/big.bin"), big);
+    const out = path.join(dir, "b.zip");
+    await buildBundle({ manifest: path.join(dir, "manifest.json"), output: out });
+    expect(execFileSync("unzip", ["-p", out, "data/big.bin"]).equals(big)).toBe(true);
+    expect(execFileSync("unzip", ["-p", out, "empty.py"]).length).toBe(0);
+    expect(execFileSync("python3", ["-c", "import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).testzip())", out], { encoding: "utf8" }).trim()).toBe("None");
+  });
+
   it("keeps every manifest field, sets checksum and signature, and leaves the manifest on disk untouched", async () => {
     const dir = await plugin({ file_list: ["middleware.py"], custom_middleware: hooks, x_team: { owner: "payments" }, checksum: "stale", Signature: "old" }, { "middleware.py": "print(1)\n" });
     const before = readFileSync(path.join(dir, "manifest.json"));
