@@ -103,7 +103,7 @@ describe.skipIf(!hasTool("unzip") || !hasTool("python3") || !hasTool("openssl"))
     writeFileSync(path.join(dir, "data/big.bin"), big);
     const out = path.join(dir, "b.zip");
     await buildBundle({ manifest: path.join(dir, "manifest.json"), output: out });
-    expect(execFileSync("unzip", ["-p", out, "data/big.bin"]).equals(big)).toBe(true);
+    expect(execFileSync("unzip", ["-p", out, "data/big.bin"], { maxBuffer: 1 << 26 }).equals(big)).toBe(true);
     expect(execFileSync("unzip", ["-p", out, "empty.py"]).length).toBe(0);
     expect(execFileSync("python3", ["-c", "import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).testzip())", out], { encoding: "utf8" }).trim()).toBe("None");
   });
