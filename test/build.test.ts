@@ -9,6 +9,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildBundle } from "../src/bundle/build.js";
 import { FIXTURES, ROOT, runCli } from "./helpers/cli.js";
+import { gatewayVerdict, hasGo } from "./helpers/gateway-loader.js";
 import { hasTool, writeTestKeys, type TestKeys } from "./helpers/keys.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -106,6 +107,15 @@ describe.skipIf(!hasTool("unzip") || !hasTool("python3") || !hasTool("openssl"))
     expect(execFileSync("unzip", ["-p", out, "data/big.bin"], { maxBuffer: 1 << 26 }).equals(big)).toBe(true);
     expect(execFileSync("unzip", ["-p", out, "empty.py"]).length).toBe(0);
     expect(execFileSync("python3", ["-c", "import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).testzip())", out], { encoding: "utf8" }).trim()).toBe("None");
+  });
+
+  it.skipIf(!hasGo)("is accepted by a loader built on the gateway's Go libraries, signed and checked with the public key", async () => {
+    const out = path.join(await tempDir(), "signed.zip");
+    await buildBundle({ manifest: path.join(FIXTURES, "python-plugin/manifest.json"), output: out, key: keys.privatePkcs1 });
+    expect(gatewayVerdict(out, keys.publicSpki)).toEqual({ accepted: true, output: "accepted" });
+    expect(gatewayVerdict(out, keys.publicPkcs1).accepted).toBe(true);
+    const other = writeTestKeys(await tempDir(), "other");
+    expect(gatewayVerdict(out, other.publicSpki).output).toMatch(/^refused: crypto\/rsa: verification error/);
   });
 
   it("keeps every manifest field, sets checksum and signature, and leaves the manifest on disk untouched", async () => {

@@ -1,0 +1,3 @@
+module gatewayloader
+
+go 1.19
