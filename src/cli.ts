@@ -8,6 +8,10 @@ import { createRequire } from "node:module";
 import { EXIT_OK, EXIT_USAGE, TykTsError } from "./errors.js";
 import { setColorFlag, stderrColor } from "./ui/color.js";
 import { registerBundleCommands } from "./commands/bundle.js";
+import { registerKeygen } from "./commands/keygen.js";
+import { registerServe } from "./commands/serve.js";
+import { registerInit } from "./commands/init.js";
+import { registerCompletion } from "./commands/completion.js";
 
 const require = createRequire(import.meta.url);
 const { version } = require("../package.json") as { version: string };
@@ -32,7 +36,7 @@ export function action<A extends unknown[]>(
 
 export type CommandRegistrar = (program: Command, wrap: <A extends unknown[]>(fn: (...args: A) => Promise<ActionResult>) => (...args: A) => Promise<void>) => void;
 
-const registrars: CommandRegistrar[] = [registerBundleCommands];
+const registrars: CommandRegistrar[] = [registerInit, registerBundleCommands, registerKeygen, registerServe, registerCompletion];
 
 export function createProgram(state: ProgramState = { exitCode: EXIT_OK }): Command {
   const program = new Command("tyk-ts")

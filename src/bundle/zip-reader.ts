@@ -75,9 +75,50 @@ export interface ZipEntryHeader {
   isDirectory: boolean;
 }
 
+/** Limits against zip bombs, checked on the sizes the central directory declares (Go never reads past them). */
 export interface ZipLimits {
-  /** Most entries read from the central directory. */
+  /** Most entries in the central directory. */
   maxEntries: number;
+  /** Most bytes all entries may unpack to together. */
+  maxTotalSize: number;
+  /** Highest uncompressed:compressed ratio of an entry larger than RATIO_CHECK_MIN_SIZE. */
+  maxRatio: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxTotalSize: 1024 ** 3, maxRatio: 100 };
+
+/** Small entries may compress extremely well (a run of spaces) without harming anyone. */
+export const RATIO_CHECK_MIN_SIZE = 1024 ** 2;
+
+export type ZipLimitKind = "entries" | "size" | "ratio";
+
+export class ZipLimitError extends Error {
+  constructor(
+    readonly limit: ZipLimitKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ZipLimitError";
+  }
+}
+
+/** Throws ZipLimitError when the declared sizes exceed the limits. */
+export function checkZipLimits(entries: ZipEntryHeader[], limits: ZipLimits): void {
+  let total = 0;
+  for (const entry of entries) {
+    if (entry.isDirectory) continue;
+    total += entry.uncompressedSize;
+    if (total > limits.maxTotalSize) {
+      throw new ZipLimitError("size", `the entries unpack to more than ${limits.maxTotalSize} bytes (zip bomb?)`);
+    }
+    const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+    if (entry.uncompressedSize > RATIO_CHECK_MIN_SIZE && ratio > limits.maxRatio) {
+      throw new ZipLimitError(
+        "ratio",
+        `"${entry.displayName}" unpacks ${entry.compressedSize} bytes to ${entry.uncompressedSize} (ratio ${Math.round(ratio)}:1, limit ${limits.maxRatio}:1; zip bomb?)`,
+      );
+    }
+  }
 }
 
 const S_IFMT = 0xf000;
@@ -276,14 +317,24 @@ export class ZipArchive {
     await this.file.close();
   }
 
-  /** Go's findBodyOffset: where the entry's data starts, after its local header. */
-  async dataOffset(entry: ZipEntryHeader): Promise<number> {
+  /**
+   * What Go's `File.Open` checks before any data is read (the gateway opens an entry before creating
+   * its file): the local header and the compression method. Returns where the data starts.
+   */
+  async openCheck(entry: ZipEntryHeader): Promise<number> {
     const header = await this.readAt(entry.headerOffset, LOCAL_HEADER_LENGTH);
     if (!header) {
       throw new ZipReadError("bad-local-header", `the local header of "${entry.displayName}" lies outside the file`, "unexpected EOF");
     }
     if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
       throw new ZipReadError("bad-local-header", `"${entry.displayName}" has no local file header where the central directory points`, "zip: not a valid zip file");
+    }
+    if (entry.method !== METHOD_STORE && entry.method !== METHOD_DEFLATE) {
+      throw new ZipReadError(
+        "unsupported-method",
+        `"${entry.displayName}" uses compression method ${entry.method}; the gateway reads only stored (0) and deflated (8) entries`,
+        "zip: unsupported compression algorithm",
+      );
     }
     return entry.headerOffset + LOCAL_HEADER_LENGTH + header.readUInt16LE(26) + header.readUInt16LE(28);
   }
@@ -294,14 +345,7 @@ export class ZipArchive {
    * descriptor. Errors are ZipReadError.
    */
   async openEntry(entry: ZipEntryHeader): Promise<Readable> {
-    const start = await this.dataOffset(entry);
-    if (entry.method !== METHOD_STORE && entry.method !== METHOD_DEFLATE) {
-      throw new ZipReadError(
-        "unsupported-method",
-        `"${entry.displayName}" uses compression method ${entry.method}; the gateway reads only stored (0) and deflated (8) entries`,
-        "zip: unsupported compression algorithm",
-      );
-    }
+    const start = await this.openCheck(entry);
     return Readable.from(this.checkedData(entry, start), { objectMode: false, highWaterMark: 4 * READ_CHUNK });
   }
 
@@ -386,13 +430,6 @@ export class ZipArchive {
   }
 }
 
-export class ZipLimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ZipLimitError";
-  }
-}
-
 /** Go's readDirectoryEnd, returning the end record and the base offset (data prepended to the zip). */
 async function readDirectoryEnd(file: FileHandle, size: number): Promise<{ end: DirectoryEnd; baseOffset: bigint }> {
   let block: Buffer | undefined;
@@ -463,7 +500,7 @@ async function readCentralDirectory(file: FileHandle, size: number, limits: ZipL
       break;
     }
     if (entries.length >= limits.maxEntries) {
-      throw new ZipLimitError(`the zip has more than ${limits.maxEntries} entries`);
+      throw new ZipLimitError("entries", `the zip has more than ${limits.maxEntries} entries`);
     }
     const offset = result.entry.headerOffset + Number(baseOffset);
     entries.push({ ...result.entry, index: entries.length, headerOffset: result.entry.headerOffset < 0 ? -1 : offset });

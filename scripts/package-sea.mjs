@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+/**
+ * `npm run package`: builds the single-file executable dist/tyk-ts-<os>-<arch> with Node's own
+ * single executable application support, offline:
+ *
+ *   esbuild bundles src/ into one CommonJS file (lazy `await import()`s become inlined modules,
+ *   JSON the code reads at run time is inlined) → `node --experimental-sea-config` turns it into a
+ *   blob with a V8 code cache → a copy of this node binary, stripped of debug symbols → postject
+ *   injects the blob and flips the SEA fuse.
+ *
+ * Usage: node scripts/package-sea.mjs [--output <file>] [--keep-temp]
+ * The target is the platform of the node running this script (cross-building needs that platform's
+ * node binary; see docs/distribution.md).
+ */
+import { build } from "esbuild";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+const isMac = process.platform === "darwin";
+const isWindows = process.platform === "win32";
+
+function parseArgs(argv) {
+  const args = { output: path.join(ROOT, "dist", `tyk-ts-${process.platform}-${process.arch}${isWindows ? ".exe" : ""}`), keepTemp: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--output" && argv[i + 1]) args.output = path.resolve(argv[++i]);
+    else if (argv[i] === "--keep-temp") args.keepTemp = true;
+    else fail(`unknown argument ${argv[i]}`, "usage: node scripts/package-sea.mjs [--output <file>] [--keep-temp]");
+  }
+  return args;
+}
+
+function fail(message, hint) {
+  process.stderr.write(`error ${message}\n${hint ? `  hint: ${hint}\n` : ""}`);
+  process.exit(2);
+}
+
+function run(file, args, what) {
+  const r = spawnSync(file, args, { encoding: "utf8" });
+  if (r.status !== 0) fail(`${what} failed (${file} ${args.join(" ")}):\n${r.stderr || r.stdout || r.error?.message}`);
+  return r;
+}
+
+function hasTool(tool) {
+  return spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * Our modules load CommonJS packages and package.json with `const require = createRequire(import.meta.url)`.
+ * esbuild cannot see through a local `require`, and inside the executable there is no node_modules to
+ * resolve from; dropping that line leaves plain `require("…")` calls, which esbuild bundles (JSON too).
+ */
+const LOCAL_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/gm;
+const bundleLocalRequires = {
+  name: "bundle-local-requires",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, "utf8").replace(LOCAL_REQUIRE, ""),
+      loader: "ts",
+    }));
+  },
+};
+
+async function bundleCli(outfile) {
+  await build({
+    stdin: {
+      contents: 'import { main } from "./src/cli.ts";\nmain(process.argv).then((code) => { process.exitCode = code; });\n',
+      resolveDir: ROOT,
+      sourcefile: "sea-entry.ts",
+      loader: "ts",
+    },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    outfile,
+    minifySyntax: true,
+    legalComments: "none",
+    logLevel: "warning",
+    // Code that locates files from its own URL gets the executable's; package files come from SEA assets.
+    define: { "import.meta.url": "__tykTsModuleUrl" },
+    banner: { js: 'const __tykTsModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    plugins: [bundleLocalRequires],
+  });
+  const leftover = readFileSync(outfile, "utf8").match(/createRequire\)\(__tykTsModuleUrl\)/);
+  if (leftover) fail("a module still creates its own require, which cannot resolve packages inside the executable", "write it as `const require = createRequire(import.meta.url);` on a line of its own, which this script bundles");
+}
+
+/** Files the CLI reads at run time (src/package-files.ts), keyed by their path in the package. */
+function packageAssets() {
+  const assets = {};
+  for (const name of readdirSync(path.join(ROOT, "schemas"))) assets[`schemas/${name}`] = path.join(ROOT, "schemas", name);
+  return assets;
+}
+
+function makeBlob(dir, mainFile) {
+  const configFile = path.join(dir, "sea-config.json");
+  const blob = path.join(dir, "sea-prep.blob");
+  const config = { main: mainFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets: packageAssets() };
+  writeFileSync(configFile, JSON.stringify(config));
+  run(process.execPath, ["--experimental-sea-config", configFile], "making the SEA blob");
+  return blob;
+}
+
+function prepareNodeCopy(target) {
+  if (!readFileSync(process.execPath).includes(`${SEA_FUSE}:0`)) {
+    fail(`${process.execPath} has no unflipped SEA fuse`, "use an official Node.js 20.12+ binary (nodejs.org or your distribution's node without a SEA already injected)");
+  }
+  copyFileSync(process.execPath, target);
+  if (isMac) run("codesign", ["--remove-signature", target], "removing the code signature");
+  // Debug symbols are most of the difference between 99 MB and 86 MB; they serve no user.
+  else if (!isWindows && hasTool("strip")) run("strip", ["--strip-all", target], "stripping debug symbols");
+}
+
+function inject(target, blob) {
+  const postject = require.resolve("postject/dist/cli.js");
+  const args = [postject, target, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE];
+  if (isMac) args.push("--macho-segment-name", "NODE_SEA");
+  // postject's ELF parser prints harmless warnings about node's many note sections: show them only on failure.
+  run(process.execPath, args, "injecting the blob with postject");
+  if (isMac) run("codesign", ["--sign", "-", target], "signing the executable ad hoc");
+}
+
+async function main() {
+  const { output, keepTemp } = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tyk-ts-sea-"));
+  const started = Date.now();
+  try {
+    const mainFile = path.join(dir, "tyk-ts.cjs");
+    await bundleCli(mainFile);
+    const blob = makeBlob(dir, mainFile);
+    const partial = path.join(dir, path.basename(output));
+    prepareNodeCopy(partial);
+    inject(partial, blob);
+    // Copy within the temp dir, then move into place, so a failed build never leaves a broken binary.
+    mkdirSync(path.dirname(output), { recursive: true });
+    copyFileSync(partial, `${output}.partial`);
+    renameSync(`${output}.partial`, output);
+    const mib = (statSync(output).size / 2 ** 20).toFixed(1);
+    process.stderr.write(
+      `built ${path.relative(process.cwd(), output)} (${mib} MiB, bundle ${(statSync(mainFile).size / 1024).toFixed(0)} KiB, ${Date.now() - started} ms)\n`,
+    );
+  } finally {
+    if (keepTemp) process.stderr.write(`intermediate files kept in ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,93 @@
+/**
+ * `bundle inspect`: what is inside a bundle, for a person or a script. It reads the zip the way
+ * verify does (nothing is unpacked or executed) and shows the manifest, the checksum status, the
+ * signature and the zip entries.
+ */
+import { allHooks, type Problem } from "./manifest.js";
+import { analyseBundle, DEFAULT_ZIP_LIMITS } from "./verify.js";
+import { METHOD_DEFLATE, METHOD_STORE, type ZipLimits } from "./zip-reader.js";
+
+export interface InspectedHook {
+  kind: string;
+  name: string;
+  path: string;
+  disabled: boolean;
+}
+
+export interface InspectedFile {
+  /** As written in file_list. */
+  name: string;
+  /** Unpacked size; null when the zip does not hold the file. */
+  size: number | null;
+}
+
+export interface InspectedEntry {
+  name: string;
+  type: "file" | "directory";
+  size: number;
+  compressedSize: number;
+  method: string;
+  /** Covered by the checksum (named in file_list). */
+  listed: boolean;
+}
+
+export interface BundleInspection {
+  file: string;
+  /** Size of the zip in bytes. */
+  size: number;
+  /** The verdict of a gateway without public_key_path (the signature is not checked). */
+  accepted: boolean;
+  signed: boolean;
+  checksum: {
+    /** From manifest.json; null when it cannot be read. */
+    declared: string | null;
+    /** MD5 over file_list; null when a listed file cannot be read. */
+    computed: string | null;
+    matches: boolean;
+  };
+  manifest: null | {
+    driver: string;
+    hooks: InspectedHook[];
+    fileList: InspectedFile[];
+  };
+  entries: InspectedEntry[];
+  problems: Problem[];
+}
+
+function methodName(method: number): string {
+  return method === METHOD_DEFLATE ? "deflate" : method === METHOD_STORE ? "store" : `method ${method}`;
+}
+
+export async function inspectBundle(file: string, options: { limits?: Partial<ZipLimits> } = {}): Promise<BundleInspection> {
+  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits } });
+  const { report, manifest } = analysis;
+  const listedIndexes = new Set(analysis.listed.flatMap((l) => (l.ok ? [l.entry.index] : [])));
+  const declared = report.checksum;
+  const computed = analysis.computedChecksum ?? null;
+  return {
+    file,
+    size: analysis.size,
+    accepted: report.accepted,
+    signed: report.signed,
+    checksum: { declared, computed: manifest ? computed : null, matches: manifest !== undefined && declared === computed },
+    manifest: manifest
+      ? {
+          driver: manifest.custom_middleware.driver,
+          hooks: allHooks(manifest.custom_middleware).map(({ kind, hook }) => ({ kind, name: hook.name, path: hook.path, disabled: hook.disabled })),
+          fileList: manifest.file_list.map((name, i) => {
+            const l = analysis.listed[i];
+            return { name, size: l?.ok ? l.entry.uncompressedSize : null };
+          }),
+        }
+      : null,
+    entries: analysis.entries.map((e) => ({
+      name: e.displayName,
+      type: e.isDirectory ? "directory" : "file",
+      size: e.uncompressedSize,
+      compressedSize: e.compressedSize,
+      method: methodName(e.method),
+      listed: listedIndexes.has(e.index),
+    })),
+    problems: report.problems,
+  };
+}

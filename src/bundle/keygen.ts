@@ -1,0 +1,73 @@
+/**
+ * `keygen`: an RSA key pair for signing bundles. The private key is PKCS#1 PEM ("RSA PRIVATE KEY",
+ * readable by every version of the gateway's tooling and by openssl), mode 0600; the public key is
+ * PKIX PEM ("PUBLIC KEY"), what public_key_path in tyk.conf expects.
+ */
+import { generateKeyPair as generateRsaKeyPair } from "node:crypto";
+import { access } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { InputError, UsageError } from "../errors.js";
+import { createAtomicFile } from "../fs/atomic-file.js";
+import { keyFingerprint } from "./keys.js";
+
+export const KEY_SIZES = [2048, 3072, 4096] as const;
+
+export interface KeygenOptions {
+  /** Private key path; the public key goes beside it. Default `signing.pem`. */
+  out?: string;
+  bits?: number;
+  /** Replace existing key files. */
+  force?: boolean;
+}
+
+export interface KeygenResult {
+  privateKeyPath: string;
+  publicKeyPath: string;
+  fingerprint: string;
+  bits: number;
+}
+
+/** `signing.pem` → `signing.pub.pem`; `key` → `key.pub.pem`. */
+export function publicKeyPathFor(privateKeyPath: string): string {
+  const ext = path.extname(privateKeyPath);
+  const base = ext.toLowerCase() === ".pem" ? privateKeyPath.slice(0, -ext.length) : privateKeyPath;
+  return `${base}.pub.pem`;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function writeKeyFile(target: string, text: string, mode: number): Promise<void> {
+  const file = await createAtomicFile(target, mode);
+  try {
+    await new Promise<void>((resolve, reject) => file.stream.write(text, (err) => (err ? reject(err) : resolve())));
+    await file.commit();
+  } catch (err) {
+    await file.abort();
+    throw err;
+  }
+}
+
+export async function generateKeyPair(options: KeygenOptions = {}): Promise<KeygenResult> {
+  const bits = options.bits ?? 2048;
+  if (!(KEY_SIZES as readonly number[]).includes(bits)) throw new UsageError(`--bits must be one of ${KEY_SIZES.join(", ")}, got ${bits}`);
+  const privateKeyPath = path.resolve(options.out ?? "signing.pem");
+  const publicKeyPath = publicKeyPathFor(privateKeyPath);
+  if (!options.force) {
+    for (const p of [privateKeyPath, publicKeyPath]) {
+      if (await exists(p)) {
+        throw new InputError("key-exists", `${p} already exists; refusing to overwrite a key`, { hint: "choose another path with -o, or pass --force to replace it" });
+      }
+    }
+  }
+  const { privateKey, publicKey } = await promisify(generateRsaKeyPair)("rsa", { modulusLength: bits });
+  // Both are written to temporary files and renamed, so a failure never leaves half a key behind.
+  await writeKeyFile(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }) as string, 0o600);
+  await writeKeyFile(publicKeyPath, publicKey.export({ type: "spki", format: "pem" }) as string, 0o644);
+  return { privateKeyPath, publicKeyPath, fingerprint: keyFingerprint(publicKey), bits };
+}

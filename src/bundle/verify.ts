@@ -1,0 +1,521 @@
+/**
+ * `bundle verify`: the gateway's verdict on a freshly downloaded bundle (TYK-FACTS "How the gateway
+ * loads a bundle", steps 4–6), predicted without unpacking anything, plus what else is wrong with it.
+ *
+ * The first problem of a refused bundle is the gateway's reason (severity error); every other finding
+ * is a warning or a note, including reasons the gateway would give once the first one is fixed.
+ * Data is streamed: each entry is inflated once, and the checksum is computed on the way when the zip
+ * holds the listed files in file_list order (as bundles built by tyk-ts or the gateway do).
+ */
+import { createHash, createVerify, type KeyObject } from "node:crypto";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { InputError, ioError } from "../errors.js";
+import { JsonSyntaxError, parseJson } from "../json/parse.js";
+import { planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
+import { keyFingerprint, loadPublicKey } from "./keys.js";
+import {
+  type BundleManifest,
+  checkMiddleware,
+  decodeManifest,
+  describeMismatch,
+  manifestOnlySignatureWarning,
+  type Problem,
+} from "./manifest.js";
+import { goClean, MANIFEST_NAME } from "./names.js";
+import {
+  binaryToText,
+  checkZipLimits,
+  DEFAULT_ZIP_LIMITS,
+  ZipArchive,
+  type ZipEntryHeader,
+  ZipLimitError,
+  type ZipLimits,
+  ZipReadError,
+} from "./zip-reader.js";
+
+export type { ZipLimits } from "./zip-reader.js";
+export { DEFAULT_ZIP_LIMITS } from "./zip-reader.js";
+
+export interface VerifyOptions {
+  /** The gateway's public_key_path: a PEM path or a loaded key. Without one, signatures are not checked. */
+  publicKey?: string | KeyObject;
+  limits?: Partial<ZipLimits>;
+}
+
+export interface BundleReport {
+  file: string;
+  /** Whether the gateway would load this bundle on a fresh download. */
+  accepted: boolean;
+  /** The manifest has a signature. */
+  signed: boolean;
+  /** A key was given and the gateway would have reached the signature check. */
+  signatureChecked: boolean;
+  /** The manifest's checksum; null when the manifest cannot be read. */
+  checksum: string | null;
+  problems: Problem[];
+}
+
+/** The name other modules use for a report. */
+export type VerifyResult = BundleReport;
+
+/** Everything verify learnt about a bundle; `inspect` shows more of it than the report does. */
+export interface BundleAnalysis {
+  report: BundleReport;
+  /** Size of the zip file in bytes. */
+  size: number;
+  entries: ZipEntryHeader[];
+  manifest?: BundleManifest;
+  /** file_list, resolved against the unpacked bundle. */
+  listed: ListedFile[];
+  /** MD5 over file_list, when every listed file could be read. */
+  computedChecksum?: string;
+}
+
+/** manifest.json is read up to this size; Go's decoder also stops after the first JSON value. */
+const MANIFEST_READ_LIMIT = 8 * 1024 * 1024;
+
+/** Collects the gateway's reasons in the order it would meet them, and every other finding. */
+class Findings {
+  private readonly refusals: Problem[] = [];
+  private readonly notes: Problem[] = [];
+
+  refuse(code: string, message: string): void {
+    this.refusals.push({ severity: "error", code, message });
+  }
+
+  note(problem: Problem): void {
+    this.notes.push(problem);
+  }
+
+  get refused(): boolean {
+    return this.refusals.length > 0;
+  }
+
+  /** The first reason is the gateway's; the rest become warnings: they matter once it is fixed. */
+  problems(): Problem[] {
+    const [first, ...rest] = this.refusals;
+    if (!first) return this.notes;
+    return [first, ...rest.map((p) => ({ ...p, severity: "warning" as const, message: `also refused for: ${p.message}` })), ...this.notes];
+  }
+}
+
+export async function verifyBundle(file: string, options: VerifyOptions = {}): Promise<BundleReport> {
+  const key = typeof options.publicKey === "string" ? await loadPublicKey(options.publicKey) : options.publicKey;
+  return (await analyseBundle(file, { key, limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits } })).report;
+}
+
+/** Verifies each path; a directory stands for the `.zip` files directly inside it. */
+export async function verifyBundles(paths: string[], options: VerifyOptions = {}): Promise<BundleReport[]> {
+  const files = await expandBundlePaths(paths);
+  const key = typeof options.publicKey === "string" ? await loadPublicKey(options.publicKey) : options.publicKey;
+  const reports: BundleReport[] = [];
+  for (const file of files) reports.push(await verifyBundle(file, { ...options, publicKey: key }));
+  return reports;
+}
+
+export async function expandBundlePaths(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let info;
+    try {
+      info = await stat(p);
+    } catch (err) {
+      throw ioError(err, p);
+    }
+    if (!info.isDirectory()) {
+      files.push(p);
+      continue;
+    }
+    const zips = (await readdir(p, { withFileTypes: true }))
+      .filter((d) => !d.isDirectory() && /\.zip$/i.test(d.name))
+      .map((d) => path.join(p, d.name))
+      .sort();
+    if (zips.length === 0) throw new InputError("no-bundles", `${p} is a directory without .zip files`, { hint: "pass bundle files, or a directory that holds them" });
+    files.push(...zips);
+  }
+  return files;
+}
+
+/**
+ * The public_key_path of a gateway config (tyk.conf), resolved relative to the config file.
+ * Undefined when the config sets none: that gateway does not check signatures.
+ */
+export async function publicKeyPathFromConfig(configPath: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(configPath, "utf8");
+  } catch (err) {
+    throw ioError(err, configPath);
+  }
+  let root;
+  try {
+    root = parseJson(text);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) throw new InputError("config-syntax", `${configPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.message}`);
+    throw err;
+  }
+  if (root.type !== "object") throw new InputError("config-shape", `${configPath}: a gateway config must be a JSON object`);
+  // Go matches keys case-insensitively and the last occurrence wins.
+  const member = root.members.filter((m) => m.key.toLowerCase() === "public_key_path").at(-1);
+  if (!member || member.value.type === "null") return undefined;
+  if (member.value.type !== "string") {
+    throw new InputError("config-type", `${configPath}: public_key_path must be a string, found ${member.value.type}`);
+  }
+  const value = member.value.value;
+  return value === "" ? undefined : path.resolve(path.dirname(configPath), value);
+}
+
+export interface AnalyseOptions {
+  key?: KeyObject;
+  limits: ZipLimits;
+}
+
+export async function analyseBundle(file: string, options: AnalyseOptions): Promise<BundleAnalysis> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (err) {
+    throw ioError(err, file);
+  }
+  if (info.isDirectory()) throw new InputError("bundle-is-directory", `${file} is a directory, not a bundle`, { hint: "pass the .zip file" });
+  const findings = new Findings();
+  const early = (): BundleAnalysis => ({
+    report: { file, accepted: !findings.refused, signed: false, signatureChecked: false, checksum: null, problems: findings.problems() },
+    size: info.size,
+    entries: [],
+    listed: [],
+  });
+  let archive: ZipArchive;
+  try {
+    archive = await ZipArchive.open(file, options.limits);
+  } catch (err) {
+    if (err instanceof ZipReadError) {
+      findings.refuse("zip-invalid", `${err.message}; the gateway cannot open it ("${err.goError}")`);
+      return early();
+    }
+    if (err instanceof ZipLimitError) {
+      findings.refuse(`limit-${err.limit}`, limitMessage(err));
+      return early();
+    }
+    throw ioError(err, file);
+  }
+  try {
+    try {
+      checkZipLimits(archive.entries, options.limits);
+    } catch (err) {
+      if (!(err instanceof ZipLimitError)) throw err;
+      findings.refuse(`limit-${err.limit}`, limitMessage(err));
+      return { ...early(), entries: archive.entries };
+    }
+    return await analyseArchive(file, archive, options.key, findings);
+  } finally {
+    await archive.close();
+  }
+}
+
+function limitMessage(err: ZipLimitError): string {
+  const flag = { entries: "--max-entries", size: "--max-size", ratio: "--max-ratio" }[err.limit];
+  return `${err.message}. tyk-ts stopped there; the gateway would unpack all of it to disk. If the bundle is genuine, raise the limit with ${flag}`;
+}
+
+async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject | undefined, findings: Findings): Promise<BundleAnalysis> {
+  const { entries } = archive;
+  const openFailures = new Map<number, ZipReadError>();
+  for (const entry of entries) {
+    if (entry.isDirectory) continue;
+    try {
+      await archive.openCheck(entry);
+    } catch (err) {
+      if (!(err instanceof ZipReadError)) throw err;
+      openFailures.set(entry.index, err);
+    }
+  }
+  const plan = planUnpack(entries, openFailures);
+  // After a failed unpack, keep checking the bundle as its author meant it.
+  const tree = plan.failures.length === 0 ? plan.tree : plan.intended;
+
+  const manifestRead = await readBundleManifest(archive, plan, tree);
+  const manifest = manifestRead.manifest;
+  const listed = manifest ? manifest.file_list.map((f, i) => resolveListed(tree, f, i)) : [];
+  const signed = (manifest?.signature ?? "") !== "";
+  const verifier = key && signed ? createVerify("sha256") : undefined;
+  const data = await streamEntries(archive, plan, listed, verifier);
+
+  // The gateway's steps, in its order.
+  reportUnpackFailures(findings, [...plan.failures, ...data.failures].sort((a, b) => a.entry.index - b.entry.index));
+  for (const p of manifestRead.refusals) findings.refuse(p.code, p.message);
+  let signatureChecked = false;
+  if (manifest) {
+    if (key && !signed) {
+      findings.refuse(
+        "bundle-not-signed",
+        'manifest.json has no signature, and with a public key set the gateway refuses unsigned bundles ("Bundle isn\'t signed"); sign it with `tyk-ts bundle build -k <private.pem>`',
+      );
+    }
+    const unreadable = listed.filter((l): l is Extract<ListedFile, { ok: false }> => !l.ok);
+    for (const l of unreadable) findings.refuse(l.code, l.message);
+    if (data.checksum !== undefined && data.checksum !== manifest.checksum) {
+      findings.refuse("checksum-mismatch", checksumMismatchMessage(manifest, data.checksum));
+    }
+    if (key && signed) {
+      signatureChecked = !findings.refused;
+      if (data.checksum !== undefined && verifier) {
+        const problem = checkSignature(manifest.signature, verifier, key);
+        if (problem) findings.refuse(problem.code, problem.message);
+      }
+    }
+    noteFindings(findings, { manifest, plan, tree, listed, key, signed });
+  }
+  noteUnpackFindings(findings, plan);
+  return {
+    report: {
+      file,
+      accepted: !findings.refused,
+      signed,
+      signatureChecked,
+      checksum: manifest ? manifest.checksum : null,
+      problems: findings.problems(),
+    },
+    size: archive.size,
+    entries,
+    manifest,
+    listed,
+    computedChecksum: data.checksum,
+  };
+}
+
+function reportUnpackFailures(findings: Findings, failures: UnpackFailure[]): void {
+  const [first, ...rest] = failures;
+  if (!first) return;
+  findings.refuse(first.code, first.message);
+  // Many entries often fail the same way (every nested file of a zip without folder entries).
+  const byCode = new Map<string, UnpackFailure[]>();
+  for (const f of rest) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+  for (const [code, group] of byCode) {
+    const [one, ...more] = group;
+    if (!one) continue;
+    const names = more.slice(0, 5).map((f) => JSON.stringify(f.entry.displayName));
+    const tail = more.length === 0 ? "" : ` (and ${more.length} more entries the same way: ${names.join(", ")}${more.length > 5 ? ", …" : ""})`;
+    findings.refuse(code, `${one.message}${tail}`);
+  }
+}
+
+interface ManifestRead {
+  manifest?: BundleManifest;
+  refusals: Problem[];
+}
+
+/** manifest.json at the bundle root, decoded with Go's rules. */
+async function readBundleManifest(archive: ZipArchive, plan: UnpackPlan, tree: UnpackPlan["tree"]): Promise<ManifestRead> {
+  const refuse = (code: string, message: string): ManifestRead => ({ refusals: [{ severity: "error", code, message }] });
+  const node = tree.lookup(MANIFEST_NAME);
+  if (!node) {
+    const nested = archive.entries.find((e) => !e.isDirectory && goClean(e.name).endsWith(`/${MANIFEST_NAME}`));
+    return refuse(
+      "manifest-missing",
+      `the zip has no manifest.json at its root, so the gateway cannot load it${
+        nested ? `; it holds ${JSON.stringify(nested.displayName)}: zip the contents of the plugin folder, not the folder itself` : ""
+      }`,
+    );
+  }
+  if (node.kind === "directory") return refuse("manifest-not-a-file", "manifest.json is a directory in the zip; the gateway needs it to be the manifest file");
+  const bytes = await readPrefix(archive, node.entry, MANIFEST_READ_LIMIT);
+  // Unreadable data is an unpack failure, reported with the other entries.
+  if (!bytes) return { refusals: [] };
+  const truncated = node.entry.uncompressedSize > bytes.length;
+  // Go reads bytes, not text: keep a byte order mark (which Go refuses) and replace invalid UTF-8.
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  let root;
+  try {
+    root = parseJson(text, { firstValueOnly: true });
+  } catch (err) {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    if (truncated && err.offset >= text.length) {
+      return refuse("limit-manifest", `manifest.json's JSON value is larger than ${MANIFEST_READ_LIMIT} bytes; tyk-ts does not read further`);
+    }
+    return refuse("manifest-invalid-json", `manifest.json is not valid JSON (${err.message}); the gateway cannot decode it`);
+  }
+  const { manifest, mismatches } = decodeManifest(root);
+  if (mismatches.length > 0) {
+    const list = mismatches.map((m) => describeMismatch(m, text)).join("; ");
+    return { manifest: undefined, refusals: [{ severity: "error", code: "manifest-wrong-type", message: `manifest.json has values of the wrong type, so the gateway cannot decode it: ${list}` }] };
+  }
+  return { manifest, refusals: [] };
+}
+
+/** Up to `limit` bytes of an entry's data; undefined when the data is damaged. */
+async function readPrefix(archive: ZipArchive, entry: ZipEntryHeader, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of await archive.openEntry(entry)) {
+      chunks.push(chunk as Buffer);
+      length += (chunk as Buffer).length;
+      if (length >= limit) break;
+    }
+  } catch (err) {
+    if (err instanceof ZipReadError) return undefined;
+    throw err;
+  }
+  return Buffer.concat(chunks).subarray(0, limit);
+}
+
+interface StreamedData {
+  failures: UnpackFailure[];
+  /** MD5 over file_list, when every listed file was read. */
+  checksum?: string;
+}
+
+/**
+ * Reads every file entry the gateway would copy out (checking its data as Go does) and hashes the
+ * listed files in file_list order: during the same pass while the zip holds them in that order, by
+ * reading entries again for the rest (files listed out of order or twice).
+ */
+async function streamEntries(
+  archive: ZipArchive,
+  plan: UnpackPlan,
+  listed: ListedFile[],
+  verifier: ReturnType<typeof createVerify> | undefined,
+): Promise<StreamedData> {
+  const md5 = createHash("md5");
+  const order = listed.every((l) => l.ok) ? listed.map((l) => (l as Extract<ListedFile, { ok: true }>).entry) : undefined;
+  let next = 0;
+  let hashable = order !== undefined;
+  const failures: UnpackFailure[] = [];
+  const read = async (entry: ZipEntryHeader, hash: boolean): Promise<ZipReadError | undefined> => {
+    try {
+      for await (const chunk of await archive.openEntry(entry)) {
+        if (!hash) continue;
+        md5.update(chunk as Buffer);
+        verifier?.update(chunk as Buffer);
+      }
+      return undefined;
+    } catch (err) {
+      if (err instanceof ZipReadError) return err;
+      throw err;
+    }
+  };
+  for (const entry of plan.copied) {
+    const hash = hashable && order?.[next] === entry;
+    const failure = await read(entry, hash);
+    if (failure) {
+      failures.push({ entry, code: "zip-entry-corrupt", message: `${failure.message}; the gateway's unpack fails ("${failure.goError}")` });
+      if (hash) hashable = false;
+    } else if (hash) {
+      next++;
+    }
+  }
+  while (hashable && order && next < order.length) {
+    if (await read(order[next]!, true)) hashable = false;
+    next++;
+  }
+  return { failures, checksum: hashable ? md5.digest("hex") : undefined };
+}
+
+function checksumMismatchMessage(manifest: BundleManifest, computed: string): string {
+  const declared = manifest.checksum;
+  let why: string;
+  if (declared === "") why = "manifest.json has no checksum";
+  else if (declared.toLowerCase() === computed) why = "the checksum is written in upper case; the gateway compares it as text, so it must be lower-case hex";
+  else if (manifest.file_list.some((f) => goClean(f) === MANIFEST_NAME)) why = "file_list includes manifest.json, whose content holds the checksum itself, so it can never match; remove it from file_list";
+  else why = "a listed file was changed after the bundle was built, or the checksum was edited";
+  return `checksum mismatch: manifest.json says ${JSON.stringify(declared)}, the files in file_list hash to "${computed}": ${why} (the gateway logs "invalid checksum")`;
+}
+
+/**
+ * Go's base64.StdEncoding.DecodeString: standard alphabet, padding required, "\r" and "\n" ignored
+ * anywhere, anything else an error. Returns the bytes or why they cannot be decoded.
+ */
+export function decodeGoBase64(text: string): Buffer | string {
+  const compact = text.replace(/[\r\n]/g, "");
+  const bad = /[^A-Za-z0-9+/=]/.exec(compact);
+  if (bad) {
+    const hint = /[-_]/.test(bad[0]) ? " (URL-safe base64; the gateway expects the standard alphabet with + and /)" : "";
+    return `it contains ${JSON.stringify(bad[0])}, which is not in the standard base64 alphabet${hint}`;
+  }
+  if (compact.length % 4 !== 0) return `its length (${compact.length}) is not a multiple of 4: it is truncated or lacks its "=" padding`;
+  if (!/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)) return 'it has "=" padding in the wrong place';
+  return Buffer.from(compact, "base64");
+}
+
+/** Go's rsa.VerifyPKCS1v15 over SHA-256 of the data, as goverify calls it. */
+function checkSignature(signature: string, verifier: ReturnType<typeof createVerify>, key: KeyObject): Problem | undefined {
+  const decoded = decodeGoBase64(signature);
+  if (typeof decoded === "string") {
+    return { severity: "error", code: "signature-invalid-base64", message: `the signature is not valid base64: ${decoded}; the gateway refuses the bundle` };
+  }
+  const modulusBytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  if (decoded.length !== modulusBytes) {
+    return {
+      severity: "error",
+      code: "signature-mismatch",
+      message: `the signature is ${decoded.length} bytes, but the public key (${keyFingerprint(key)}) makes ${modulusBytes}-byte signatures: it is truncated or was made with another key ("crypto/rsa: verification error")`,
+    };
+  }
+  if (!verifier.verify(key, decoded)) {
+    return {
+      severity: "error",
+      code: "signature-mismatch",
+      message: `the signature does not match: the bundle was signed with a key other than ${keyFingerprint(key)}, or its files changed after signing ("crypto/rsa: verification error")`,
+    };
+  }
+  return undefined;
+}
+
+interface NoteContext {
+  manifest: BundleManifest;
+  plan: UnpackPlan;
+  tree: UnpackPlan["tree"];
+  listed: ListedFile[];
+  key?: KeyObject;
+  signed: boolean;
+}
+
+/** What tyk-ts sees beyond the gateway's verdict. */
+function noteFindings(findings: Findings, { manifest, tree, listed, key, signed }: NoteContext): void {
+  const covered = new Set(listed.flatMap((l) => (l.ok ? [l.path] : [])));
+  const uncovered = tree.files().filter((f) => f.path !== MANIFEST_NAME && !covered.has(f.path));
+  if (uncovered.length > 0) {
+    const names = uncovered.slice(0, 8).map((f) => JSON.stringify(binaryToText(f.path)));
+    findings.note({
+      severity: "warning",
+      code: "not-in-file-list",
+      message: `${uncovered.length === 1 ? "1 file is" : `${uncovered.length} files are`} in the zip but not in file_list: the gateway unpacks ${uncovered.length === 1 ? "it" : "them"}, but neither the checksum nor the signature covers ${uncovered.length === 1 ? "it" : "them"}: ${names.join(", ")}${uncovered.length > 8 ? ", …" : ""}`,
+    });
+  }
+  if (signed && manifest.file_list.length === 0) findings.note(manifestOnlySignatureWarning());
+  for (const p of checkMiddleware(manifest)) findings.note(p.severity === "error" ? { ...p, severity: "warning" } : p);
+  if (!key && signed) {
+    const decoded = decodeGoBase64(manifest.signature);
+    if (typeof decoded === "string") {
+      findings.note({ severity: "warning", code: "signature-invalid-base64", message: `the signature is not valid base64 (${decoded}): a gateway with public_key_path set refuses the bundle` });
+    }
+    findings.note({
+      severity: "info",
+      code: "signature-not-checked",
+      message: "the signature was not checked (no public key given; pass -k or -c): a gateway without public_key_path accepts the bundle on its checksum alone",
+    });
+  }
+  if (!key && !signed) {
+    findings.note({ severity: "info", code: "unsigned", message: "the bundle is not signed: a gateway with public_key_path set refuses it" });
+  }
+}
+
+/** Zip-level findings the gateway does not refuse. */
+function noteUnpackFindings(findings: Findings, plan: UnpackPlan): void {
+  for (const [name, list] of plan.duplicates) {
+    findings.note({
+      severity: "warning",
+      code: "duplicate-entry",
+      message: `${JSON.stringify(binaryToText(name))} is in the zip ${list.length} times (entries ${list.map((e) => e.index + 1).join(", ")}); the gateway keeps the last one`,
+    });
+  }
+  for (const entry of plan.copied.filter((e) => e.name.includes("\\"))) {
+    findings.note({
+      severity: "warning",
+      code: "backslash-name",
+      message: `zip entry ${JSON.stringify(entry.displayName)} contains a backslash: on the gateway it is one file of that name, not a path with folders (the zip was probably made on Windows; use "/")`,
+    });
+  }
+}

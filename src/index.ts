@@ -1,0 +1,20 @@
+/**
+ * The library API: the functions the CLI commands call, returning the same plain objects that the
+ * commands print with `--json`. Failures are thrown as TykTsError subclasses carrying `code`,
+ * `exitCode` and a `hint`.
+ *
+ *   import { buildBundle, verifyBundle } from "tyk-ts";
+ *   const built = await buildBundle({ manifest: "plugin/manifest.json", output: "bundle.zip", key: "signing.pem" });
+ *   const report = await verifyBundle("bundle.zip", { publicKey: "signing.pub.pem" });
+ */
+export { buildBundle, type BuildOptions, type BuildProgress, type BuildResult, type BuiltFile } from "./bundle/build.js";
+export { verifyBundle, verifyBundles, type BundleReport, type VerifyOptions, type VerifyResult, type ZipLimits } from "./bundle/verify.js";
+export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
+export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
+export type { BundleManifest, Problem } from "./bundle/manifest.js";
+export { lint, type LintOptions } from "./lint/engine.js";
+export type { Kind, LintMessage, LintResult } from "./lint/types.js";
+export { createServer, type ServeOptions, type TykTsServer } from "./serve/server.js";
+export type { ServeLogEntry } from "./serve/log.js";
+export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";
+export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FindingsError, InputError, TykTsError, UsageError } from "./errors.js";

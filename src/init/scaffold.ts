@@ -1,0 +1,63 @@
+/** `tyk-ts init`: writes a new plugin folder from a driver's template, never over existing files. */
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { InputError, UsageError, ioError } from "../errors.js";
+import { INIT_DRIVERS, type InitDriver } from "./drivers.js";
+import { pluginTemplate } from "./templates.js";
+
+export { INIT_DRIVERS, type InitDriver } from "./drivers.js";
+
+export interface InitOptions {
+  /** The folder to create; it may exist if it is empty (or holds only .git). */
+  dir: string;
+  driver: InitDriver;
+}
+
+export interface InitResult {
+  dir: string;
+  driver: InitDriver;
+  /** The files written, relative to `dir`. */
+  files: string[];
+  hook: { kind: "pre"; name: string };
+  /** Files a build step must produce before `bundle build` works (a Go plugin's .so). */
+  buildOutputs: string[];
+}
+
+/** Entries that do not make a folder "non-empty": a fresh `git init` is a fine place to start. */
+const IGNORED_ENTRIES = new Set([".git"]);
+
+async function checkTarget(dir: string): Promise<void> {
+  const info = await stat(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return undefined;
+    throw ioError(err, dir);
+  });
+  if (!info) return;
+  if (!info.isDirectory()) throw new InputError("init-not-a-directory", `${dir} exists and is not a directory`, { hint: "choose a new folder name" });
+  const entries = (await readdir(dir)).filter((e) => !IGNORED_ENTRIES.has(e));
+  if (entries.length > 0) {
+    const shown = entries.slice(0, 3).join(", ") + (entries.length > 3 ? `, … (${entries.length} entries)` : "");
+    throw new InputError("init-not-empty", `${dir} is not empty (${shown}); init writes only into a new or empty folder`, {
+      hint: "give init the name of a folder that does not exist yet; it creates it",
+    });
+  }
+}
+
+export async function initPlugin(options: InitOptions): Promise<InitResult> {
+  if (!(INIT_DRIVERS as readonly string[]).includes(options.driver)) {
+    throw new UsageError(`unknown driver "${options.driver}"; init knows ${INIT_DRIVERS.join(", ")}`);
+  }
+  const dir = path.resolve(options.dir);
+  await checkTarget(dir);
+  const template = pluginTemplate(options.driver, path.basename(dir));
+  await mkdir(dir, { recursive: true }).catch((err) => {
+    throw ioError(err, dir, "write");
+  });
+  const files = Object.keys(template.files);
+  for (const name of files) {
+    // "wx": fail rather than overwrite if something appeared since the check.
+    await writeFile(path.join(dir, name), template.files[name]!, { flag: "wx" }).catch((err) => {
+      throw ioError(err, path.join(dir, name), "write");
+    });
+  }
+  return { dir, driver: options.driver, files, hook: template.hook, buildOutputs: template.buildOutputs };
+}

@@ -1,0 +1,105 @@
+/**
+ * The lint config file: `tyk-ts.config.json` or `.tyk-ts.json`, found by walking up from the cwd.
+ *
+ *   {
+ *     "rules": { "unknown-field": "error", "example-secret": "off", "some-rule": ["warning", { …options }] },
+ *     "ignore": ["legacy/**", "**\/*.draft.json", { "files": "apis/status.json", "rules": "security/keyless-api", "reason": "…" }],
+ *     "orgRules": [{ "id": "org/https-upstream", "given": "/proxy/target_url", "then": { "pattern": "^https://" } }]
+ *   }
+ *
+ * Ignore patterns are globs relative to the directory of the config file; object entries ignore
+ * findings (src/lint/ignores.ts). `orgRules` are the team's own rules (src/lint/org-rules.ts).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { InputError, ioError } from "../errors.js";
+import { parseIgnoreEntry, type IgnoreEntry } from "./ignores.js";
+import { parseOrgRules, type OrgRuleDefinition } from "./org-rules.js";
+import { isObject } from "./pointer.js";
+import type { RuleSeverity } from "./types.js";
+
+export const CONFIG_FILE_NAMES = ["tyk-ts.config.json", ".tyk-ts.json"];
+
+export interface LintConfig {
+  /** The file it came from; undefined when none was found. */
+  file?: string;
+  /** The directory ignore patterns are relative to. */
+  baseDir: string;
+  severities: Record<string, RuleSeverity>;
+  ruleOptions: Record<string, unknown>;
+  ignore: string[];
+  /** Findings accepted by the team (object entries of `ignore`). */
+  ignores: IgnoreEntry[];
+  orgRules: OrgRuleDefinition[];
+}
+
+const SEVERITIES: readonly RuleSeverity[] = ["error", "warning", "off"];
+// ESLint's spellings are accepted too, since people will write them.
+const SEVERITY_ALIASES: Record<string, RuleSeverity> = { warn: "warning", "0": "off", "1": "warning", "2": "error" };
+
+/** The nearest config file in `cwd` or above it. */
+export function findConfigFile(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function loadConfig(options: { cwd: string; configPath?: string }): LintConfig {
+  const file = options.configPath ? path.resolve(options.cwd, options.configPath) : findConfigFile(options.cwd);
+  if (!file) return { baseDir: options.cwd, severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [] };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw ioError(err, file);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new InputError("config-syntax", `${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, file);
+}
+
+function configError(file: string, message: string): InputError {
+  return new InputError("config-invalid", `${file}: ${message}`, {
+    hint: 'the config looks like {"rules": {"<rule id>": "error" | "warning" | "off"}, "ignore": ["<glob>"]}',
+  });
+}
+
+export function parseConfig(raw: unknown, file: string): LintConfig {
+  if (!isObject(raw)) throw configError(file, "the config must be a JSON object");
+  const config: LintConfig = { file, baseDir: path.dirname(file), severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [] };
+  for (const key of Object.keys(raw)) {
+    if (key !== "rules" && key !== "ignore" && key !== "orgRules" && key !== "$schema") throw configError(file, `unknown setting "${key}" (known: rules, ignore, orgRules)`);
+  }
+  if (raw.rules !== undefined) {
+    if (!isObject(raw.rules)) throw configError(file, '"rules" must be an object of rule id → severity');
+    for (const [id, setting] of Object.entries(raw.rules)) {
+      const [level, options] = Array.isArray(setting) ? setting : [setting];
+      const severity = typeof level === "string" || typeof level === "number" ? (SEVERITY_ALIASES[String(level)] ?? String(level)) : undefined;
+      if (!severity || !SEVERITIES.includes(severity as RuleSeverity)) {
+        throw configError(file, `rules.${id} must be "error", "warning" or "off" (or [severity, options]); found ${JSON.stringify(setting)}`);
+      }
+      config.severities[id] = severity as RuleSeverity;
+      if (options !== undefined) config.ruleOptions[id] = options;
+    }
+  }
+  if (raw.ignore !== undefined) {
+    if (!Array.isArray(raw.ignore)) throw configError(file, '"ignore" must be a list of glob patterns and ignore entries');
+    raw.ignore.forEach((entry, index) => {
+      if (typeof entry === "string") config.ignore.push(entry);
+      else config.ignores.push(parseIgnoreEntry(entry, index, file));
+    });
+  }
+  if (raw.orgRules !== undefined) config.orgRules = parseOrgRules(raw.orgRules, file);
+  return config;
+}

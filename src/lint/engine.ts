@@ -1,0 +1,279 @@
+/**
+ * `lint()`: files in, results out (the `--format json` shape). Reading, detection, schema
+ * validation and rules per file; cross-file rules and bundle checks once all files are read;
+ * positions and severities at the end. It never writes to the files it checks.
+ */
+import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { InputError, ioError } from "../errors.js";
+import { loadConfig, type LintConfig } from "./config.js";
+import { detectDocuments, TYK_OAS_EXTENSIONS, type DetectedDocument } from "./detect.js";
+import { discoverFiles } from "./discover.js";
+import { isWrapperExtra } from "./extras.js";
+import { openApiVersion, validateOpenApi } from "./openapi.js";
+import { childPointer, fieldName, isObject, pointerSegments, valueAt } from "./pointer.js";
+import { ruleCatalog, rules, type CoreRuleId } from "./rules/index.js";
+import { schemaFindings } from "./schema-findings.js";
+import { walkWithSchema } from "./schema-walk.js";
+import { SchemaSet, schemaNameFor } from "./schemas.js";
+import { isYamlPath, parseSource, type Anchor, type Range, type SourceDocument } from "./source.js";
+import { closest } from "./suggest.js";
+import type { Kind, LintContext, LintDocument, LintMessage, LintResult, RuleMeta, RuleSeverity } from "./types.js";
+import { checkBundles } from "./bundles.js";
+
+export interface LintOptions {
+  /** Files, directories and globs; none means the current directory. */
+  paths: string[];
+  cwd?: string;
+  /** Lint every document as this kind instead of detecting it. */
+  kind?: Kind;
+  /** A config file to use instead of the nearest `tyk-ts.config.json` / `.tyk-ts.json`. */
+  configPath?: string;
+  /** Check every bundle the APIs use against this directory (exists, passes `bundle verify`). */
+  bundlesDir?: string;
+  /** Where the project's JSON Schemas are (default: the package's schemas/). */
+  schemasDir?: string;
+  /** Told about every file that was looked at and left out, and why (`--verbose`). */
+  onSkip?: (file: string, reason: string) => void;
+}
+
+/** A finding waiting for its position and severity. */
+interface PendingMessage {
+  ruleId: string;
+  message: string;
+  /** Where to find the position; a syntax error carries its range instead. */
+  source?: SourceDocument;
+  pointer: string;
+  anchor: Anchor;
+  range?: Range;
+}
+
+interface FileState {
+  displayPath: string;
+  kinds: Set<Kind | "mixed">;
+  pending: PendingMessage[];
+}
+
+/** How a document's pointers map back to its file. */
+interface DocumentOrigin {
+  file: FileState;
+  source: SourceDocument;
+  /** Canonical pointer inside the document → pointer inside the file as written. */
+  toFile(pointer: string): string;
+}
+
+// Text that makes an unparsable file found in a directory worth reporting rather than skipping.
+const TYK_MARKERS = /x-tyk-api-gateway|"(api_id|listen_path|target_url|listen_port|file_list|custom_middleware|access_rights)"|tyk\.tyk\.io\//;
+
+export async function lint(options: LintOptions): Promise<LintResult[]> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const config = loadConfig({ cwd, configPath: options.configPath });
+  checkConfiguredRules(config);
+  const { files, ignored } = discoverFiles(options.paths, { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
+  for (const file of ignored) options.onSkip?.(displayPath(file, cwd), "matches an ignore pattern in the config");
+
+  const schemas = new SchemaSet(options.schemasDir);
+  const ctx: LintContext = { cwd, ruleOptions: config.ruleOptions };
+  const states: FileState[] = [];
+  const documents: LintDocument[] = [];
+  const origins = new WeakMap<LintDocument, DocumentOrigin>();
+
+  for (const file of files) {
+    const shown = displayPath(file.absolutePath, cwd);
+    let text: string;
+    try {
+      text = await readFile(file.absolutePath, "utf8");
+    } catch (err) {
+      throw ioError(err, shown);
+    }
+    const parsed = parseSource(text, isYamlPath(file.absolutePath) ? "yaml" : "json");
+    const state: FileState = { displayPath: shown, kinds: new Set(), pending: [] };
+    if (parsed.syntaxErrors.length > 0 && !file.explicit && parsed.documents.length === 0 && !TYK_MARKERS.test(text)) {
+      options.onSkip?.(shown, `not ${parsed.format === "yaml" ? "YAML" : "JSON"}, and nothing in it looks like Tyk`);
+      continue;
+    }
+    for (const e of parsed.syntaxErrors) state.pending.push({ ruleId: "syntax", message: e.message, pointer: "", anchor: "value", range: e.range });
+
+    for (const source of parsed.documents) {
+      const detection = detectDocuments(source.value, options.kind);
+      if (detection.kind) state.kinds.add(detection.kind);
+      for (const detected of detection.documents) {
+        const doc = validateDocument(detected, source, file.absolutePath, shown, schemas, state);
+        documents.push(doc.document);
+        origins.set(doc.document, { file: state, source, toFile: doc.toFile });
+        for (const rule of rules) {
+          if (!rule.check || !rule.kinds.includes(doc.document.kind) || severityOf(rule, config) === "off") continue;
+          for (const f of rule.check(doc.document, ctx)) state.pending.push({ ruleId: rule.id, message: f.message, source, pointer: doc.toFile(f.pointer), anchor: f.at ?? "value" });
+        }
+      }
+    }
+    if (state.kinds.size === 0 && parsed.syntaxErrors.length === 0) {
+      if (!file.explicit) {
+        options.onSkip?.(shown, "not a Tyk document");
+        continue;
+      }
+      state.pending.push({
+        ruleId: "unknown-kind",
+        message: "not recognised as a Tyk document (tyk.conf, API definition, policy or bundle manifest); pass --kind to lint it as one",
+        pointer: "",
+        anchor: "key",
+        source: parsed.documents[0],
+        range: parsed.documents[0] ? undefined : { line: 1, column: 1, endLine: 1, endColumn: 1 },
+      });
+    }
+    states.push(state);
+  }
+
+  const report = (doc: LintDocument, ruleId: string, pointer: string, message: string, anchor: Anchor = "value") => {
+    const origin = origins.get(doc);
+    if (origin) origin.file.pending.push({ ruleId, message, source: origin.source, pointer: origin.toFile(pointer), anchor });
+  };
+  for (const rule of rules) {
+    if (!rule.checkProject || severityOf(rule, config) === "off") continue;
+    for (const f of rule.checkProject(documents, ctx)) report(f.document, rule.id, f.pointer, f.message, f.at);
+  }
+  if (options.bundlesDir !== undefined) {
+    const bundlesDir = path.resolve(cwd, options.bundlesDir);
+    if (!statSync(bundlesDir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError("bundles-dir", `--bundles ${options.bundlesDir} is not a directory`);
+    for (const f of await checkBundles(documents, bundlesDir)) report(f.document, f.ruleId, f.pointer, f.message);
+  }
+
+  return states.map((state) => toResult(state, config));
+}
+
+function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : file;
+}
+
+const ruleMetas = new Map<string, RuleMeta>(ruleCatalog().map((r) => [r.id, r]));
+
+function severityOf(rule: RuleMeta, config: LintConfig): RuleSeverity {
+  return config.severities[rule.id] ?? rule.defaultSeverity;
+}
+
+function checkConfiguredRules(config: LintConfig): void {
+  for (const id of Object.keys(config.severities)) {
+    if (ruleMetas.has(id)) continue;
+    const suggestion = closest(id, ruleMetas.keys());
+    throw new InputError("config-invalid", `${config.file}: unknown rule "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ""}`, {
+      hint: "`tyk-ts lint --list-rules` lists every rule id",
+    });
+  }
+}
+
+function toResult(state: FileState, config: LintConfig): LintResult {
+  const messages: LintMessage[] = [];
+  for (const p of state.pending) {
+    const meta = ruleMetas.get(p.ruleId);
+    const severity = meta ? severityOf(meta, config) : "error";
+    if (severity === "off") continue;
+    const range = p.range ?? p.source?.locate(p.pointer, p.anchor) ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    messages.push({ ruleId: p.ruleId, severity: severity === "error" ? 2 : 1, message: p.message, ...range, pointer: p.pointer });
+  }
+  messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  const kinds = [...state.kinds];
+  return {
+    filePath: state.displayPath,
+    kind: kinds.length === 0 ? null : kinds.length === 1 ? kinds[0]! : "mixed",
+    errorCount: messages.filter((m) => m.severity === 2).length,
+    warningCount: messages.filter((m) => m.severity === 1).length,
+    messages,
+  };
+}
+
+interface ValidatedDocument {
+  document: LintDocument;
+  toFile(pointer: string): string;
+}
+
+/** Schema findings for one document, queued on its file; returns the document rules will see. */
+function validateDocument(detected: DetectedDocument, source: SourceDocument, absolutePath: string, file: string, schemas: SchemaSet, state: FileState): ValidatedDocument {
+  const raw = valueAt(source.value, detected.pointer);
+  const queue = (ruleId: CoreRuleId, pointer: string, message: string, anchor: Anchor) =>
+    state.pending.push({ ruleId, message, source, pointer: detected.pointer + pointer, anchor });
+
+  let value: unknown;
+  let toDocument: (pointer: string) => string;
+  if (detected.kind === "tyk-oas" && isObject(raw)) {
+    checkOpenApi(raw, (pointer, message, anchor) => queue("openapi-schema", pointer, message, anchor));
+    const extensionKey = "x-tyk-api-gateway";
+    const extension = validateAgainstSchema(raw[extensionKey], detected, schemas, childPointer("", extensionKey), queue);
+    value = Object.hasOwn(raw, extensionKey) ? { ...raw, [extensionKey]: extension.value } : raw;
+    toDocument = (pointer) => {
+      const prefix = childPointer("", extensionKey);
+      return pointer === prefix || pointer.startsWith(`${prefix}/`) ? prefix + extension.originalPointer(pointer.slice(prefix.length)) : pointer;
+    };
+  } else {
+    const validated = validateAgainstSchema(raw, detected, schemas, "", queue);
+    value = validated.value;
+    toDocument = validated.originalPointer;
+  }
+  const document: LintDocument = {
+    kind: detected.kind,
+    file,
+    absolutePath,
+    value,
+    pointer: detected.pointer,
+    wrapper: detected.wrapper,
+    yamlDocument: source.yamlIndex,
+  };
+  return { document, toFile: (pointer) => detected.pointer + toDocument(pointer) };
+}
+
+function validateAgainstSchema(
+  raw: unknown,
+  detected: DetectedDocument,
+  schemas: SchemaSet,
+  at: string,
+  queue: (ruleId: CoreRuleId, pointer: string, message: string, anchor: Anchor) => void,
+): { value: unknown; originalPointer(pointer: string): string } {
+  if (raw === undefined) return { value: raw, originalPointer: (p) => p };
+  const name = schemaNameFor(detected.kind);
+  const walk = walkWithSchema(raw, schemas.schema(name), schemas.resolve);
+  const original = (pointer: string) => at + walk.originalPointer(pointer);
+  for (const m of walk.caseMatches) {
+    const where = fieldName(at + m.pointer.slice(0, m.pointer.lastIndexOf("/")));
+    queue(
+      "field-case",
+      at + m.pointer,
+      m.alsoPresent
+        ? `\`${m.key}\` and \`${m.canonical}\` are both set${where ? ` in \`${where}\`` : ""}: the gateway reads both into \`${m.canonical}\` (Go matches keys case-insensitively) and the later one wins; remove one`
+        : `\`${m.key}\` is read by the gateway as \`${m.canonical}\` (Go matches keys case-insensitively), but other tools do not; write \`${m.canonical}\``,
+      "key",
+    );
+  }
+  for (const d of walk.deprecated) {
+    queue("deprecated-field", original(d.pointer), `\`${fieldName(at + d.pointer)}\` is deprecated${d.description ? `: ${firstSentence(d.description)}` : ""}`, "key");
+  }
+  const validate = schemas.validator(name);
+  if (!validate(walk.value)) {
+    const findings = schemaFindings(validate.errors ?? [], { base: at, locateField: (field) => schemas.fieldLocations(name, field) });
+    const streams = detected.kind === "tyk-oas";
+    for (const f of findings) {
+      if (f.ruleId === "unknown-field" && isWrapperExtra(detected.wrapper, detected.kind, f.pointer)) continue;
+      // Tyk Streams APIs have no upstream: the gateway validates them with the Streams schema.
+      if (streams && f.ruleId === "missing-field" && f.missing === "upstream" && f.pointer === "") continue;
+      queue(f.ruleId, original(f.pointer), f.message, f.anchor);
+    }
+  }
+  return { value: walk.value, originalPointer: (p) => walk.originalPointer(p) };
+}
+
+function firstSentence(text: string): string {
+  return /^[^]*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
+}
+
+function checkOpenApi(doc: Record<string, unknown>, report: (pointer: string, message: string, anchor: Anchor) => void): void {
+  const version = openApiVersion(doc);
+  if (!version) {
+    report("/openapi", `\`openapi\` is ${JSON.stringify(doc.openapi)}; Tyk OAS APIs are OpenAPI 3.0.x or 3.1.x documents`, "value");
+    return;
+  }
+  for (const f of schemaFindings(validateOpenApi(doc, version))) {
+    // Extensions are validated on their own; the OpenAPI schema only says they may be there.
+    if (TYK_OAS_EXTENSIONS.includes(pointerSegments(f.pointer)[0] ?? "")) continue;
+    report(f.pointer, `OpenAPI ${version}: ${f.message}`, f.anchor);
+  }
+}

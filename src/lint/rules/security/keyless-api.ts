@@ -1,0 +1,27 @@
+import type { LintContext, LintDocument } from "../../types.js";
+import { apiAuth, apiNames, API_KINDS, OWASP, stringList, type SecurityRule } from "./common.js";
+
+const ID = "security/keyless-api";
+
+/** The team listed the API as public on purpose (`publicApis` in this rule's options). */
+export function isDeclaredPublic(doc: LintDocument, ctx: LintContext): boolean {
+  const publicApis = stringList(ctx.ruleOptions[ID], "publicApis");
+  return apiNames(doc).some((name) => publicApis.includes(name));
+}
+
+export const keylessApi: SecurityRule = {
+  id: ID,
+  defaultSeverity: "warning",
+  kinds: API_KINDS,
+  owasp: OWASP.brokenAuthentication,
+  description: "An API accepts requests without any credential and is not listed as public in the lint config.",
+  help: "A keyless API (`use_keyless: true`; in Tyk OAS `server.authentication` absent or not enabled) lets anyone who can reach the gateway call the upstream, with no identity to rate-limit, audit or revoke. Often it is a leftover from a quick test. Internal APIs (reachable only through `tyk://`) are not reported.",
+  fix: 'Turn authentication on (Classic: `use_keyless: false` and an auth method; Tyk OAS: `server.authentication.enabled: true` with a security scheme). If the API is public on purpose, list its `api_id` (OAS `info.id`) or name in the config: `"rules": {"security/keyless-api": ["warning", {"publicApis": ["status-api"]}]}`.',
+  check(doc, ctx) {
+    const auth = apiAuth(doc);
+    if (!auth?.keyless || auth.internal) return [];
+    if (isDeclaredPublic(doc, ctx)) return [];
+    const how = doc.kind === "classic-api" ? "`use_keyless` is true" : "authentication is not enabled";
+    return [{ pointer: auth.keylessPointer, message: `the API accepts requests without credentials (${how}); enable authentication, or list the API in the config's publicApis if it is public on purpose` }];
+  },
+};

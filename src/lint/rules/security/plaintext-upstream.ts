@@ -1,0 +1,35 @@
+import { fieldName } from "../../pointer.js";
+import { apiFacts, isKvReference } from "../api-facts.js";
+import { API_KINDS, OWASP, stringList, type SecurityRule } from "./common.js";
+import { isInternalHost } from "./hosts.js";
+
+const ID = "security/plaintext-upstream";
+
+/** Schemes that carry requests unencrypted to the upstream. */
+const PLAINTEXT_SCHEMES = new Set(["http:", "ws:", "h2c:"]);
+
+export const plaintextUpstream: SecurityRule = {
+  id: ID,
+  defaultSeverity: "warning",
+  kinds: API_KINDS,
+  owasp: OWASP.securityMisconfiguration,
+  description: "An API proxies over plain HTTP (http://, ws://, h2c://) to a host outside the gateway's machine or cluster.",
+  help: "Requests, credentials the gateway forwards and responses cross the network unencrypted and can be read or changed on the way. Hosts treated as internal, where plain HTTP is accepted: `localhost` and `*.localhost`, single-label names (Docker Compose or Kubernetes services such as `httpbin`), `*.svc`, `*.cluster.local`, `*.internal`, loopback and private addresses (127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, ::1, fc00::/7, fe80::/10).",
+  fix: 'Use https:// (wss:// for WebSockets) for the upstream. If the host is on your own network, add it to the config: `"rules": {"security/plaintext-upstream": ["warning", {"internalHosts": ["*.corp.example"]}]}`.',
+  check(doc, ctx) {
+    const facts = apiFacts(doc);
+    if (!facts) return [];
+    const internalHosts = stringList(ctx.ruleOptions[ID], "internalHosts");
+    return facts.targets.flatMap((target) => {
+      if (isKvReference(target.value)) return [];
+      let url: URL;
+      try {
+        url = new URL(target.value);
+      } catch {
+        return []; // target-url reports malformed URLs
+      }
+      if (!PLAINTEXT_SCHEMES.has(url.protocol) || isInternalHost(url.hostname, internalHosts)) return [];
+      return [{ pointer: target.pointer, message: `\`${fieldName(target.pointer)}\` sends traffic unencrypted to ${url.hostname}, which is not a local or cluster-internal host; use ${url.protocol === "ws:" ? "wss" : "https"}://` }];
+    });
+  },
+};

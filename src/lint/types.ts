@@ -1,0 +1,100 @@
+/**
+ * The shapes lint works with. Rules see documents as plain JSON values and answer with JSON
+ * pointers; the engine turns pointers into line/column when it builds the results.
+ */
+
+/** What a document is. Detected from content; `--kind` forces one. */
+export const KINDS = ["tyk-conf", "classic-api", "tyk-oas", "policy", "policies", "bundle-manifest"] as const;
+export type Kind = (typeof KINDS)[number];
+
+export type Severity = "error" | "warning";
+export type RuleSeverity = Severity | "off";
+
+/** What every rule declares, whether it is a check below or a schema finding. */
+export interface RuleMeta {
+  /** Stable id used in output, config files and docs, e.g. `listen-path-slash`. */
+  id: string;
+  defaultSeverity: RuleSeverity;
+  /** One line: what the rule finds. */
+  description: string;
+  /** Why it matters and how to fix it (SARIF help text, docs). */
+  help?: string;
+  /** The OWASP API Security Top 10 (2023) category a security rule guards, e.g. `API2:2023 Broken Authentication`. */
+  owasp?: string;
+  /** What to change to resolve a finding (security rules; shown in SARIF help and docs). */
+  fix?: string;
+}
+
+/** One thing a rule found, relative to the document it was given. */
+export interface RuleFinding {
+  /** JSON pointer into the document (`""` is the document itself). */
+  pointer: string;
+  message: string;
+  /** Report at the member's key instead of its value (unknown fields, misspelt keys). */
+  at?: "key" | "value";
+}
+
+/** A finding from a cross-file rule: it names the document it belongs to. */
+export interface ProjectFinding extends RuleFinding {
+  document: LintDocument;
+}
+
+/** A Tyk document found in a file: a file can hold several (lists, wrappers, multi-document YAML). */
+export interface LintDocument {
+  kind: Exclude<Kind, "policies">;
+  /** The file as the user named it (relative to the cwd when it lies below it). */
+  file: string;
+  /** Absolute path of the file. */
+  absolutePath: string;
+  /**
+   * The document as the gateway reads it: keys that match a known field case-insensitively are
+   * renamed to that field (Go's decoder does the same). Rules read this.
+   */
+  value: unknown;
+  /** Where the document sits in its file, e.g. `/api_definition` or `/spec`; `""` at the root. */
+  pointer: string;
+  /** How it was wrapped: raw, a Dashboard export (`api_definition`, `oas`), a list, an Operator resource. */
+  wrapper: DocumentWrapper;
+  /** 0-based index of the YAML document in a multi-document file. */
+  yamlDocument?: number;
+}
+
+export type DocumentWrapper = "none" | "dashboard" | "list" | "policies-map" | "operator";
+
+export interface LintContext {
+  /** The directory relative paths in documents are resolved against. */
+  cwd: string;
+  /** Rule settings from the config file, by rule id (for rules that take options). */
+  ruleOptions: Readonly<Record<string, unknown>>;
+}
+
+/** A check beyond the schema. Give it `check` (one document) or `checkProject` (all of them), or both. */
+export interface Rule extends RuleMeta {
+  /** The kinds `check` is called for. */
+  kinds: ReadonlyArray<LintDocument["kind"]>;
+  check?(doc: LintDocument, ctx: LintContext): RuleFinding[];
+  /** Cross-file checks: called once with every document of the run. */
+  checkProject?(docs: readonly LintDocument[], ctx: LintContext): ProjectFinding[];
+}
+
+/** One message in a result, in the shape of `--format json`. */
+export interface LintMessage {
+  ruleId: string;
+  /** 2 error, 1 warning (ESLint's numbers). */
+  severity: 1 | 2;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  pointer: string;
+}
+
+export interface LintResult {
+  filePath: string;
+  /** The kind of the file's documents; `mixed` when they differ, `null` when none was recognised. */
+  kind: Kind | "mixed" | null;
+  errorCount: number;
+  warningCount: number;
+  messages: LintMessage[];
+}

@@ -1,0 +1,39 @@
+/**
+ * Files that ship with tyk-ts (schemas/…), read the same way from an npm install, a git checkout and
+ * the single executable. In the executable they are SEA assets (scripts/package-sea.mjs embeds
+ * schemas/), because there is no package folder beside it.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ioError } from "./errors.js";
+
+const require = createRequire(import.meta.url);
+
+/** The package root: one level up from both src/ and dist/. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The assets of the single executable, or undefined when running from a package folder. */
+function executableAssets(): typeof import("node:sea") | undefined {
+  const sea = require("node:sea") as typeof import("node:sea");
+  return sea.isSea() ? sea : undefined;
+}
+
+/** Reads a package file by its path from the package root, e.g. `schemas/policy.schema.json`. */
+export function readPackageFile(relativePath: string): string {
+  const sea = executableAssets();
+  if (sea) {
+    try {
+      return sea.getAsset(relativePath, "utf8");
+    } catch (err) {
+      throw ioError(Object.assign(err as Error, { code: "ENOENT" }), `${relativePath} (embedded in the executable)`);
+    }
+  }
+  const file = path.join(PACKAGE_ROOT, relativePath);
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw ioError(err, file);
+  }
+}

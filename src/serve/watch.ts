@@ -1,0 +1,158 @@
+/**
+ * `serve --watch`: rebuilds a plugin's bundle into the served directory whenever its sources change.
+ *
+ * The gateway never downloads a bundle name it has already unpacked, so each build gets a name of its
+ * own, `<plugin>-<first 8 hex of the zip's SHA-256>.zip`. Bundles are built reproducibly (same inputs,
+ * same bytes), so the name changes exactly when the content does: a file, a hook, the driver or the
+ * signature; saving a file unchanged keeps the name. The zip is written under a hidden name (never
+ * served) and renamed into place, so a download sees the whole bundle or nothing.
+ */
+import { createHash, type KeyObject } from "node:crypto";
+import { createReadStream, watch, type FSWatcher } from "node:fs";
+import { rename, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import { InputError } from "../errors.js";
+import { MANIFEST_NAME } from "../bundle/names.js";
+import { temporaryNameFor } from "../fs/atomic-file.js";
+import { isHiddenName, isInside } from "./request-path.js";
+import type { BuildFailedLogEntry, BuildLogEntry } from "./log.js";
+
+/** Edits arrive as bursts of events (save = write + rename + chmod); build once they settle. */
+const SETTLE_MS = 150;
+
+export interface PluginSource {
+  /** Absolute path of the folder holding manifest.json. */
+  dir: string;
+  /** Bundle names start with this: the folder's name, reduced to URL-safe characters. */
+  name: string;
+}
+
+/** Checks each `--watch` folder and derives distinct bundle names, before anything is started. */
+export async function pluginSources(dirs: string[]): Promise<PluginSource[]> {
+  const sources: PluginSource[] = [];
+  for (const given of dirs) {
+    const dir = path.resolve(given);
+    const manifest = path.join(dir, MANIFEST_NAME);
+    const info = await stat(manifest).catch(() => undefined);
+    if (!info?.isFile()) {
+      throw new InputError("watch-no-manifest", `--watch ${given}: no ${MANIFEST_NAME} in ${dir}`, {
+        hint: "--watch takes plugin folders, each holding the manifest.json that `bundle build` reads",
+      });
+    }
+    const name = path.basename(dir).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "") || "bundle";
+    const clash = sources.find((s) => s.name === name);
+    if (clash) {
+      throw new InputError("watch-name-clash", `--watch ${clash.dir} and ${dir} would both build bundles named ${name}-….zip`, {
+        hint: "rename one of the folders",
+      });
+    }
+    sources.push({ dir, name });
+  }
+  return sources;
+}
+
+export interface PluginWatcherOptions {
+  /** The served directory (realpath), where bundles are written. */
+  root: string;
+  /** Signs each build; without it the bundles are unsigned. */
+  signingKey?: KeyObject;
+  /** The URL the bundle will be served at, for the report. */
+  urlFor(bundle: string): string;
+  report(entry: BuildLogEntry | BuildFailedLogEntry): void;
+}
+
+async function sha256Hex(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+export class PluginWatcher {
+  private watcher?: FSWatcher;
+  private timer?: NodeJS.Timeout;
+  private building?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  /** The last bundle written, so an unchanged rebuild stays silent. */
+  private current?: string;
+
+  constructor(
+    private readonly source: PluginSource,
+    private readonly options: PluginWatcherOptions,
+  ) {}
+
+  /** Builds once now, then after every change. */
+  start(): void {
+    this.watcher = watch(this.source.dir, { recursive: true }, (_event, filename) => {
+      if (filename === null || this.isOwnOutput(filename)) return;
+      this.schedule();
+    });
+    this.watcher.on("error", (err) => this.fail(`stopped watching: ${err.message}`));
+    this.schedule(0);
+  }
+
+  /** Stops watching and waits for a build in progress, so no temporary file is left behind. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.watcher?.close();
+    await this.building;
+  }
+
+  /** Dotfiles (editor swap files, .git, our temporary zips) and the bundles we write are not sources. */
+  private isOwnOutput(filename: string): boolean {
+    if (filename.split(path.sep).some(isHiddenName)) return true;
+    const absolute = path.join(this.source.dir, filename);
+    return absolute.endsWith(".zip") && isInside(this.options.root, absolute);
+  }
+
+  private schedule(delay = SETTLE_MS): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.building) {
+        this.again = true;
+        return;
+      }
+      this.building = this.build().finally(() => {
+        this.building = undefined;
+        if (this.again) {
+          this.again = false;
+          this.schedule(0);
+        }
+      });
+    }, delay);
+  }
+
+  private async build(): Promise<void> {
+    const { buildBundle } = await import("../bundle/build.js");
+    const staging = temporaryNameFor(path.join(this.options.root, `${this.source.name}.zip`));
+    try {
+      const result = await buildBundle({ manifest: path.join(this.source.dir, MANIFEST_NAME), output: staging, key: this.options.signingKey });
+      const bundle = `${this.source.name}-${(await sha256Hex(staging)).slice(0, 8)}.zip`;
+      const target = path.join(this.options.root, bundle);
+      if (bundle === this.current && (await stat(target).catch(() => undefined))) return;
+      await rename(staging, target);
+      this.current = bundle;
+      this.options.report({
+        type: "build",
+        time: new Date().toISOString(),
+        plugin: this.source.dir,
+        bundle,
+        url: this.options.urlFor(bundle),
+        checksum: result.checksum,
+        signed: result.signed,
+        warnings: result.warnings,
+      });
+    } catch (err) {
+      this.fail((err as Error).message);
+    } finally {
+      await unlink(staging).catch(() => undefined);
+    }
+  }
+
+  private fail(message: string): void {
+    this.current = undefined;
+    this.options.report({ type: "build-failed", time: new Date().toISOString(), plugin: this.source.dir, message });
+  }
+}
