@@ -4,7 +4,8 @@
  * gateway's loader written with Go's archive/zip and encoding/json (test/support/gateway-loader).
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import fc from "fast-check";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle } from "../src/bundle/verify.js";
@@ -47,4 +48,27 @@ describe.skipIf(!hasGo || !hasTool("python3") || !hasTool("openssl"))("verdicts 
       expect(accepted).toBeLessThan(cases.length - 20);
     }, 120_000);
   }
+
+  it("agrees on randomly damaged bundles (seeded; TYK_TS_FUZZ_RUNS for a longer run)", async () => {
+    const sources = ["ok-flat-signed", "ok-nested-with-dirs", "grpc-manifest-only", "extra-unlisted-entry"].map((n) => readFileSync(path.join(dir, `${n}.zip`)));
+    const damaged = path.join(dir, "damaged.bin");
+    const mutation = fc.record({
+      source: fc.nat({ max: sources.length - 1 }),
+      edits: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }),
+      cut: fc.option(fc.double({ min: 0.5, max: 1, noNaN: true }), { freq: 5 }),
+      withKey: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(mutation, async ({ source, edits, cut, withKey }) => {
+        let bytes = Buffer.from(sources[source]!);
+        for (const e of edits) bytes[Math.floor(e.at * bytes.length)] = e.value;
+        if (cut !== null) bytes = bytes.subarray(0, Math.floor(cut * bytes.length));
+        writeFileSync(damaged, bytes);
+        const gateway = gatewayVerdict(damaged, withKey ? keys.publicSpki : undefined);
+        const report = await verifyBundle(damaged, withKey ? { publicKey: keys.publicSpki } : {});
+        expect({ accepted: report.accepted, problems: report.problems.length > 0 || report.accepted }).toEqual({ accepted: gateway.accepted, problems: true });
+      }),
+      { seed: Number(process.env.TYK_TS_FUZZ_SEED ?? 20261123), numRuns: Number(process.env.TYK_TS_FUZZ_RUNS ?? 150) },
+    );
+  }, 120_000);
 });
