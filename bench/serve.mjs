@@ -3,18 +3,21 @@
 // bundle on loopback, loaded in turn by wrk with 16 connections for a fixed time (the load stops by
 // itself). Prints the throughput ratio (target >= 0.8 of nginx) and the server's peak RSS.
 // wrk and nginx come from Debian; the script installs them with apt-get when they are missing.
-// Usage: node bench/serve.mjs   (BENCH_SECONDS per run, default 8; BENCH_ROUNDS, default 2)
+// Usage: node bench/serve.mjs   (BENCH_SECONDS per run, default 5; BENCH_ROUNDS, default 4;
+//        BENCH_NGINX_WORKERS, default auto)
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { CLI, ensureBuilt, machine } from "./lib.mjs";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** Debian's default is "auto" (one worker per core); BENCH_NGINX_WORKERS=1 pits one worker against Node's one main thread. */
+const NGINX_WORKERS = process.env.BENCH_NGINX_WORKERS ?? "auto";
 const CONNECTIONS = 16;
 const FILE_BYTES = 20 * 1000 * 1000;
 
@@ -101,11 +104,10 @@ async function startTykTs(root) {
 async function startNginx(work, root) {
   const port = await freePort();
   const conf = path.join(work, "nginx.conf");
-  // One worker: tyk-ts serve is one Node process, so both get one core to serve with.
   writeFileSync(
     conf,
     `daemon off;
-worker_processes 1;
+worker_processes ${NGINX_WORKERS};
 pid ${work}/nginx.pid;
 error_log ${work}/nginx-error.log;
 ${process.getuid?.() === 0 ? "user root;" : ""}
@@ -135,18 +137,47 @@ http {
   return { child, url };
 }
 
-/** wrk for SECONDS with 16 connections; returns MiB/s from the exact byte count wrk read. */
-function load(work, url) {
+/** CPU seconds (user + system) used so far by a process and its direct children (nginx's workers). */
+function cpuSeconds(pid) {
+  const ticks = (stat) => {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { ppid: Number(fields[1]), used: Number(fields[11]) + Number(fields[12]) };
+  };
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const t = ticks(readFileSync(`/proc/${entry}/stat`, "utf8"));
+      if (Number(entry) === pid || t.ppid === pid) total += t.used;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
+
+/**
+ * wrk for SECONDS with 16 connections; returns MiB/s from the exact byte count wrk read, and the
+ * server's CPU seconds per GiB sent, which other work on the machine does not change.
+ */
+function load(work, url, serverPid) {
   const script = path.join(work, "summary.lua");
   writeFileSync(script, 'done = function(summary, latency, requests)\n  io.write(string.format("BYTES %d %d %d\\n", summary.bytes, summary.duration, summary.requests))\nend\n');
+  const cpuBefore = cpuSeconds(serverPid);
   const r = spawnSync("wrk", ["-t2", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "-s", script, url], { encoding: "utf8", timeout: (SECONDS + 30) * 1000 });
   const m = /BYTES (\d+) (\d+) (\d+)/.exec(r.stdout ?? "");
   if (!m) throw new Error(`wrk failed: ${r.stderr || r.stdout || r.error}`);
   const [bytes, micros, requests] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return { mibPerSec: bytes / 2 ** 20 / (micros / 1e6), requests };
+  return { mibPerSec: bytes / 2 ** 20 / (micros / 1e6), cpuPerGiB: (cpuSeconds(serverPid) - cpuBefore) / (bytes / 2 ** 30), requests };
 }
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** The median resists the odd run slowed by other work on the machine. */
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 ensureBuilt();
 ensureTools({ wrk: "wrk", nginx: "nginx" });
@@ -169,21 +200,26 @@ try {
   const results = { nginx: [], tyk: [] };
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved, so other load on the machine hits both alike.
-    results.nginx.push(load(work, nginx.url));
-    results.tyk.push(load(work, tyk.url));
+    results.nginx.push(load(work, nginx.url, nginx.child.pid));
+    results.tyk.push(load(work, tyk.url, tyk.child.pid));
   }
   const peakRss = rss.stop();
-  const nginxRate = mean(results.nginx.map((r) => r.mibPerSec));
-  const tykRate = mean(results.tyk.map((r) => r.mibPerSec));
+  const nginxRate = median(results.nginx.map((r) => r.mibPerSec));
+  const tykRate = median(results.tyk.map((r) => r.mibPerSec));
   const ratio = tykRate / nginxRate;
+  const nginxCpu = median(results.nginx.map((r) => r.cpuPerGiB));
+  const tykCpu = median(results.tyk.map((r) => r.cpuPerGiB));
   const show = (rs) => rs.map((r) => r.mibPerSec.toFixed(0)).join(", ");
 
   console.log(`bench/serve  ${machine()}`);
   console.log(`  load                  ${(FILE_BYTES / 1e6).toFixed(0)} MB bundle, ${CONNECTIONS} connections, wrk -t2, ${SECONDS} s x ${ROUNDS} rounds each, loopback`);
-  console.log(`  nginx (sendfile, 1 worker)  ${nginxRate.toFixed(0)} MiB/s  (runs: ${show(results.nginx)})`);
-  console.log(`  tyk-ts serve                ${tykRate.toFixed(0)} MiB/s  (runs: ${show(results.tyk)})`);
+  console.log(`  nginx (sendfile, workers ${NGINX_WORKERS})  ${nginxRate.toFixed(0)} MiB/s median  (runs: ${show(results.nginx)})`);
+  console.log(`  tyk-ts serve                ${tykRate.toFixed(0)} MiB/s median  (runs: ${show(results.tyk)})`);
+  console.log(`  server CPU per GiB sent      nginx ${nginxCpu.toFixed(2)} s, tyk-ts ${tykCpu.toFixed(2)} s (not skewed by other load)`);
   console.log(`  ratio ${ratio.toFixed(2)} of nginx (target >= 0.8)   tyk-ts peak RSS ${peakRss.toFixed(0)} MiB`);
-  console.log(JSON.stringify({ bench: "serve", ratio: +ratio.toFixed(3), peakRssMiB: +peakRss.toFixed(1), tykMiBps: Math.round(tykRate), nginxMiBps: Math.round(nginxRate) }));
+  console.log(
+    JSON.stringify({ bench: "serve", ratio: +ratio.toFixed(3), peakRssMiB: +peakRss.toFixed(1), tykMiBps: Math.round(tykRate), nginxMiBps: Math.round(nginxRate), tykCpuPerGiB: +tykCpu.toFixed(3), nginxCpuPerGiB: +nginxCpu.toFixed(3) }),
+  );
 } finally {
   for (const c of children) c.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 200));

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run package`: builds the single-file executable dist/tyk-ts-<os>-<arch> with Node's own
- * single executable application support, offline:
+ * single executable application support, offline, from the compiled dist/ (`npm run build` first):
  *
- *   esbuild bundles src/ into one CommonJS file (lazy `await import()`s become inlined modules,
+ *   esbuild bundles dist/cli.js into one CommonJS file (lazy `await import()`s become inlined modules,
  *   JSON the code reads at run time is inlined) → `node --experimental-sea-config` turns it into a
  *   blob with a V8 code cache → a copy of this node binary, stripped of debug symbols → postject
  *   injects the blob and flips the SEA fuse.
@@ -14,7 +14,7 @@
  */
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -56,24 +56,27 @@ function hasTool(tool) {
  * esbuild cannot see through a local `require`, and inside the executable there is no node_modules to
  * resolve from; dropping that line leaves plain `require("…")` calls, which esbuild bundles (JSON too).
  */
-const LOCAL_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/gm;
+const LOCAL_REQUIRE = /^[ \t]*const require = createRequire\(import\.meta\.url\);$/gm;
+/** The project's compiled modules (not the packages', whose files may sit in a dist/ folder too). */
+const OWN_MODULES = new RegExp(`^${path.join(ROOT, "dist", path.sep).replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}.*\\.js$`);
 const bundleLocalRequires = {
   name: "bundle-local-requires",
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => ({
+    b.onLoad({ filter: OWN_MODULES }, (args) => ({
       contents: readFileSync(args.path, "utf8").replace(LOCAL_REQUIRE, ""),
-      loader: "ts",
+      loader: "js",
     }));
   },
 };
 
 async function bundleCli(outfile) {
+  if (!existsSync(path.join(ROOT, "dist/cli.js"))) fail("dist/cli.js does not exist", "run `npm run build` first (`npm run package` does)");
   await build({
     stdin: {
-      contents: 'import { main } from "./src/cli.ts";\nmain(process.argv).then((code) => { process.exitCode = code; });\n',
+      contents: 'import { main } from "./dist/cli.js";\nmain(process.argv).then((code) => { process.exitCode = code; });\n',
       resolveDir: ROOT,
-      sourcefile: "sea-entry.ts",
-      loader: "ts",
+      sourcefile: "sea-entry.js",
+      loader: "js",
     },
     bundle: true,
     platform: "node",

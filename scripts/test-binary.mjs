@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run test:binary`: runs the end-to-end tests (every test file that spawns the CLI through
- * test/helpers/cli.ts) against the single executable instead of `node bin/tyk-ts.js`.
+ * test/helpers/cli.ts's runCli, or reads TYK_TS_BIN itself) against the single executable instead of
+ * `node bin/tyk-ts.js`.
  * Usage: node scripts/test-binary.mjs [executable]   (default dist/tyk-ts-<os>-<arch>, made by `npm run package`)
  */
 import { spawnSync } from "node:child_process";
@@ -17,7 +18,7 @@ if (!existsSync(binary)) {
 }
 
 const endToEnd = readdirSync(path.join(ROOT, "test"))
-  .filter((f) => f.endsWith(".test.ts") && /\brunCli\b/.test(readFileSync(path.join(ROOT, "test", f), "utf8")))
+  .filter((f) => f.endsWith(".test.ts") && /\b(runCli|TYK_TS_BIN)\b/.test(readFileSync(path.join(ROOT, "test", f), "utf8")))
   .map((f) => `test/${f}`);
 process.stderr.write(`running ${endToEnd.length} end-to-end test files against ${path.relative(ROOT, binary)}\n`);
 

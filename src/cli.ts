@@ -12,6 +12,8 @@ import { registerKeygen } from "./commands/keygen.js";
 import { registerServe } from "./commands/serve.js";
 import { registerInit } from "./commands/init.js";
 import { registerCompletion } from "./commands/completion.js";
+import { registerLint } from "./commands/lint.js";
+import { registerSchema } from "./commands/schema.js";
 
 const require = createRequire(import.meta.url);
 const { version } = require("../package.json") as { version: string };
@@ -36,7 +38,7 @@ export function action<A extends unknown[]>(
 
 export type CommandRegistrar = (program: Command, wrap: <A extends unknown[]>(fn: (...args: A) => Promise<ActionResult>) => (...args: A) => Promise<void>) => void;
 
-const registrars: CommandRegistrar[] = [registerInit, registerBundleCommands, registerKeygen, registerServe, registerCompletion];
+const registrars: CommandRegistrar[] = [registerInit, registerBundleCommands, registerKeygen, registerServe, registerCompletion, registerLint, registerSchema];
 
 export function createProgram(state: ProgramState = { exitCode: EXIT_OK }): Command {
   const program = new Command("tyk-ts")
@@ -88,6 +90,11 @@ export function normalizeSingleDashLongOptions(args: string[], program: Command)
 
 /** Runs the CLI and returns the exit code (the caller sets `process.exitCode`). */
 export async function main(argv: string[]): Promise<number> {
+  // `tyk-ts lint -f sarif | head` closes our stdout early: stop quietly, like other Unix tools.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? EXIT_OK);
+    throw err;
+  });
   const state: ProgramState = { exitCode: EXIT_OK };
   const program = createProgram(state);
   const args = normalizeSingleDashLongOptions(argv.slice(2), program);

@@ -44,6 +44,14 @@ describe.runIf(process.platform === "linux")("single executable", () => {
     expect(verify.stdout).toContain("accepted");
   });
 
+  it("lints with the JSON Schemas embedded in it", async () => {
+    const dir = await tempDir();
+    cpSync(path.join(FIXTURES, "corpus/policies/TykTechnologies__tyk__policies__policies.json"), path.join(dir, "policies.json"));
+    const r = runAlone(["lint", "policies.json", "-f", "json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject([{ kind: "policies", errorCount: 0 }]);
+  });
+
   it("prints help that lists every command, as `node bin/tyk-ts.js` does", () => {
     const fromNode = spawnSync(process.execPath, [path.join(ROOT, "bin/tyk-ts.js"), "--help"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
     expect(runAlone(["--help"], ROOT).stdout).toBe(fromNode.stdout);

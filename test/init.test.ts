@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { INIT_DRIVERS } from "../src/init/drivers.js";
+import { pluginTemplate } from "../src/init/templates.js";
 import { hasTool } from "./helpers/keys.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -70,6 +72,15 @@ describe("tyk-ts init", () => {
     writeFileSync(path.join(dir, "plugin.so"), "stands in for the compiled plugin");
     expect((await runCli(["bundle", "build", "-y"], { cwd: dir })).code).toBe(0);
     expect((await runCli(["bundle", "verify", "bundle.zip"], { cwd: dir })).code).toBe(0);
+  });
+
+  // The CLI runs a bundled build: the files it writes must be the templates byte for byte.
+  it.each(INIT_DRIVERS.map((d) => [d]))("writes the %s template unchanged", async (driver) => {
+    const dir = path.join(await tempDir(), "same");
+    expect((await runCli(["init", dir, "--driver", driver])).code).toBe(0);
+    for (const [name, content] of Object.entries(pluginTemplate(driver, "same").files)) {
+      expect(readFileSync(path.join(dir, name), "utf8"), name).toBe(content);
+    }
   });
 
   it("refuses a folder that is not empty and leaves it alone", async () => {

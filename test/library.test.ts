@@ -3,7 +3,7 @@
  * by name, calls every function, and type-checks against the published declarations.
  */
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -93,5 +93,21 @@ describe("import from \"tyk-ts\" in another project", () => {
     const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
     const result = await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, timeout: 45_000 }).catch((err: { stdout: string }) => err);
     expect(result.stdout).toBe("");
+  }, 60_000);
+});
+
+describe("the library examples in docs/distribution.md", () => {
+  it("run in order in an empty folder", async () => {
+    const doc = readFileSync(path.join(ROOT, "docs/distribution.md"), "utf8");
+    const examples = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(examples.length).toBeGreaterThanOrEqual(6);
+    const work = await tempDir();
+    for (const [i, code] of examples.entries()) {
+      // Each example is a module of the user's project, run from the folder it works in.
+      const file = path.join(project, `example-${i}.mjs`);
+      writeFileSync(file, code);
+      const r = await run(process.execPath, [file], { cwd: work, timeout: 30_000 }).catch((err: { code: number; stderr: string }) => err);
+      expect((r as { code?: number }).code ?? 0, `example ${i + 1}:\n${code}\n${(r as { stderr: string }).stderr}`).toBe(0);
+    }
   }, 60_000);
 });

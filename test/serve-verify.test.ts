@@ -1,11 +1,12 @@
 /** Bundle status in listings, and `serve --verify`: 409 with the gateway's reason instead of a cryptic gateway log. */
 import { createWriteStream } from "node:fs";
-import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildBundle } from "../src/bundle/build.js";
 import { writeZip, type ZipEntry } from "../src/bundle/zip-writer.js";
 import type { ServeLogEntry } from "../src/serve/log.js";
+import { BundleVerdicts } from "../src/serve/verdicts.js";
 import { fetchRaw, startServer, writePlugin } from "./helpers/serve-client.js";
 import { writeTestKeys, type TestKeys } from "./helpers/keys.js";
 import { tempDir } from "./helpers/tmp.js";
@@ -65,7 +66,7 @@ describe("serve: bundle status in listings", () => {
     expect(entries["unsigned.zip"]!.bundle).toMatchObject({ accepted: true, checksum: "ok", signature: "unsigned" });
     expect(entries["tampered.zip"]!.bundle).toMatchObject({ accepted: false, checksum: "mismatch" });
     expect(entries["tampered.zip"]!.bundle!.problems[0]).toMatchObject({ severity: "error", code: "checksum-mismatch" });
-    expect(entries["broken.zip"]!.bundle).toMatchObject({ accepted: false, checksum: "not checked" });
+    expect(entries["broken.zip"]!.bundle).toMatchObject({ accepted: false, checksum: "not checked", signature: "not checked" });
     expect(entries["readme.txt"]!.bundle).toBeUndefined();
   });
 
@@ -91,6 +92,24 @@ describe("serve: bundle status in listings", () => {
     await copyFile(path.join(root, "tampered.zip"), path.join(dir, ".app.zip.tmp"));
     await rename(path.join(dir, ".app.zip.tmp"), path.join(dir, "app.zip"));
     expect((await listing(server.url))["app.zip"]!.bundle!.checksum).toBe("mismatch");
+  });
+});
+
+describe("BundleVerdicts", () => {
+  it("verifies each file version once, and again when the file is replaced", async () => {
+    const dir = await tempDir("tyk-ts-serve-verdicts-");
+    const file = path.join(dir, "app.zip");
+    await copyFile(path.join(root, "good.zip"), file);
+    const verdicts = new BundleVerdicts();
+    const first = verdicts.verdictFor(file, await stat(file, { bigint: true }));
+    expect(verdicts.verdictFor(file, await stat(file, { bigint: true }))).toBe(first);
+    expect(await first).toMatchObject({ accepted: true, checksum: "ok" });
+
+    await copyFile(path.join(root, "tampered.zip"), `${file}.new`);
+    await rename(`${file}.new`, file);
+    const replaced = verdicts.verdictFor(file, await stat(file, { bigint: true }));
+    expect(replaced).not.toBe(first);
+    expect(await replaced).toMatchObject({ accepted: false, checksum: "mismatch" });
   });
 });
 

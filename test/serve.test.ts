@@ -13,6 +13,17 @@ import { tempDir } from "./helpers/tmp.js";
 const isRequest = (e: ServeLogEntry): e is RequestLogEntry => e.type === "request";
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
+/** Starts a download and stops reading it, as a client on a slow link would. */
+async function stalledDownload(base: string, target: string): Promise<http.IncomingMessage> {
+  const url = new URL(base);
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    http.get({ host: url.hostname, port: url.port, path: target, agent: false }, resolve).on("error", reject);
+  });
+  res.pause();
+  res.on("error", () => undefined); // the server cuts it
+  return res;
+}
+
 async function rootWith(files: Record<string, string | Buffer>): Promise<string> {
   const root = await tempDir("tyk-ts-serve-");
   for (const [name, data] of Object.entries(files)) {
@@ -200,18 +211,24 @@ describe("serve: downloads under load", () => {
 
   it("on close stops accepting and cuts a download still running after the grace period", async () => {
     const { server, waitForLog } = await startServer({ root: await rootWith({ "big.zip": Buffer.alloc(32 << 20) }) });
-    const url = new URL(server.url);
-    const stalled = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      http.get({ host: url.hostname, port: url.port, path: "/big.zip", agent: false }, resolve).on("error", reject);
-    });
-    stalled.pause();
-    stalled.on("error", () => undefined);
+    await stalledDownload(server.url, "/big.zip");
     const started = Date.now();
     await server.close({ graceMs: 300 });
     expect(Date.now() - started).toBeLessThan(2000);
     const entry = await waitForLog(isRequest);
     expect(entry).toMatchObject({ path: "/big.zip", status: 200, completed: false });
     await expect(fetchRaw(server.url, "/big.zip")).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it("cuts at once when closed again without grace (a second Ctrl-C)", async () => {
+    const { server } = await startServer({ root: await rootWith({ "big.zip": Buffer.alloc(32 << 20) }) });
+    await stalledDownload(server.url, "/big.zip");
+    const started = Date.now();
+    const closing = server.close({ graceMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    await server.close({ graceMs: 0 });
+    await closing;
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 

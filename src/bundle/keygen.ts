@@ -4,10 +4,10 @@
  * PKIX PEM ("PUBLIC KEY"), what public_key_path in tyk.conf expects.
  */
 import { generateKeyPair as generateRsaKeyPair } from "node:crypto";
-import { access } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { InputError, UsageError } from "../errors.js";
+import { InputError, ioError, UsageError } from "../errors.js";
 import { createAtomicFile } from "../fs/atomic-file.js";
 import { keyFingerprint } from "./keys.js";
 
@@ -65,6 +65,10 @@ export async function generateKeyPair(options: KeygenOptions = {}): Promise<Keyg
       }
     }
   }
+  // A folder made for keys is private, like the key in it.
+  await mkdir(path.dirname(privateKeyPath), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+    throw ioError(err, path.dirname(privateKeyPath), "write");
+  });
   const { privateKey, publicKey } = await promisify(generateRsaKeyPair)("rsa", { modulusLength: bits });
   // Both are written to temporary files and renamed, so a failure never leaves half a key behind.
   await writeKeyFile(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }) as string, 0o600);

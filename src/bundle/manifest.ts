@@ -101,6 +101,17 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/** Go decodes a number into interface{} as a float64 and fails on one out of its range (1e400). */
+function checkFloat64Range(node: JsonNode, pointer: string, mismatches: TypeMismatch[]): void {
+  if (node.type === "number" && !Number.isFinite(node.value)) {
+    mismatches.push({ pointer, expected: "a number within float64 range", found: node.type, offset: node.offset });
+  } else if (node.type === "object") {
+    for (const m of node.members) checkFloat64Range(m.value, `${pointer}/${escapePointer(m.key)}`, mismatches);
+  } else if (node.type === "array") {
+    node.items.forEach((item, i) => checkFloat64Range(item, `${pointer}/${i}`, mismatches));
+  }
+}
+
 /**
  * Decode a JSON tree into `shape` with Go's rules: case-insensitive keys, unknown keys ignored,
  * null leaves a scalar or struct as it was and empties a slice or map, a duplicated key is decoded
@@ -111,7 +122,10 @@ function decode(node: JsonNode, shape: Shape, prev: unknown, pointer: string, mi
     mismatches.push({ pointer, expected, found: node.type, offset: node.offset });
     return prev;
   };
-  if (shape === "any") return node;
+  if (shape === "any") {
+    checkFloat64Range(node, pointer, mismatches);
+    return node;
+  }
   if (node.type === "null") {
     return typeof shape === "object" && ("array" in shape || "map" in shape) ? emptyOf(shape) : prev;
   }

@@ -7,7 +7,7 @@
  * Data is streamed: each entry is inflated once, and the checksum is computed on the way when the zip
  * holds the listed files in file_list order (as bundles built by tyk-ts or the gateway do).
  */
-import { createHash, createVerify, type KeyObject } from "node:crypto";
+import { createVerify, type KeyObject } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
@@ -22,6 +22,7 @@ import {
   manifestOnlySignatureWarning,
   type Problem,
 } from "./manifest.js";
+import { md5Digest } from "./md5-digest.js";
 import { goClean, MANIFEST_NAME } from "./names.js";
 import {
   binaryToText,
@@ -74,6 +75,8 @@ export interface BundleAnalysis {
 
 /** manifest.json is read up to this size; Go's decoder also stops after the first JSON value. */
 const MANIFEST_READ_LIMIT = 8 * 1024 * 1024;
+/** Go's encoding/json refuses deeper nesting ("exceeded max depth"), even inside unknown fields. */
+const GO_JSON_MAX_DEPTH = 10_000;
 
 /** Collects the gateway's reasons in the order it would meet them, and every other finding. */
 class Findings {
@@ -292,12 +295,15 @@ function reportUnpackFailures(findings: Findings, failures: UnpackFailure[]): vo
   // Many entries often fail the same way (every nested file of a zip without folder entries).
   const byCode = new Map<string, UnpackFailure[]>();
   for (const f of rest) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+  const names = (group: UnpackFailure[]) =>
+    `${group.slice(0, 5).map((f) => JSON.stringify(f.entry.displayName)).join(", ")}${group.length > 5 ? `, … (${group.length} in all)` : ""}`;
   for (const [code, group] of byCode) {
-    const [one, ...more] = group;
-    if (!one) continue;
-    const names = more.slice(0, 5).map((f) => JSON.stringify(f.entry.displayName));
-    const tail = more.length === 0 ? "" : ` (and ${more.length} more entries the same way: ${names.join(", ")}${more.length > 5 ? ", …" : ""})`;
-    findings.refuse(code, `${one.message}${tail}`);
+    if (code === first.code) {
+      findings.refuse(code, `${group.length === 1 ? "1 more entry fails" : `${group.length} more entries fail`} the same way: ${names(group)}`);
+    } else {
+      const [one, ...more] = group;
+      findings.refuse(code, more.length === 0 ? one!.message : `${one!.message}; and the same for ${names(more)}`);
+    }
   }
 }
 
@@ -311,13 +317,14 @@ async function readBundleManifest(archive: ZipArchive, plan: UnpackPlan, tree: U
   const refuse = (code: string, message: string): ManifestRead => ({ refusals: [{ severity: "error", code, message }] });
   const node = tree.lookup(MANIFEST_NAME);
   if (!node) {
-    const nested = archive.entries.find((e) => !e.isDirectory && goClean(e.name).endsWith(`/${MANIFEST_NAME}`));
-    return refuse(
-      "manifest-missing",
-      `the zip has no manifest.json at its root, so the gateway cannot load it${
-        nested ? `; it holds ${JSON.stringify(nested.displayName)}: zip the contents of the plugin folder, not the folder itself` : ""
-      }`,
-    );
+    const files = archive.entries.filter((e) => !e.isDirectory).map((e) => ({ entry: e, path: goClean(e.name) }));
+    const nested = files.find((f) => f.path.endsWith(`/${MANIFEST_NAME}`));
+    const otherCase = files.find((f) => f.path.toLowerCase() === MANIFEST_NAME);
+    const hint =
+      otherCase ? `; it holds ${JSON.stringify(otherCase.entry.displayName)}, but names are case-sensitive on the gateway: rename it to manifest.json`
+      : nested ? `; it holds ${JSON.stringify(nested.entry.displayName)}: zip the contents of the plugin folder, not the folder itself`
+      : "";
+    return refuse("manifest-missing", `the zip has no manifest.json at its root, so the gateway cannot load it${hint}`);
   }
   if (node.kind === "directory") return refuse("manifest-not-a-file", "manifest.json is a directory in the zip; the gateway needs it to be the manifest file");
   const bytes = await readPrefix(archive, node.entry, MANIFEST_READ_LIMIT);
@@ -326,10 +333,16 @@ async function readBundleManifest(archive: ZipArchive, plan: UnpackPlan, tree: U
   const truncated = node.entry.uncompressedSize > bytes.length;
   // Go reads bytes, not text: keep a byte order mark (which Go refuses) and replace invalid UTF-8.
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  if (firstValueDepth(text) > GO_JSON_MAX_DEPTH) {
+    return refuse("manifest-invalid-json", `manifest.json nests JSON more than ${GO_JSON_MAX_DEPTH} levels deep; the gateway's decoder stops there ("exceeded max depth")`);
+  }
   let root;
   try {
-    root = parseJson(text, { firstValueOnly: true });
+    root = parseJson(text, { firstValueOnly: true, maxDepth: GO_JSON_MAX_DEPTH });
   } catch (err) {
+    if (err instanceof RangeError) {
+      return refuse("limit-manifest", "manifest.json nests JSON deeper than tyk-ts can follow (thousands of levels); tyk-ts cannot check it");
+    }
     if (!(err instanceof JsonSyntaxError)) throw err;
     if (truncated && err.offset >= text.length) {
       return refuse("limit-manifest", `manifest.json's JSON value is larger than ${MANIFEST_READ_LIMIT} bytes; tyk-ts does not read further`);
@@ -342,6 +355,27 @@ async function readBundleManifest(archive: ZipArchive, plan: UnpackPlan, tree: U
     return { manifest: undefined, refusals: [{ severity: "error", code: "manifest-wrong-type", message: `manifest.json has values of the wrong type, so the gateway cannot decode it: ${list}` }] };
   }
   return { manifest, refusals: [] };
+}
+
+/** The deepest nesting of arrays and objects in the first JSON value of `text`, counted without recursion. */
+export function firstValueDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* backslash */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      deepest = Math.max(deepest, ++depth);
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      if (--depth <= 0) return deepest;
+    }
+  }
+  return deepest;
 }
 
 /** Up to `limit` bytes of an entry's data; undefined when the data is damaged. */
@@ -378,8 +412,8 @@ async function streamEntries(
   listed: ListedFile[],
   verifier: ReturnType<typeof createVerify> | undefined,
 ): Promise<StreamedData> {
-  const md5 = createHash("md5");
   const order = listed.every((l) => l.ok) ? listed.map((l) => (l as Extract<ListedFile, { ok: true }>).entry) : undefined;
+  const md5 = md5Digest(order?.reduce((n, e) => n + e.uncompressedSize, 0) ?? 0);
   let next = 0;
   let hashable = order !== undefined;
   const failures: UnpackFailure[] = [];
@@ -387,8 +421,8 @@ async function streamEntries(
     try {
       for await (const chunk of await archive.openEntry(entry)) {
         if (!hash) continue;
-        md5.update(chunk as Buffer);
         verifier?.update(chunk as Buffer);
+        await md5.update(chunk as Buffer);
       }
       return undefined;
     } catch (err) {
@@ -396,21 +430,26 @@ async function streamEntries(
       throw err;
     }
   };
-  for (const entry of plan.copied) {
-    const hash = hashable && order?.[next] === entry;
-    const failure = await read(entry, hash);
-    if (failure) {
-      failures.push({ entry, code: "zip-entry-corrupt", message: `${failure.message}; the gateway's unpack fails ("${failure.goError}")` });
-      if (hash) hashable = false;
-    } else if (hash) {
+  try {
+    for (const entry of plan.copied) {
+      const hash = hashable && order?.[next] === entry;
+      const failure = await read(entry, hash);
+      if (failure) {
+        const encrypted = entry.flags & 0x1 ? " (the entry is encrypted: the gateway cannot read password-protected zips)" : "";
+        failures.push({ entry, code: "zip-entry-corrupt", message: `${failure.message}${encrypted}; the gateway's unpack fails ("${failure.goError}")` });
+        if (hash) hashable = false;
+      } else if (hash) {
+        next++;
+      }
+    }
+    while (hashable && order && next < order.length) {
+      if (await read(order[next]!, true)) hashable = false;
       next++;
     }
+    return { failures, checksum: hashable ? await md5.digest() : undefined };
+  } finally {
+    await md5.close();
   }
-  while (hashable && order && next < order.length) {
-    if (await read(order[next]!, true)) hashable = false;
-    next++;
-  }
-  return { failures, checksum: hashable ? md5.digest("hex") : undefined };
 }
 
 function checksumMismatchMessage(manifest: BundleManifest, computed: string): string {

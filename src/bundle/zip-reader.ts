@@ -351,7 +351,7 @@ export class ZipArchive {
 
   private async *checkedData(entry: ZipEntryHeader, start: number): AsyncGenerator<Buffer> {
     const raw = Readable.from(this.readRange(start, entry.compressedSize), { objectMode: false, highWaterMark: 2 * READ_CHUNK });
-    const source: Readable = entry.method === METHOD_DEFLATE ? raw.pipe(zlib.createInflateRaw({ chunkSize: 256 * 1024 })) : raw;
+    const source: Readable = entry.method === METHOD_DEFLATE ? raw.pipe(zlib.createInflateRaw({ chunkSize: 512 * 1024 })) : raw;
     if (source !== raw) raw.on("error", (err) => source.destroy(err));
     let read = 0;
     let crc = 0;

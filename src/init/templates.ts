@@ -125,7 +125,7 @@ const GRPC_PACKAGE_JSON = `${JSON.stringify(
     private: true,
     type: "module",
     scripts: { start: "node server.mjs" },
-    dependencies: { "@grpc/grpc-js": "^1.10.0", "@grpc/proto-loader": "^0.7.0" },
+    dependencies: { "@grpc/grpc-js": "^1.14.0", "@grpc/proto-loader": "^0.8.0" },
   },
   null,
   2,

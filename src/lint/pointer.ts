@@ -1,15 +1,22 @@
 /** JSON pointers (RFC 6901): the address every finding carries. */
 
 export function escapeSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+  const text = String(segment);
+  return text.includes("~") || text.includes("/") ? text.replace(/~/g, "~0").replace(/\//g, "~1") : text;
 }
 
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === "") return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+// Rules read the same few pointers in every document: split each once. Bounded, since keys vary.
+const segmentCache = new Map<string, readonly string[]>();
+
+/** The unescaped segments of a pointer. The array is shared: do not modify it. */
+export function pointerSegments(pointer: string): readonly string[] {
+  let segments = segmentCache.get(pointer);
+  if (!segments) {
+    const parts = pointer === "" ? [] : pointer.slice(1).split("/");
+    segments = pointer.includes("~") ? parts.map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")) : parts;
+    if (segmentCache.size < 10_000) segmentCache.set(pointer, segments);
+  }
+  return segments;
 }
 
 export function pointerOf(segments: ReadonlyArray<string | number>): string {

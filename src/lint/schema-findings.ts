@@ -28,6 +28,8 @@ export interface FindingOptions {
   /** Pointer of the validated value in its document, so messages name fields from the document's root. */
   base?: string;
   locateField?: FieldLocator;
+  /** What an unknown field means for the reader, e.g. "the gateway ignores it". */
+  unknownField?: string;
 }
 
 export function schemaFindings(errors: readonly ErrorObject[], options: FindingOptions = {}): SchemaFinding[] {
@@ -104,13 +106,13 @@ function describe(e: ErrorObject, subject: (pointer: string) => string, options:
       if (!suggestion && options.locateField) {
         const base = fieldName(options.base ?? "");
         const elsewhere = options.locateField(key).filter((p) => p !== fieldName(childPointer(at, key)));
-        if (elsewhere.length > 0 && elsewhere.length <= 3) hint = `; it belongs in ${elsewhere.map((p) => `\`${base ? `${base}.` : ""}${p}\``).join(" or ")}`;
+        if (elsewhere.length > 0 && elsewhere.length <= 3) hint = `; did you mean ${elsewhere.map((p) => `\`${base ? `${base}.` : ""}${p}\``).join(" or ")}?`;
       }
       return {
         ruleId: "unknown-field",
         pointer: childPointer(at, key),
         anchor: "key",
-        message: `unknown field \`${key}\` ${where}: the gateway ignores it${hint}`,
+        message: `unknown field \`${key}\` ${where}: ${options.unknownField ?? "the gateway ignores it"}${hint}`,
       };
     }
     case "required": {

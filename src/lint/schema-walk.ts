@@ -51,31 +51,48 @@ export function walkWithSchema(value: unknown, root: JsonSchema, resolve: Schema
 
   const expand = (scope: Scope): Scope[] => expandScope(scope, resolve);
 
+  /** Scopes of array element `i` (the same for every element unless the schema lists items one by one). */
+  const itemScopes = (scopes: Scope[], i: number): Scope[] =>
+    scopes.flatMap((s) => {
+      const items = s.schema.items;
+      const sub = Array.isArray(items) ? items[i] : items;
+      return isObject(sub) ? expand({ schema: sub, base: s.base }) : [];
+    });
+
+  /** Scopes of a key the schema does not name: `patternProperties`, else `additionalProperties`. */
+  const otherKeyScopes = (scopes: Scope[], key: string): Scope[] =>
+    scopes.flatMap((s) => {
+      const patterns = s.schema.patternProperties;
+      const fromPatterns = isObject(patterns)
+        ? Object.entries(patterns).filter(([p, sub]) => isObject(sub) && safeTest(p, key)).flatMap(([, sub]) => expand({ schema: sub as JsonSchema, base: s.base }))
+        : [];
+      if (fromPatterns.length > 0) return fromPatterns;
+      const extra = s.schema.additionalProperties;
+      return isObject(extra) ? expand({ schema: extra, base: s.base }) : [];
+    });
+
   const walk = (node: unknown, scopes: Scope[], pointer: string): unknown => {
     if (scopes.length === 0) return node;
     if (Array.isArray(node)) {
       let copy: unknown[] | undefined;
-      node.forEach((item, i) => {
-        const itemScopes = scopes.flatMap((s) => {
-          const items = s.schema.items;
-          const sub = Array.isArray(items) ? items[i] : items;
-          return isObject(sub) ? expand({ schema: sub, base: s.base }) : [];
-        });
-        const next = walk(item, itemScopes, childPointer(pointer, i));
+      let tuple: boolean | undefined;
+      let shared: Scope[] | undefined;
+      for (let i = 0; i < node.length; i++) {
+        const item = node[i];
+        // Only objects and arrays can hold keys to rename or deprecated fields.
+        if (typeof item !== "object" || item === null) continue;
+        tuple ??= scopes.some((s) => Array.isArray(s.schema.items));
+        const next = walk(item, tuple ? itemScopes(scopes, i) : (shared ??= itemScopes(scopes, 0)), childPointer(pointer, i));
         if (next !== item) (copy ??= [...node])[i] = next;
-      });
+      }
       return copy ?? node;
     }
     if (!isObject(node)) return node;
 
     const { properties, folded } = scopes.length === 1 ? propertyTable(scopes[0]!, resolve) : mergedTable(scopes, resolve);
-
     let copy: Record<string, unknown> | undefined;
-    const set = (key: string, v: unknown) => {
-      copy ??= cloneObject(node);
-      Object.defineProperty(copy, key, { value: v, enumerable: true, writable: true, configurable: true });
-    };
-    for (const [key, child] of Object.entries(node)) {
+    for (const key of Object.keys(node)) {
+      const child = node[key];
       let name = key;
       let subScopes = properties.get(key);
       if (!subScopes) {
@@ -92,22 +109,16 @@ export function walkWithSchema(value: unknown, root: JsonSchema, resolve: Schema
           renamed.set(childPointer(pointer, canonical), key);
         }
       }
-      subScopes ??= scopes.flatMap((s) => {
-        const patterns = s.schema.patternProperties;
-        const fromPatterns = isObject(patterns)
-          ? Object.entries(patterns).filter(([p, sub]) => isObject(sub) && safeTest(p, key)).flatMap(([, sub]) => expand({ schema: sub as JsonSchema, base: s.base }))
-          : [];
-        if (fromPatterns.length > 0) return fromPatterns;
-        const extra = s.schema.additionalProperties;
-        return isObject(extra) ? expand({ schema: extra, base: s.base }) : [];
-      });
-      const childPath = childPointer(pointer, name);
-      if (!isEmptyValue(child)) {
-        const marked = subScopes.find((s) => s.schema.deprecated === true);
-        if (marked) deprecated.push({ pointer: childPath, description: typeof marked.schema.description === "string" ? marked.schema.description : undefined });
+      subScopes ??= otherKeyScopes(scopes, key);
+      const marked = subScopes.find((s) => s.schema.deprecated === true);
+      if (marked && !isEmptyValue(child)) {
+        deprecated.push({ pointer: childPointer(pointer, name), description: typeof marked.schema.description === "string" ? marked.schema.description : undefined });
       }
-      const next = walk(child, subScopes, childPath);
-      if (next !== child || name !== key) set(name, next);
+      const next = typeof child === "object" && child !== null ? walk(child, subScopes, childPointer(pointer, name)) : child;
+      if (next !== child || name !== key) {
+        copy ??= cloneObject(node);
+        Object.defineProperty(copy, name, { value: next, enumerable: true, writable: true, configurable: true });
+      }
     }
     return copy ?? node;
   };

@@ -35,6 +35,23 @@ export function defaultSchemasDir(): string {
 
 const require = createRequire(import.meta.url);
 
+/** The file of a schema in the package's schemas/ folder. */
+export function schemaFile(name: SchemaName, dir = defaultSchemasDir()): string {
+  return path.join(dir, `${name}.schema.json`);
+}
+
+/** policies.json as a schema: an object of policy id → policy, referring to the policy schema by its `$id`. */
+export function policiesSchema(): Record<string, unknown> {
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: `${SCHEMA_ID_BASE}policies.schema.json`,
+    title: "Tyk gateway policies.json",
+    description: "The gateway's policies file: an object whose keys are policy ids and whose values are policies.",
+    type: "object",
+    additionalProperties: { $ref: "policy.schema.json" },
+  };
+}
+
 /** The same options at run time and when generating standalone code at build time. */
 function createAjv(source = false): Ajv {
   // ajv is CommonJS; require keeps the class (and start-up) simple.
@@ -79,7 +96,7 @@ export class SchemaSet {
   private text(name: SchemaName): string {
     let text = this.texts.get(name);
     if (text === undefined) {
-      const file = path.join(this.dir, `${name}.schema.json`);
+      const file = schemaFile(name, this.dir);
       try {
         text = readFileSync(file, "utf8");
       } catch (err) {

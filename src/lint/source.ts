@@ -4,7 +4,9 @@
  * `yaml`'s node tree and a LineCounter.
  */
 import { type JsonNode, JsonSyntaxError, LineIndex, parseJson } from "../json/parse.js";
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode } from "yaml";
+import { scanJsonPointer, type JsonSpan } from "./json-locate.js";
 import { pointerSegments } from "./pointer.js";
 
 /** 1-based, end exclusive (the column after the last character), like ESLint. */
@@ -42,9 +44,15 @@ export function isYamlPath(file: string): boolean {
   return /\.ya?ml$/i.test(file);
 }
 
+const require = createRequire(import.meta.url);
+
 export function parseSource(text: string, format: "json" | "yaml"): ParsedSource {
-  return format === "yaml" ? parseYamlSource(text) : parseJsonSource(text);
+  // yaml is loaded only when a YAML file comes along: most runs lint JSON only.
+  return format === "yaml" ? parseYamlSource(text, require("yaml") as typeof import("yaml")) : parseJsonSource(text);
 }
+
+/** Locating by scanning costs a pass over the text each time; past this many, build the tree once. */
+const SCANS_BEFORE_TREE = 8;
 
 function parseJsonSource(text: string): ParsedSource {
   let value: unknown;
@@ -53,10 +61,16 @@ function parseJsonSource(text: string): ParsedSource {
   } catch {
     return { format: "json", documents: [], syntaxErrors: [jsonSyntaxProblem(text)] };
   }
-  let tree: { root: JsonNode; lines: LineIndex } | undefined;
+  let lines: LineIndex | undefined;
+  let tree: JsonNode | undefined;
+  let scans = 0;
   const locate = (pointer: string, anchor: Anchor): Range => {
-    tree ??= { root: parseJson(text), lines: new LineIndex(text) };
-    return locateJson(tree.root, tree.lines, pointer, anchor);
+    lines ??= new LineIndex(text);
+    const segments = pointerSegments(pointer);
+    if (!tree && ++scans > SCANS_BEFORE_TREE) tree = parseJson(text);
+    const span = tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
+    const target = anchor === "key" ? (span.key ?? { start: span.start, end: span.start + 1 }) : span;
+    return rangeOf(lines.position(target.start), lines.position(target.end));
   };
   return { format: "json", documents: [{ value, locate }], syntaxErrors: [] };
 }
@@ -76,12 +90,12 @@ function jsonSyntaxProblem(text: string): SyntaxProblem {
   return { message: "invalid JSON", range: { line: 1, column: 1, endLine: 1, endColumn: 2 } };
 }
 
-function locateJson(root: JsonNode, lines: LineIndex, pointer: string, anchor: Anchor): Range {
+function spanInTree(root: JsonNode, segments: readonly string[]): JsonSpan {
   let node = root;
-  let key: { start: number; end: number } | undefined;
-  for (const segment of pointerSegments(pointer)) {
+  let key: JsonSpan["key"];
+  for (const segment of segments) {
     let next: JsonNode | undefined;
-    let nextKey: typeof key;
+    let nextKey: JsonSpan["key"];
     if (node.type === "object") {
       // JSON.parse keeps the last of duplicated keys, so point at the last one too.
       for (let i = node.members.length - 1; i >= 0; i--) {
@@ -99,17 +113,16 @@ function locateJson(root: JsonNode, lines: LineIndex, pointer: string, anchor: A
     node = next;
     key = nextKey;
   }
-  const span = anchor === "key" ? (key ?? { start: node.offset, end: node.offset + 1 }) : { start: node.offset, end: node.end };
-  return rangeOf(lines.position(span.start), lines.position(span.end));
+  return { start: node.offset, end: node.end, key };
 }
 
 function rangeOf(start: { line: number; column: number }, end: { line: number; column: number }): Range {
   return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
-function parseYamlSource(text: string): ParsedSource {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+function parseYamlSource(text: string, yaml: typeof import("yaml")): ParsedSource {
+  const lineCounter = new yaml.LineCounter();
+  const docs = yaml.parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const position = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
@@ -131,7 +144,7 @@ function parseYamlSource(text: string): ParsedSource {
       value,
       yamlIndex,
       locate: (pointer, anchor) => {
-        const { node, key } = walkYaml(doc, pointer);
+        const { node, key } = walkYaml(doc, pointer, yaml);
         const target = anchor === "key" ? (key ?? node) : node;
         const [start, end] = target?.range ? [target.range[0], target.range[1]] : [0, 1];
         // At the root there is no key to point at: point at the document's first character.
@@ -148,7 +161,8 @@ function yamlMessage(message: string): string {
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 
-function walkYaml(doc: Document, pointer: string): { node: YamlNode | undefined; key: YamlNode | undefined } {
+function walkYaml(doc: Document, pointer: string, yaml: typeof import("yaml")): { node: YamlNode | undefined; key: YamlNode | undefined } {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml;
   let node = doc.contents as YamlNode | null | undefined;
   let key: YamlNode | undefined;
   for (const segment of pointerSegments(pointer)) {

@@ -7,6 +7,10 @@
 export const KINDS = ["tyk-conf", "classic-api", "tyk-oas", "policy", "policies", "bundle-manifest"] as const;
 export type Kind = (typeof KINDS)[number];
 
+/** `production` is the CI gate: security rules report errors instead of warnings (src/lint/profile.ts). */
+export const PROFILES = ["default", "production"] as const;
+export type Profile = (typeof PROFILES)[number];
+
 export type Severity = "error" | "warning";
 export type RuleSeverity = Severity | "off";
 

@@ -84,8 +84,8 @@ function statusCells(b: BundleStatus | undefined): string {
   const problems = b.problems.filter((p) => p.severity !== "info").map((p) => `${p.severity}: ${p.message}`);
   const verdict = b.accepted ? '<span class="ok">accepted</span>' : '<span class="bad">refused</span>';
   const detail = problems.length ? `<ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul>` : "";
-  const cls = (s: string) => (s === "ok" || s === "valid" ? "ok" : s === "mismatch" || s === "invalid" ? "bad" : "");
-  return `<td class="${cls(b.checksum)}">${b.checksum}</td><td class="${cls(b.signature)}">${b.signature}</td><td>${verdict}${detail}</td>`;
+  const cell = (s: string) => `<td${s === "ok" || s === "valid" ? ' class="ok"' : s === "mismatch" || s === "invalid" ? ' class="bad"' : ""}>${s}</td>`;
+  return `${cell(b.checksum)}${cell(b.signature)}<td>${verdict}${detail}</td>`;
 }
 
 export function renderListingHtml(listing: Listing): string {

@@ -308,7 +308,13 @@ export async function createServer(options: ServeOptions): Promise<TykTsServer> 
   const watchers = sources.map(
     (source) => new PluginWatcher(source, { root: rootReal, signingKey, urlFor: (bundle) => `${url}${encodeURIComponent(bundle)}`, report: emit }),
   );
-  for (const w of watchers) w.start();
+  try {
+    for (const w of watchers) w.start();
+  } catch (err) {
+    await Promise.all(watchers.map((w) => w.stop()));
+    server.close();
+    throw err;
+  }
 
   let closed: Promise<void> | undefined;
   let cutTimer: NodeJS.Timeout | undefined;

@@ -21,7 +21,7 @@ export interface BundleStatus {
   accepted: boolean;
   /** Whether the files in file_list hash to the manifest's checksum; "not checked" when they cannot be read. */
   checksum: ChecksumStatus;
-  /** "not checked" for a signed bundle when no public key was given or the data could not be read. */
+  /** "not checked" when the manifest cannot be read, or for a signed bundle without a public key or with unreadable data. */
   signature: SignatureStatus;
   /** The gateway's reason first (severity error), then everything else `bundle verify` noticed. */
   problems: Problem[];
@@ -32,7 +32,8 @@ export function bundleStatus(analysis: BundleAnalysis, keyGiven: boolean): Bundl
   const checksum: ChecksumStatus = !manifest || computedChecksum === undefined ? "not checked" : computedChecksum === manifest.checksum ? "ok" : "mismatch";
   const signatureRefused = report.problems.some((p) => p.code.startsWith("signature-") && p.severity !== "info");
   const signature: SignatureStatus =
-    !report.signed ? "unsigned"
+    !manifest ? "not checked"
+    : !report.signed ? "unsigned"
     : !keyGiven || computedChecksum === undefined ? "not checked"
     : signatureRefused ? "invalid"
     : "valid";

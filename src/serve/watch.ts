@@ -83,10 +83,17 @@ export class PluginWatcher {
 
   /** Builds once now, then after every change. */
   start(): void {
-    this.watcher = watch(this.source.dir, { recursive: true }, (_event, filename) => {
-      if (filename === null || this.isOwnOutput(filename)) return;
-      this.schedule();
-    });
+    try {
+      this.watcher = watch(this.source.dir, { recursive: true }, (_event, filename) => {
+        if (filename === null || this.isOwnOutput(filename)) return;
+        this.schedule();
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InputError("watch-failed", `cannot watch ${this.source.dir} (${code ?? (err as Error).message})`, {
+        hint: code === "ENOSPC" ? "the system's limit of watched folders is reached: raise fs.inotify.max_user_watches" : undefined,
+      });
+    }
     this.watcher.on("error", (err) => this.fail(`stopped watching: ${err.message}`));
     this.schedule(0);
   }

@@ -7,13 +7,10 @@ import { sarif } from "./sarif.js";
 import { stylish } from "./stylish.js";
 import type { Formatter } from "./types.js";
 
-export const FORMATS = ["stylish", "json", "sarif", "junit", "github", "gitlab"] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from "./formats.js";
 
 export const formatters: Record<Format, Formatter> = { stylish, json, sarif, junit, github, gitlab };
 
-export function isFormat(name: string): name is Format {
-  return (FORMATS as readonly string[]).includes(name);
-}
+export { FORMATS, type Format } from "./formats.js";
 
 export type { FormatContext, Formatter } from "./types.js";

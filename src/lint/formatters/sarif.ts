@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import path from "node:path";
+import type { RuleMeta } from "../types.js";
 import type { Formatter } from "./types.js";
 
 export const sarif: Formatter = (results, { rules, cwd, toolVersion }) => {
@@ -38,8 +39,10 @@ export const sarif: Formatter = (results, { rules, cwd, toolVersion }) => {
               id: r.id,
               shortDescription: { text: r.description },
               fullDescription: { text: r.description },
-              help: { text: r.help ?? r.description, markdown: r.help ?? r.description },
+              help: helpOf(r),
               defaultConfiguration: { level: r.defaultSeverity === "off" ? "none" : r.defaultSeverity },
+              // GitHub code scanning files rules tagged "security" under security alerts.
+              ...(r.owasp ? { properties: { tags: ["security", r.owasp] } } : {}),
             })),
           },
         },
@@ -50,6 +53,14 @@ export const sarif: Formatter = (results, { rules, cwd, toolVersion }) => {
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 };
+
+/** Why the rule exists, then how to fix a finding and the OWASP API Security category it guards. */
+function helpOf(rule: RuleMeta): { text: string; markdown: string } {
+  const why = rule.help ?? rule.description;
+  const text = [why, rule.fix && `Fix: ${rule.fix}`, rule.owasp && `OWASP API Security Top 10: ${rule.owasp}`].filter(Boolean).join("\n\n");
+  const markdown = [why, rule.fix && `**Fix:** ${rule.fix}`, rule.owasp && `**OWASP API Security Top 10:** ${rule.owasp}`].filter(Boolean).join("\n\n");
+  return { text, markdown };
+}
 
 /** Relative paths stay relative to the source root (what code scanning expects); others become file URIs. */
 function artifactLocation(filePath: string): { uri: string; uriBaseId?: string } {

@@ -71,6 +71,7 @@ export const publicKeyMissing: Rule = {
     if (typeof keyPath !== "string" || keyPath === "") return [];
     const candidates = path.isAbsolute(keyPath) ? [keyPath] : [path.resolve(path.dirname(doc.absolutePath), keyPath), path.resolve(ctx.cwd, keyPath)];
     if (candidates.some((c) => existsSync(c))) return [];
-    return [{ pointer: "/public_key_path", message: `public key ${JSON.stringify(keyPath)} does not exist (looked for ${[...new Set(candidates)].join(" and ")}); the gateway will refuse every bundle` }];
+    const where = path.isAbsolute(keyPath) ? "" : ` (looked for ${[...new Set(candidates)].join(" and ")})`;
+    return [{ pointer: "/public_key_path", message: `public key ${JSON.stringify(keyPath)} does not exist${where}; the gateway will refuse every bundle` }];
   },
 };

@@ -12,6 +12,7 @@ import { listenPathSlash } from "./listen-path.js";
 import { policyUnknownApi } from "./policy-api-refs.js";
 import { targetUrl } from "./target-url.js";
 import { securityRules } from "./security/index.js";
+import { IGNORE_WITHOUT_REASON } from "../ignores.js";
 
 export const rules: readonly Rule[] = [
   listenPathSlash,
@@ -106,5 +107,5 @@ export type CoreRuleId = keyof typeof CORE_RULES;
 
 /** Every rule's description, core and checks, in a stable order (docs, SARIF, config validation). */
 export function ruleCatalog(extra: readonly RuleMeta[] = []): RuleMeta[] {
-  return [...Object.values(CORE_RULES), ...rules, ...extra];
+  return [...Object.values(CORE_RULES), ...rules, IGNORE_WITHOUT_REASON, ...extra];
 }

@@ -7,9 +7,12 @@ const SECRET_FIELDS = ["/secret", "/node_secret"] as const;
 const MIN_SECRET_LENGTH = 16;
 const PLACEHOLDER = /example|sample|change[-_ ]?me|placeholder|dummy|default|test|your[-_ ]?secret/i;
 
-/** Why a secret is weak, or undefined. Tyk's own example values are example-secret's to report. */
+/**
+ * Why a secret is weak, or undefined. Tyk's own example values are example-secret's to report; an
+ * empty value is left to the environment (TYK_GW_SECRET), which overrides the file.
+ */
 export function secretWeakness(value: string): string | undefined {
-  if (isKvReference(value) || EXAMPLE_SECRETS.includes(value.toLowerCase())) return undefined;
+  if (value === "" || isKvReference(value) || EXAMPLE_SECRETS.includes(value.toLowerCase())) return undefined;
   if (value.length < MIN_SECRET_LENGTH) return `is ${value.length} characters long (use at least ${MIN_SECRET_LENGTH}, better 32 random ones)`;
   if (/^(.)\1*$/.test(value)) return "repeats a single character";
   if (PLACEHOLDER.test(value)) return "looks like a placeholder";
@@ -28,7 +31,7 @@ export const weakSecret: SecurityRule = {
   kinds: ["tyk-conf"],
   owasp: OWASP.brokenAuthentication,
   description: "`secret` or `node_secret` in tyk.conf is short, a repeated character or a placeholder.",
-  help: "`secret` is the only credential of the gateway's control API, which creates keys, reads and changes API definitions and policies; `node_secret` authenticates the node to a Dashboard. A short or placeholder value can be guessed. Tyk's published example values are reported by `example-secret`; values read from the environment or a KV store (`env://`, `secrets://`, `vault://`, `consul://`, `$secret_…`) are not checked.",
+  help: "`secret` is the only credential of the gateway's control API, which creates keys, reads and changes API definitions and policies; `node_secret` authenticates the node to a Dashboard. A short or placeholder value can be guessed. Tyk's published example values are reported by `example-secret`; empty values (set through the environment instead) and values read from a KV store (`env://`, `secrets://`, `vault://`, `consul://`, `$secret_…`) are not checked.",
   fix: "Generate a long random value (`openssl rand -hex 32`) and pass it through the environment (TYK_GW_SECRET, TYK_GW_NODESECRET) or a secret store rather than the file.",
   check(doc) {
     return SECRET_FIELDS.flatMap((pointer) => {

@@ -8,7 +8,7 @@ import { detailedRecording } from "./detailed-recording.js";
 import { controlApiExposed, hashKeysOff, insecureConfigsAllowed, plaintextBundleDownloader } from "./gateway-config.js";
 import { hashedKeysListing, weakSecret } from "./gateway-secrets.js";
 import { blockListAsAccessControl, emptyIpAllowList } from "./ip-lists.js";
-import { jwtSharedSecret, jwtSkipKid } from "./jwt.js";
+import { jwtSharedSecret, jwtWeakValidation } from "./jwt.js";
 import { keylessApi } from "./keyless-api.js";
 import { noRateLimit } from "./no-rate-limit.js";
 import { plaintextUpstream } from "./plaintext-upstream.js";
@@ -27,7 +27,7 @@ export const securityRules: readonly SecurityRule[] = [
   corsAnyOriginWithCredentials,
   detailedRecording,
   jwtSharedSecret,
-  jwtSkipKid,
+  jwtWeakValidation,
   stripAuthDataOff,
   unverifiedBundles,
   emptyIpAllowList,

@@ -1,5 +1,5 @@
 import { childPointer, fieldName, isObject, valueAt } from "../../pointer.js";
-import type { LintDocument } from "../../types.js";
+import type { LintDocument, RuleFinding } from "../../types.js";
 import { apiAuth, API_KINDS, isTrue, OAS_EXTENSION, OWASP, type SecurityRule } from "./common.js";
 
 /** A JWT configuration in effect on the API, with pointers relative to the document. */
@@ -8,19 +8,47 @@ interface JwtConfig {
   at: string;
   signingMethod: string;
   /** The field names of this configuration's shape. */
-  fields: { signingMethod: string; source: string; skipKid?: string };
+  fields: JwtFields;
 }
 
-const CLASSIC_FIELDS = { signingMethod: "jwt_signing_method", source: "jwt_source", skipKid: "jwt_skip_kid" };
-const CLASSIC_PROVIDER_FIELDS = { signingMethod: "signing_method", source: "source" };
-const OAS_FIELDS = { signingMethod: "signingMethod", source: "source", skipKid: "skipKid" };
+interface JwtFields {
+  signingMethod: string;
+  source: string;
+  skipKid?: string;
+  /** Clock-skew allowances in seconds, for `exp`, `iat` and `nbf`. */
+  skews: readonly string[];
+}
+
+const CLASSIC_FIELDS: JwtFields = {
+  signingMethod: "jwt_signing_method",
+  source: "jwt_source",
+  skipKid: "jwt_skip_kid",
+  skews: ["jwt_expires_at_validation_skew", "jwt_issued_at_validation_skew", "jwt_not_before_validation_skew"],
+};
+const CLASSIC_PROVIDER_FIELDS: JwtFields = {
+  signingMethod: "signing_method",
+  source: "source",
+  skews: ["expires_at_validation_skew", "issued_at_validation_skew", "not_before_validation_skew"],
+};
+const OAS_FIELDS: JwtFields = {
+  signingMethod: "signingMethod",
+  source: "source",
+  skipKid: "skipKid",
+  skews: ["expiresAtValidationSkew", "issuedAtValidationSkew", "notBeforeValidationSkew"],
+};
+
+/** Fields only a JWT scheme has: they tell it apart from the other shapes under `securitySchemes`. */
+const OAS_JWT_ONLY = ["signingMethod", "source", "jwksURIs", "skipKid", ...OAS_FIELDS.skews];
+
+/** Clock skew beyond which a token's time claims no longer mean much: five minutes, as Kerberos allows. */
+const MAX_SKEW_SECONDS = 300;
 
 /** Every enabled JWT check of the API: the main one and those of external OAuth providers. */
 function jwtConfigs(doc: LintDocument): JwtConfig[] {
   const auth = apiAuth(doc);
   if (!auth || auth.keyless) return [];
   const configs: JwtConfig[] = [];
-  const add = (at: string, fields: JwtConfig["fields"]) => {
+  const add = (at: string, fields: JwtFields) => {
     const method = valueAt(doc.value, childPointer(at, fields.signingMethod));
     configs.push({ at, signingMethod: typeof method === "string" ? method : "", fields });
   };
@@ -37,7 +65,7 @@ function jwtConfigs(doc: LintDocument): JwtConfig[] {
   for (const name of Object.keys(value)) {
     const scheme = childPointer(schemes, name);
     if (!isTrue(doc.value, `${scheme}/enabled`)) continue;
-    if (valueAt(doc.value, `${scheme}/signingMethod`) !== undefined || valueAt(doc.value, `${scheme}/skipKid`) !== undefined) add(scheme, OAS_FIELDS);
+    if (OAS_JWT_ONLY.some((field) => valueAt(doc.value, childPointer(scheme, field)) !== undefined)) add(scheme, OAS_FIELDS);
     forEachIndex(doc.value, `${scheme}/providers`, (p) => isTrue(doc.value, `${p}/jwt/enabled`) && add(`${p}/jwt`, OAS_FIELDS));
   }
   return configs;
@@ -68,20 +96,29 @@ export const jwtSharedSecret: SecurityRule = {
   },
 };
 
-export const jwtSkipKid: SecurityRule = {
-  id: "security/jwt-skip-kid",
+export const jwtWeakValidation: SecurityRule = {
+  id: "security/jwt-weak-validation",
   defaultSeverity: "warning",
   kinds: API_KINDS,
   owasp: OWASP.brokenAuthentication,
-  description: "JWT validation ignores the token's `kid` (`jwt_skip_kid`, Tyk OAS `skipKid`).",
-  help: "With the key id skipped the gateway does not use the token's `kid` header to pick the key that verifies it: it falls back to the identity claim or to the keys configured for the API. Tokens are then no longer bound to the key they name, which weakens key rotation and revocation.",
-  fix: "Set `jwt_skip_kid` (Tyk OAS `skipKid`) to false and have the identity provider put the key id in each token's `kid` header.",
+  description: `JWT checks are weakened: the token's \`kid\` is ignored (\`jwt_skip_kid\`, Tyk OAS \`skipKid\`) or a clock-skew allowance exceeds ${MAX_SKEW_SECONDS} seconds.`,
+  help: `With the key id skipped the gateway does not use the token's \`kid\` header to pick the key that verifies it: it falls back to the identity claim or to the keys configured for the API, so tokens are no longer bound to the key they name, which weakens key rotation and revocation. A validation skew (\`jwt_expires_at_validation_skew\` and the \`iat\`/\`nbf\` ones; Tyk OAS \`expiresAtValidationSkew\`, …) above ${MAX_SKEW_SECONDS} seconds keeps expired tokens working, and accepts tokens dated in the future, for that long.`,
+  fix: `Set \`jwt_skip_kid\` (Tyk OAS \`skipKid\`) to false and have the identity provider put the key id in each token's \`kid\` header; keep validation skews at a few seconds (at most ${MAX_SKEW_SECONDS}) and synchronise clocks instead.`,
   check(doc) {
     return jwtConfigs(doc).flatMap((c) => {
-      if (!c.fields.skipKid) return [];
-      const pointer = childPointer(c.at, c.fields.skipKid);
-      if (valueAt(doc.value, pointer) !== true) return [];
-      return [{ pointer, message: `\`${fieldName(pointer)}\` is true: the token's key id is ignored when its signature is checked` }];
+      const findings: RuleFinding[] = [];
+      const skipKid = c.fields.skipKid && childPointer(c.at, c.fields.skipKid);
+      if (skipKid && valueAt(doc.value, skipKid) === true) {
+        findings.push({ pointer: skipKid, message: `\`${fieldName(skipKid)}\` is true: the token's key id is ignored when its signature is checked` });
+      }
+      for (const field of c.fields.skews) {
+        const pointer = childPointer(c.at, field);
+        const skew = valueAt(doc.value, pointer);
+        if (typeof skew === "number" && skew > MAX_SKEW_SECONDS) {
+          findings.push({ pointer, message: `\`${fieldName(pointer)}\` is ${skew} seconds: tokens are accepted that far outside their validity (keep it at most ${MAX_SKEW_SECONDS})` });
+        }
+      }
+      return findings;
     });
   },
 };

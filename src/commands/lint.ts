@@ -1,0 +1,156 @@
+/** `tyk-ts lint`: flags → lint() → formatters. Results go to stdout (or -o files), everything else to stderr. */
+import { writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { InvalidArgumentError, Option } from "commander";
+import type { CommandRegistrar } from "../cli.js";
+import { EXIT_FINDINGS, EXIT_OK, ioError } from "../errors.js";
+import { stderrColor, stdoutColor } from "../ui/color.js";
+import { FORMATS, type Format } from "../lint/formatters/formats.js";
+import { KINDS, PROFILES, type Kind, type LintResult, type Profile, type RuleMeta } from "../lint/types.js";
+
+interface LintFlags {
+  kind?: Kind;
+  config?: string;
+  bundles?: string;
+  maxWarnings?: number;
+  quiet?: boolean;
+  failSeverity: "error" | "warning";
+  verbose?: boolean;
+  listRules?: boolean;
+  profile: Profile;
+}
+
+/** A format and where it goes: `-o` applies to the `-f` before it (or to the default format). */
+interface OutputTarget {
+  format: Format;
+  file?: string;
+}
+
+export const registerLint: CommandRegistrar = (program, wrap) => {
+  // -f and -o pair up in the order they are given, so they share one list; commander calls these in argv order.
+  let targets: OutputTarget[] = [];
+  const addFormat = (format: string) => {
+    if (!(FORMATS as readonly string[]).includes(format)) throw new InvalidArgumentError(`unknown format "${format}" (choose from ${FORMATS.join(", ")})`);
+    targets.push({ format: format as Format });
+    return format;
+  };
+  const addOutput = (file: string) => {
+    const last = targets.at(-1);
+    if (!last) targets.push({ format: "stylish", file });
+    else if (last.file === undefined) last.file = file;
+    else throw new InvalidArgumentError(`"${last.file}" already receives the ${last.format} output; put a --format before each --output`);
+    return file;
+  };
+  program
+    .command("lint")
+    .description("check tyk.conf, API definitions (Classic and OAS), policies and bundle manifests")
+    .argument("[paths...]", "files, directories and globs (default: the current directory)")
+    .option("-f, --format <format>", `output format: ${FORMATS.join(", ")} (repeatable; default stylish)`, addFormat)
+    .option("-o, --output <file>", "write the output of the preceding --format to a file (repeatable)", addOutput)
+    .addOption(new Option("--kind <kind>", "lint every document as this kind instead of detecting it").choices([...KINDS]))
+    .option("-c, --config <file>", "config file (default: tyk-ts.config.json or .tyk-ts.json in the current directory or above)")
+    .option("--bundles <dir>", "check that every custom_middleware_bundle is in <dir> and passes bundle verify")
+    .option("--max-warnings <n>", "exit 1 when there are more than <n> warnings", parseCount)
+    .option("--quiet", "report errors only")
+    .addOption(new Option("--fail-severity <severity>", "lowest severity that makes the exit code 1").choices(["error", "warning"]).default("error"))
+    .addOption(new Option("--profile <profile>", "production: security rules report errors instead of warnings (the CI gate)").choices([...PROFILES]).default("default"))
+    .option("--verbose", "list the files that were skipped, and why (on stderr)")
+    .option("--list-rules", "print every rule with its default severity and description, then exit")
+    .addHelpText(
+      "after",
+      `
+Kinds (detected from content; --kind forces one): ${KINDS.join(", ")}.
+Dashboard exports, tyk-sync dumps, lists and Tyk Operator ApiDefinition/SecurityPolicy resources
+are linted at the position of the definition inside them. Directories are searched for .json,
+.yaml, .yml and .conf files, skipping node_modules and .git.
+
+Exit codes: 0 no errors; 1 errors (or more warnings than --max-warnings); 2 usage error,
+unreadable path or unknown format.
+
+Examples:
+  tyk-ts lint                                   everything under the current directory
+  tyk-ts lint apps/ policies/policies.json tyk.conf
+  tyk-ts lint 'apis/**/*.yaml' --kind tyk-oas
+  tyk-ts lint -f sarif -o lint.sarif -f stylish  SARIF to a file, and a summary for people
+  tyk-ts lint --profile production apps/ tyk.conf  fail CI on security findings
+  tyk-ts lint --bundles dist/bundles apps/ tyk.conf`,
+    )
+    .action(
+      wrap(async (paths: string[], flags: LintFlags) => {
+        const chosen = targets;
+        targets = [];
+        return runLint(paths, flags, chosen);
+      }),
+    );
+};
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number of warnings");
+  return Number(value);
+}
+
+async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[]): Promise<number> {
+  const { ruleCatalog } = await import("../lint/rules/index.js");
+  if (flags.listRules) {
+    process.stdout.write(formatRuleList(ruleCatalog()));
+    return EXIT_OK;
+  }
+  const { lint } = await import("../lint/engine.js");
+  const { formatters } = await import("../lint/formatters/index.js");
+  const cwd = process.cwd();
+  let rules: readonly RuleMeta[] = ruleCatalog();
+  let results = await lint({
+    paths,
+    cwd,
+    profile: flags.profile,
+    onRules: (runRules) => (rules = runRules),
+    kind: flags.kind,
+    configPath: flags.config,
+    bundlesDir: flags.bundles,
+    onSkip: flags.verbose ? (file, reason) => process.stderr.write(`${stderrColor.dim("skipped")} ${file}: ${reason}\n`) : undefined,
+  });
+  if (flags.quiet) results = results.map(errorsOnly);
+
+  const outputs: OutputTarget[] = targets.length > 0 ? targets : [{ format: "stylish" }];
+  const context = { rules, cwd, toolVersion: toolVersion() };
+  for (const { format, file } of outputs) {
+    const formatter = formatters[format];
+    if (file) {
+      const { Chalk } = await import("chalk");
+      const text = formatter(results, { ...context, color: new Chalk({ level: 0 }) });
+      try {
+        await writeFile(path.resolve(cwd, file), text);
+      } catch (err) {
+        throw ioError(err, file, "write");
+      }
+    } else {
+      process.stdout.write(formatter(results, { ...context, color: stdoutColor }));
+    }
+  }
+
+  const errors = results.reduce((n, r) => n + r.errorCount, 0);
+  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  if (results.length === 0) process.stderr.write(`${stderrColor.yellow("warning")} no Tyk documents found${paths.length ? ` in ${paths.join(", ")}` : ""}\n`);
+  if (errors > 0 || (flags.failSeverity === "warning" && warnings > 0)) return EXIT_FINDINGS;
+  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
+    process.stderr.write(`${stderrColor.red("error")} ${warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
+}
+
+function errorsOnly(result: LintResult): LintResult {
+  const messages = result.messages.filter((m) => m.severity === 2);
+  return { ...result, messages, warningCount: 0 };
+}
+
+function toolVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require("../../package.json") as { version: string }).version;
+}
+
+function formatRuleList(rules: ReadonlyArray<{ id: string; defaultSeverity: string; description: string }>): string {
+  const width = Math.max(...rules.map((r) => r.id.length));
+  return `${rules.map((r) => `${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(7)}  ${r.description}`).join("\n")}\n`;
+}

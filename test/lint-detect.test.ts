@@ -1,0 +1,150 @@
+/**
+ * Kinds from content: raw documents, Dashboard/tyk-sync exports, lists, policies.json maps,
+ * Tyk Operator resources and multi-document YAML, each linted at its real position in the file.
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { detectDocuments } from "../src/lint/detect.js";
+import { lint } from "../src/lint/engine.js";
+import { tempDir } from "./helpers/tmp.js";
+
+const classic = { name: "A", api_id: "a", proxy: { listen_path: "/a/", target_url: "http://a" }, version_data: { not_versioned: true } };
+const oas = { openapi: "3.0.3", info: { title: "A", version: "1" }, paths: {}, "x-tyk-api-gateway": { info: { name: "A" } } };
+const conf = { listen_port: 8080, secret: "s", storage: { type: "redis" }, app_path: "apps" };
+const policy = { rate: 10, per: 1, quota_max: -1, access_rights: {} };
+const manifest = { file_list: ["m.py"], custom_middleware: { driver: "python", pre: [{ name: "Pre" }] } };
+
+describe("detectDocuments", () => {
+  it("recognises each raw kind", () => {
+    expect(detectDocuments(classic).documents).toEqual([{ kind: "classic-api", pointer: "", wrapper: "none" }]);
+    expect(detectDocuments(oas).documents).toEqual([{ kind: "tyk-oas", pointer: "", wrapper: "none" }]);
+    expect(detectDocuments(conf).documents).toEqual([{ kind: "tyk-conf", pointer: "", wrapper: "none" }]);
+    expect(detectDocuments(policy).documents).toEqual([{ kind: "policy", pointer: "", wrapper: "none" }]);
+    expect(detectDocuments(manifest).documents).toEqual([{ kind: "bundle-manifest", pointer: "", wrapper: "none" }]);
+  });
+
+  it("unwraps Dashboard exports and lists of them", () => {
+    expect(detectDocuments({ api_model: {}, api_definition: classic, hook_references: [] }).documents).toEqual([
+      { kind: "classic-api", pointer: "/api_definition", wrapper: "dashboard" },
+    ]);
+    expect(detectDocuments({ oas, hook_references: [] }).documents).toEqual([{ kind: "tyk-oas", pointer: "/oas", wrapper: "dashboard" }]);
+    const list = detectDocuments({ apis: [{ api_definition: classic }, { api_definition: classic }], pages: 1 });
+    expect(list.documents.map((d) => d.pointer)).toEqual(["/apis/0/api_definition", "/apis/1/api_definition"]);
+    expect(detectDocuments([classic, oas]).kind).toBe("mixed");
+  });
+
+  it("reads a policies.json map as one policy per id", () => {
+    const detection = detectDocuments({ default: policy, "gold/tier": policy });
+    expect(detection.kind).toBe("policies");
+    expect(detection.documents).toEqual([
+      { kind: "policy", pointer: "/default", wrapper: "policies-map" },
+      { kind: "policy", pointer: "/gold~1tier", wrapper: "policies-map" },
+    ]);
+  });
+
+  it("finds the spec of Tyk Operator resources", () => {
+    expect(detectDocuments({ apiVersion: "tyk.tyk.io/v1alpha1", kind: "ApiDefinition", metadata: {}, spec: classic }).documents).toEqual([
+      { kind: "classic-api", pointer: "/spec", wrapper: "operator" },
+    ]);
+    expect(detectDocuments({ apiVersion: "tyk.tyk.io/v1alpha1", kind: "SecurityPolicy", spec: { name: "p", access_rights_array: [] } }).documents).toEqual([
+      { kind: "policy", pointer: "/spec", wrapper: "operator" },
+    ]);
+    // Other Kubernetes resources are not Tyk documents.
+    expect(detectDocuments({ apiVersion: "apps/v1", kind: "Deployment", spec: { replicas: 1 } }).documents).toEqual([]);
+  });
+
+  it("leaves other JSON alone", () => {
+    expect(detectDocuments({ name: "pkg", version: "1.0.0", dependencies: {} }).kind).toBeNull();
+    expect(detectDocuments({ openapi: "3.0.3", info: {}, paths: {} }).kind).toBeNull(); // OpenAPI without Tyk's extension
+  });
+
+  it("lints the root as the forced kind when detection disagrees", () => {
+    expect(detectDocuments({ name: "x" }, "classic-api").documents).toEqual([{ kind: "classic-api", pointer: "", wrapper: "none" }]);
+    expect(detectDocuments({ api_definition: classic }, "classic-api").documents[0]?.pointer).toBe("/api_definition");
+  });
+});
+
+describe("lint() on wrapped and multi-document files", () => {
+  it("reports findings inside a Dashboard export at their line in the file", async () => {
+    const dir = await tempDir();
+    const text = `{
+  "api_model": {},
+  "api_definition": {
+    "name": "A",
+    "api_id": "a",
+    "proxy": { "listen_pth": "/a/", "target_url": "http://a.example" },
+    "version_data": { "not_versioned": true }
+  }
+}
+`;
+    await writeFile(path.join(dir, "export.json"), text);
+    const [result] = await lint({ paths: ["export.json"], cwd: dir });
+    const unknown = result!.messages.find((m) => m.ruleId === "unknown-field");
+    expect(result!.kind).toBe("classic-api");
+    expect(unknown).toMatchObject({ line: 6, column: 16, pointer: "/api_definition/proxy/listen_pth" });
+    expect(unknown!.message).toContain("did you mean `listen_path`?");
+  });
+
+  it("lints every document of a multi-document Operator YAML", async () => {
+    const dir = await tempDir();
+    const text = `apiVersion: v1
+kind: ConfigMap
+data: {}
+---
+apiVersion: tyk.tyk.io/v1alpha1
+kind: ApiDefinition
+metadata:
+  name: httpbin
+spec:
+  name: httpbin
+  contextRef:
+    name: tyk
+  protocol: http
+  active: true
+  proxy:
+    target_url: http://httpbin.org
+    listen_path: httpbin
+---
+apiVersion: tyk.tyk.io/v1alpha1
+kind: SecurityPolicy
+metadata:
+  name: policy
+spec:
+  name: policy
+  state: active
+  active: true
+  access_rights_array:
+    - name: httpbin
+      namespace: default
+      versions: [Default]
+  rate: "10"
+`;
+    await writeFile(path.join(dir, "tyk.yaml"), text);
+    const [result] = await lint({ paths: ["tyk.yaml"], cwd: dir });
+    expect(result!.kind).toBe("mixed");
+    const byRule = Object.fromEntries(result!.messages.map((m) => [m.ruleId, m]));
+    // Operator-only keys (contextRef, access_rights_array, state) are not unknown fields.
+    expect(result!.messages.filter((m) => m.ruleId === "unknown-field")).toEqual([]);
+    expect(byRule["listen-path-slash"]).toMatchObject({ line: 17, column: 18, pointer: "/spec/proxy/listen_path" });
+    expect(byRule["invalid-type"]).toMatchObject({ line: 31, column: 9, pointer: "/spec/rate" });
+  });
+
+  it("skips files that are not Tyk documents when they are found in a directory, and says so", async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "x", version: "1.0.0" }));
+    await writeFile(path.join(dir, "tsconfig.json"), "{ // comments are fine in tsconfig\n}\n");
+    await writeFile(path.join(dir, "api.json"), JSON.stringify(classic));
+    const skipped: string[] = [];
+    const results = await lint({ paths: ["."], cwd: dir, onSkip: (file, reason) => skipped.push(`${file}: ${reason}`) });
+    expect(results.map((r) => r.filePath)).toEqual(["api.json"]);
+    expect(skipped).toEqual(["package.json: not a Tyk document", "tsconfig.json: not JSON, and nothing in it looks like Tyk"]);
+  });
+
+  it("reports a file named explicitly even when it is not recognised", async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "x" }));
+    const [result] = await lint({ paths: ["package.json"], cwd: dir });
+    expect(result!.messages).toMatchObject([{ ruleId: "unknown-kind", severity: 1, line: 1, column: 1 }]);
+  });
+});
