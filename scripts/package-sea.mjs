@@ -4,9 +4,9 @@
  * single executable application support, offline, from the compiled dist/ (`npm run build` first):
  *
  *   esbuild bundles dist/cli.js into one CommonJS file (lazy `await import()`s become inlined modules,
- *   JSON the code reads at run time is inlined) → `node --experimental-sea-config` turns it into a
- *   blob with a V8 code cache → a copy of this node binary, stripped of debug symbols → postject
- *   injects the blob and flips the SEA fuse.
+ *   the packages and JSON our modules require are bundled) → `node --experimental-sea-config` turns it
+ *   into a blob with a V8 code cache and schemas/ as assets → a copy of this node binary, stripped of
+ *   debug symbols → postject injects the blob and flips the SEA fuse.
  *
  * Usage: node scripts/package-sea.mjs [--output <file>] [--keep-temp]
  * The target is the platform of the node running this script (cross-building needs that platform's
@@ -36,9 +36,15 @@ function parseArgs(argv) {
   return args;
 }
 
+class PackagingError extends Error {
+  constructor(message, hint) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
 function fail(message, hint) {
-  process.stderr.write(`error ${message}\n${hint ? `  hint: ${hint}\n` : ""}`);
-  process.exit(2);
+  throw new PackagingError(message, hint);
 }
 
 function run(file, args, what) {
@@ -113,11 +119,11 @@ function makeBlob(dir, mainFile) {
 
 function prepareNodeCopy(target) {
   if (!readFileSync(process.execPath).includes(`${SEA_FUSE}:0`)) {
-    fail(`${process.execPath} has no unflipped SEA fuse`, "use an official Node.js 20.12+ binary (nodejs.org or your distribution's node without a SEA already injected)");
+    fail(`${process.execPath} has no unflipped SEA fuse`, "build with an official Node.js 20.15+ binary from nodejs.org");
   }
   copyFileSync(process.execPath, target);
   if (isMac) run("codesign", ["--remove-signature", target], "removing the code signature");
-  // Debug symbols are most of the difference between 99 MB and 86 MB; they serve no user.
+  // Debug symbols take 13 of node's 99 MB and serve no user.
   else if (!isWindows && hasTool("strip")) run("strip", ["--strip-all", target], "stripping debug symbols");
 }
 
@@ -141,7 +147,7 @@ async function main() {
     const partial = path.join(dir, path.basename(output));
     prepareNodeCopy(partial);
     inject(partial, blob);
-    // Copy within the temp dir, then move into place, so a failed build never leaves a broken binary.
+    // Built in the temporary folder, then renamed into place: a failed build never leaves a broken binary.
     mkdirSync(path.dirname(output), { recursive: true });
     copyFileSync(partial, `${output}.partial`);
     renameSync(`${output}.partial`, output);
@@ -155,4 +161,10 @@ async function main() {
   }
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  if (!(err instanceof PackagingError)) throw err;
+  process.stderr.write(`error ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ""}`);
+  process.exitCode = 2;
+}

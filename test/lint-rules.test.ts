@@ -2,12 +2,15 @@
  * The rules beyond the schema, each with a failing and a passing variant, asserting the rule id and
  * the line of the offending value; cross-file checks; --bundles; the config file (severities, ignores).
  */
+import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildBundle } from "../src/bundle/build.js";
 import { lint, type LintOptions } from "../src/lint/engine.js";
+import { ruleCatalog } from "../src/lint/rules/index.js";
 import type { LintMessage, LintResult } from "../src/lint/types.js";
+import { ROOT } from "./helpers/cli.js";
 import { writeTestKeys } from "./helpers/keys.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -248,5 +251,16 @@ describe("the config file", () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, "tyk-ts.config.json"), JSON.stringify({ rules: { "listen-path-slahs": "off" } }));
     await expect(lint({ paths: ["."], cwd: dir })).rejects.toThrow(/unknown rule "listen-path-slahs"; did you mean "listen-path-slash"\?/);
+  });
+});
+
+describe("docs/lint.md", () => {
+  it("lists every rule outside security/ with its default severity and description", async () => {
+    const doc = readFileSync(path.join(ROOT, "docs/lint.md"), "utf8");
+    const missing = ruleCatalog()
+      .filter((r) => !r.id.startsWith("security/") && r.id !== "ignore-without-reason")
+      .map((r) => `| \`${r.id}\` | ${r.defaultSeverity} | ${r.description} |`)
+      .filter((row) => !doc.includes(row));
+    expect(missing).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * `verifyBundle` on damaged and unusual zips, hand-built byte by byte: what Go's archive/zip (the
  * gateway's reader) refuses or accepts, and the limits that stop zip bombs before they are read.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +77,26 @@ describe("verify: damaged and unusual zips", () => {
     garbage.writeUInt16LE(8, garbage.indexOf("junk.bin") - 22); // local header method → deflate
     garbage.writeUInt16LE(8, garbage.lastIndexOf("junk.bin") - 36); // central header method → deflate
     expect((await verifyBytes(garbage)).problems[0]).toMatchObject({ code: "zip-entry-corrupt", message: expect.stringContaining("corrupt compressed data") });
+  });
+
+  it("finds the same damage in large entries, which are streamed rather than inflated at once", async () => {
+    const large = randomBytes(600 * 1024);
+    const manifest = JSON.stringify({
+      file_list: ["middleware.py", "model.bin"],
+      custom_middleware: { driver: "python", pre: [{ name: "hook" }] },
+      checksum: createHash("md5").update(PY).update(large).digest("hex"),
+    });
+    const bundle = (model: Partial<RawEntry>) => [{ name: "middleware.py", data: PY }, { name: "model.bin", data: large, ...model }, { name: "manifest.json", data: manifest }];
+    expect(await verifyZip(bundle({}))).toMatchObject({ accepted: true });
+    expect((await verifyZip(bundle({ crc: 1 }))).problems[0]).toMatchObject({ code: "zip-entry-corrupt", message: expect.stringContaining("CRC-32") });
+    expect((await verifyZip(bundle({ uncompressedSize: 1000 }))).problems[0]).toMatchObject({ code: "zip-entry-corrupt", message: expect.stringContaining("more data than") });
+    expect((await verifyZip(bundle({ uncompressedSize: large.length + 1 }))).problems[0]).toMatchObject({ code: "zip-entry-corrupt" });
+    const damaged = buildZip(bundle({}));
+    const at = damaged.indexOf("model.bin") + 9 + 300 * 1024;
+    damaged.fill(0xff, at, at + 64);
+    expect((await verifyBytes(damaged)).problems[0]).toMatchObject({ code: "zip-entry-corrupt" });
+    const cut = buildZip(bundle({}));
+    expect((await verifyBytes(cut.subarray(0, cut.indexOf("model.bin") + 200 * 1024))).accepted).toBe(false);
   });
 
   it("refuses compression methods other than store and deflate", async () => {

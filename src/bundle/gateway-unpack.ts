@@ -8,7 +8,7 @@
  */
 import { goClean, unpackRefusal } from "./names.js";
 import type { ZipEntryHeader, ZipReadError } from "./zip-reader.js";
-import { binaryToText } from "./zip-reader.js";
+import { binaryToText, textToBinary } from "./zip-reader.js";
 
 /** Linux NAME_MAX: a longer path component fails with ENAMETOOLONG. */
 const NAME_MAX = 255;
@@ -197,7 +197,7 @@ export type ListedFile =
  */
 export function resolveListed(tree: BundleTree, listed: string, index: number): ListedFile {
   const label = `file_list[${index}] ${JSON.stringify(listed)}`;
-  const path = goClean(Buffer.from(listed, "utf8").toString("latin1").replace(/^\/+/, ""));
+  const path = goClean(textToBinary(listed).replace(/^\/+/, ""));
   if (path === ".." || path.startsWith("../")) {
     return { ok: false, code: "file-list-outside", message: `${label} points outside the bundle directory; the gateway reads it from there, and a fresh bundle directory has no such file` };
   }

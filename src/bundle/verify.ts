@@ -12,7 +12,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
-import { planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
+import { type BundleTree, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
 import {
   type BundleManifest,
@@ -238,8 +238,7 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
   // After a failed unpack, keep checking the bundle as its author meant it.
   const tree = plan.failures.length === 0 ? plan.tree : plan.intended;
 
-  const manifestRead = await readBundleManifest(archive, plan, tree);
-  const manifest = manifestRead.manifest;
+  const { manifest, refusal: manifestRefusal } = await readBundleManifest(archive, tree);
   const listed = manifest ? manifest.file_list.map((f, i) => resolveListed(tree, f, i)) : [];
   const signed = (manifest?.signature ?? "") !== "";
   const verifier = key && signed ? createVerify("sha256") : undefined;
@@ -247,7 +246,7 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
 
   // The gateway's steps, in its order.
   reportUnpackFailures(findings, [...plan.failures, ...data.failures].sort((a, b) => a.entry.index - b.entry.index));
-  for (const p of manifestRead.refusals) findings.refuse(p.code, p.message);
+  if (manifestRefusal) findings.refuse(manifestRefusal.code, manifestRefusal.message);
   let signatureChecked = false;
   if (manifest) {
     if (key && !signed) {
@@ -261,14 +260,13 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
     if (data.checksum !== undefined && data.checksum !== manifest.checksum) {
       findings.refuse("checksum-mismatch", checksumMismatchMessage(manifest, data.checksum));
     }
-    if (key && signed) {
+    if (key && verifier) {
       signatureChecked = !findings.refused;
-      if (data.checksum !== undefined && verifier) {
-        const problem = checkSignature(manifest.signature, verifier, key);
-        if (problem) findings.refuse(problem.code, problem.message);
-      }
+      // Checked even after an earlier refusal, to say whether it would fail next.
+      const problem = data.checksum === undefined ? undefined : checkSignature(manifest.signature, verifier, key);
+      if (problem) findings.refuse(problem.code, problem.message);
     }
-    noteFindings(findings, { manifest, plan, tree, listed, key, signed });
+    noteFindings(findings, { manifest, tree, listed, key, signed });
   }
   noteUnpackFindings(findings, plan);
   return {
@@ -309,12 +307,12 @@ function reportUnpackFailures(findings: Findings, failures: UnpackFailure[]): vo
 
 interface ManifestRead {
   manifest?: BundleManifest;
-  refusals: Problem[];
+  refusal?: { code: string; message: string };
 }
 
 /** manifest.json at the bundle root, decoded with Go's rules. */
-async function readBundleManifest(archive: ZipArchive, plan: UnpackPlan, tree: UnpackPlan["tree"]): Promise<ManifestRead> {
-  const refuse = (code: string, message: string): ManifestRead => ({ refusals: [{ severity: "error", code, message }] });
+async function readBundleManifest(archive: ZipArchive, tree: BundleTree): Promise<ManifestRead> {
+  const refuse = (code: string, message: string): ManifestRead => ({ refusal: { code, message } });
   const node = tree.lookup(MANIFEST_NAME);
   if (!node) {
     const files = archive.entries.filter((e) => !e.isDirectory).map((e) => ({ entry: e, path: goClean(e.name) }));
@@ -329,7 +327,7 @@ async function readBundleManifest(archive: ZipArchive, plan: UnpackPlan, tree: U
   if (node.kind === "directory") return refuse("manifest-not-a-file", "manifest.json is a directory in the zip; the gateway needs it to be the manifest file");
   const bytes = await readPrefix(archive, node.entry, MANIFEST_READ_LIMIT);
   // Unreadable data is an unpack failure, reported with the other entries.
-  if (!bytes) return { refusals: [] };
+  if (!bytes) return {};
   const truncated = node.entry.uncompressedSize > bytes.length;
   // Go reads bytes, not text: keep a byte order mark (which Go refuses) and replace invalid UTF-8.
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
@@ -352,9 +350,9 @@ async function readBundleManifest(archive: ZipArchive, plan: UnpackPlan, tree: U
   const { manifest, mismatches } = decodeManifest(root);
   if (mismatches.length > 0) {
     const list = mismatches.map((m) => describeMismatch(m, text)).join("; ");
-    return { manifest: undefined, refusals: [{ severity: "error", code: "manifest-wrong-type", message: `manifest.json has values of the wrong type, so the gateway cannot decode it: ${list}` }] };
+    return refuse("manifest-wrong-type", `manifest.json has values of the wrong type, so the gateway cannot decode it: ${list}`);
   }
-  return { manifest, refusals: [] };
+  return { manifest };
 }
 
 /** The deepest nesting of arrays and objects in the first JSON value of `text`, counted without recursion. */
@@ -504,8 +502,7 @@ function checkSignature(signature: string, verifier: ReturnType<typeof createVer
 
 interface NoteContext {
   manifest: BundleManifest;
-  plan: UnpackPlan;
-  tree: UnpackPlan["tree"];
+  tree: BundleTree;
   listed: ListedFile[];
   key?: KeyObject;
   signed: boolean;

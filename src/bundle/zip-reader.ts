@@ -31,6 +31,8 @@ export const METHOD_STORE = 0;
 export const METHOD_DEFLATE = 8;
 
 const READ_CHUNK = 1 << 20;
+/** Deflated entries up to this size are inflated in one call rather than streamed. */
+const SMALL_ENTRY = 256 * 1024;
 
 /** Why Go's reader fails: the zip as a whole, or one entry's data. */
 export type ZipFailure =
@@ -161,13 +163,29 @@ function toNumber(value: bigint): number {
   return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(value);
 }
 
+/** Zips up to this size are read into memory at once: one read instead of several per entry. */
+const IN_MEMORY_MAX = 4 * 1024 * 1024;
+
+/** Positioned reads from the zip: the open file, or its bytes when it is small. */
+interface ByteSource {
+  read(target: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+function memorySource(bytes: Buffer): ByteSource {
+  return {
+    async read(target, offset, length, position) {
+      return { bytesRead: position >= bytes.length ? 0 : bytes.copy(target, offset, position, Math.min(bytes.length, position + length)) };
+    },
+  };
+}
+
 /** io.ReadFull over a window of the file: "eof" when nothing was left, "short" when some was. */
 class SequentialReader {
   private buffer = Buffer.alloc(0);
   private position: number;
 
   constructor(
-    private readonly file: FileHandle,
+    private readonly file: ByteSource,
     start: number,
     private readonly end: number,
   ) {
@@ -292,7 +310,8 @@ function findEndRecord(block: Buffer): number {
 
 export class ZipArchive {
   private constructor(
-    private readonly file: FileHandle,
+    private readonly handle: FileHandle,
+    private readonly file: ByteSource,
     readonly size: number,
     readonly entries: ZipEntryHeader[],
   ) {}
@@ -302,19 +321,25 @@ export class ZipArchive {
    * ZipLimitError when there are more entries than allowed, and Node's errors for I/O problems.
    */
   static async open(path: string, limits: ZipLimits): Promise<ZipArchive> {
-    const file = await open(path, "r");
+    const handle = await open(path, "r");
     try {
-      const size = (await file.stat()).size;
-      const entries = await readCentralDirectory(file, size, limits);
-      return new ZipArchive(file, size, entries);
+      let size = (await handle.stat()).size;
+      let source: ByteSource = handle;
+      if (size <= IN_MEMORY_MAX) {
+        const bytes = await handle.readFile();
+        source = memorySource(bytes);
+        size = bytes.length;
+      }
+      const entries = await readCentralDirectory(source, size, limits);
+      return new ZipArchive(handle, source, size, entries);
     } catch (err) {
-      await file.close();
+      await handle.close();
       throw err;
     }
   }
 
   async close(): Promise<void> {
-    await this.file.close();
+    await this.handle.close();
   }
 
   /**
@@ -349,32 +374,28 @@ export class ZipArchive {
     return Readable.from(this.checkedData(entry, start), { objectMode: false, highWaterMark: 4 * READ_CHUNK });
   }
 
+  /** The entry's uncompressed bytes, streamed (or inflated in one call when small), checked as they pass. */
   private async *checkedData(entry: ZipEntryHeader, start: number): AsyncGenerator<Buffer> {
-    const raw = Readable.from(this.readRange(start, entry.compressedSize), { objectMode: false, highWaterMark: 2 * READ_CHUNK });
-    const source: Readable = entry.method === METHOD_DEFLATE ? raw.pipe(zlib.createInflateRaw({ chunkSize: 512 * 1024 })) : raw;
-    if (source !== raw) raw.on("error", (err) => source.destroy(err));
+    const tooMuch = () =>
+      new ZipReadError("size-mismatch", `"${entry.displayName}" holds more data than the ${entry.uncompressedSize} bytes its header declares`, "zip: not a valid zip file");
     let read = 0;
     let crc = 0;
     try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
+      for await (const chunk of this.uncompressed(entry, start)) {
         read += chunk.length;
-        if (read > entry.uncompressedSize) {
-          throw new ZipReadError("size-mismatch", `"${entry.displayName}" holds more data than the ${entry.uncompressedSize} bytes its header declares`, "zip: not a valid zip file");
-        }
+        if (read > entry.uncompressedSize) throw tooMuch();
         crc = zlib.crc32(chunk, crc);
         yield chunk;
       }
     } catch (err) {
       if (err instanceof ZipReadError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ERR_BUFFER_TOO_LARGE") throw tooMuch();
       if (code === "Z_BUF_ERROR") throw new ZipReadError("truncated", `"${entry.displayName}" is cut short: its compressed data ends early`, "unexpected EOF");
       if (code?.startsWith("Z_")) {
         throw new ZipReadError("corrupt-data", `"${entry.displayName}" has corrupt compressed data (${(err as Error).message})`, "flate: corrupt input");
       }
       throw err;
-    } finally {
-      source.destroy();
-      raw.destroy();
     }
     if (read !== entry.uncompressedSize) {
       throw new ZipReadError("truncated", `"${entry.displayName}" has ${read} bytes of data, but its header declares ${entry.uncompressedSize}`, "unexpected EOF");
@@ -389,6 +410,34 @@ export class ZipArchive {
       if (descriptorCrc !== entry.crc32 || crc !== entry.crc32) throw mismatch();
     } else if (entry.crc32 !== 0 && crc !== entry.crc32) {
       throw mismatch();
+    }
+  }
+
+  /**
+   * Decompressed data, unchecked. Small entries are inflated in one synchronous call (capped just
+   * above the declared size, so a lying header cannot make it large); others through a zlib stream
+   * on the thread pool, which stops when the caller stops reading.
+   */
+  private async *uncompressed(entry: ZipEntryHeader, start: number): AsyncGenerator<Buffer> {
+    if (entry.method === METHOD_STORE) {
+      yield* this.readRange(start, entry.compressedSize);
+      return;
+    }
+    if (entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY * 16) {
+      // Like Go's section reader, the data stops at the end of the file.
+      const available = Math.max(0, Math.min(entry.compressedSize, this.size - start));
+      const compressed = (await this.readAt(start, available)) ?? Buffer.alloc(0);
+      yield zlib.inflateRawSync(compressed, { maxOutputLength: entry.uncompressedSize + 1 });
+      return;
+    }
+    const raw = Readable.from(this.readRange(start, entry.compressedSize), { objectMode: false, highWaterMark: 2 * READ_CHUNK });
+    const inflate = raw.pipe(zlib.createInflateRaw({ chunkSize: 512 * 1024 }));
+    raw.on("error", (err) => inflate.destroy(err));
+    try {
+      yield* inflate as AsyncIterable<Buffer>;
+    } finally {
+      inflate.destroy();
+      raw.destroy();
     }
   }
 
@@ -431,7 +480,7 @@ export class ZipArchive {
 }
 
 /** Go's readDirectoryEnd, returning the end record and the base offset (data prepended to the zip). */
-async function readDirectoryEnd(file: FileHandle, size: number): Promise<{ end: DirectoryEnd; baseOffset: bigint }> {
+async function readDirectoryEnd(file: ByteSource, size: number): Promise<{ end: DirectoryEnd; baseOffset: bigint }> {
   let block: Buffer | undefined;
   let endOffset = -1;
   for (const [i, wanted] of [1024, 65 * 1024].entries()) {
@@ -485,7 +534,7 @@ async function readDirectoryEnd(file: FileHandle, size: number): Promise<{ end: 
 }
 
 /** Go's Reader.init: read records until a bad one; only the count modulo 65536 must match. */
-async function readCentralDirectory(file: FileHandle, size: number, limits: ZipLimits): Promise<ZipEntryHeader[]> {
+async function readCentralDirectory(file: ByteSource, size: number, limits: ZipLimits): Promise<ZipEntryHeader[]> {
   const { end, baseOffset } = await readDirectoryEnd(file, size);
   const reader = new SequentialReader(file, Number(baseOffset + BigInt.asIntN(64, end.offset)), size);
   const entries: ZipEntryHeader[] = [];

@@ -36,7 +36,7 @@ const CONF_KEYS = new Set([
 const CLASSIC_KEYS = new Set([
   "api_id", "version_data", "proxy", "use_keyless", "use_standard_auth", "auth", "auth_configs", "definition",
   "custom_middleware_bundle", "enable_jwt", "use_oauth2", "use_basic_auth", "do_not_track", "slug", "enable_context_vars",
-  "config_data", "strip_auth_data", "use_openid", "jwt_signing_method", "enable_coprocess_auth", "graphql", "listen_port",
+  "config_data", "strip_auth_data", "use_openid", "jwt_signing_method", "enable_coprocess_auth", "graphql",
 ]);
 const POLICY_KEYS = new Set([
   "access_rights", "access_rights_array", "rate", "per", "quota_max", "quota_renewal_rate", "throttle_interval",
@@ -63,8 +63,9 @@ function isGatewayConfig(value: Record<string, unknown>): boolean {
   return countKeys(value, CONF_KEYS) >= 3 && !isClassicApi(value);
 }
 
+/** Checked after API definitions and tyk.conf, which may also have `custom_middleware`. */
 function isBundleManifest(value: Record<string, unknown>): boolean {
-  return (Array.isArray(value.file_list) || isObject(value.custom_middleware)) && Object.keys(value).every((k) => ["file_list", "custom_middleware", "checksum", "signature"].includes(k.toLowerCase()));
+  return Array.isArray(value.file_list) || isObject(value.custom_middleware);
 }
 
 function isPolicy(value: Record<string, unknown>): boolean {

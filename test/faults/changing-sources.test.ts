@@ -18,7 +18,7 @@ import { tempDir } from "../helpers/tmp.js";
 import { runsFor } from "../fuzz/budget.js";
 import { pythonConsistency } from "./support.js";
 
-const BLOB_BYTES = 6 * 1024 * 1024;
+const BLOB_BYTES = 4 * 1024 * 1024;
 
 /** Edits the plugin in a loop from another process, so the edits race the build for real. */
 const MUTATOR = `
@@ -30,18 +30,25 @@ const manifests = [
   JSON.stringify({ file_list: ["blob.so", "a.py"], custom_middleware: { driver: "python", pre: [{ name: "Pre" }] } }),
   JSON.stringify({ file_list: ["a.py", "b.py"], custom_middleware: { driver: "python", pre: [{ name: "Other" }] } }),
 ];
+const pause = new Int32Array(new SharedArrayBuffer(4));
+// One random buffer, stamped with the edit number: cheap to write, different every time.
+const content = crypto.randomBytes(size + 65536);
 let n = 0;
 for (;;) {
   n++;
+  // A short breath, so the build gets the other core; still dozens of edits per build.
+  Atomics.wait(pause, 0, 0, 2);
   if (mode === "in-place") {
     const fd = fs.openSync(blob, "r+");
     fs.writeSync(fd, crypto.randomBytes(4096), 0, 4096, crypto.randomInt(size - 4096));
     fs.closeSync(fd);
   } else if (mode === "resize") {
-    fs.writeFileSync(blob, crypto.randomBytes(size + (n % 2 ? 65536 : -65536)));
+    content.writeUInt32LE(n, 0);
+    fs.writeFileSync(blob, content.subarray(0, n % 2 ? size + 65536 : size - 65536));
   } else if (mode === "rename") {
     const next = path.join(dir, ".blob.new");
-    fs.writeFileSync(next, crypto.randomBytes(size));
+    content.writeUInt32LE(n, 0);
+    fs.writeFileSync(next, content.subarray(0, size));
     fs.renameSync(next, blob);
   } else if (mode === "manifest") {
     fs.writeFileSync(path.join(dir, "manifest.json"), manifests[n % 2]);
@@ -79,7 +86,7 @@ describe.skipIf(!hasTool("python3"))("sources changing during bundle build", () 
       mkdirSync(out);
       mutator = spawn(process.execPath, ["-e", MUTATOR, dir, mode], { stdio: "ignore" });
       const outcomes: Record<string, number> = {};
-      const builds = runsFor(10, 200);
+      const builds = runsFor(6, 200);
       for (let i = 0; i < builds; i++) {
         const output = path.join(out, "bundle.zip");
         rmSync(output, { force: true });

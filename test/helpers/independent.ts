@@ -1,14 +1,12 @@
 /**
  * Routes to bundles and verdicts that do not go through tyk-ts: Python's zipfile + hashlib + openssl
- * to make bundles, and a Go program using Go's own archive/zip, encoding/json and crypto/rsa to load
- * them the way the gateway does (test/reference/gateway_loader.go).
+ * to make bundles, and the Go model of the gateway's loader (Go's own archive/zip, encoding/json and
+ * crypto/rsa; test/support/gateway-loader) to judge them.
  */
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { ROOT } from "./cli.js";
+import { gatewayVerdict } from "./gateway-loader.js";
 import { hasTool } from "./keys.js";
 
 export interface PythonEntry {
@@ -46,31 +44,27 @@ export function opensslSignature(privateKeyPath: string, data: Buffer): string {
   return execFileSync("openssl", ["dgst", "-sha256", "-sign", privateKeyPath], { input: data }).toString("base64");
 }
 
-export const hasGo = hasTool("go");
-
-let loaderBinary: string | undefined;
-
-/** Builds the reference loader once per source version (cached in the temp directory). */
-function referenceLoader(): string {
-  if (loaderBinary) return loaderBinary;
-  const source = path.join(ROOT, "test/reference/gateway_loader.go");
-  const digest = createHash("sha256").update(readFileSync(source)).digest("hex").slice(0, 16);
-  const binary = path.join(os.tmpdir(), `tyk-ts-gateway-loader-${digest}`);
-  if (!existsSync(binary)) {
-    execFileSync("go", ["build", "-o", binary, source], { env: { ...process.env, GO111MODULE: "off", GOFLAGS: "" }, stdio: "pipe" });
-  }
-  loaderBinary = binary;
-  return binary;
-}
+export { hasGo } from "./gateway-loader.js";
 
 export interface ReferenceVerdict {
   accepted: boolean;
+  /** The loader step that refused: unpack, manifest, signed, file_list, checksum or signature. */
   stage: string;
-  error?: string;
+  output: string;
 }
 
-/** The reference loader's verdict on a bundle, with an optional public key (public_key_path). */
+/** The step of the gateway's loader that a refusal of the Go model (test/support/gateway-loader) comes from. */
+function stageOf(output: string): string {
+  if (/^refused: unpack:/.test(output)) return "unpack";
+  if (/^refused: manifest:/.test(output)) return "manifest";
+  if (/Bundle isn't signed/.test(output)) return "signed";
+  if (/Invalid checksum/.test(output)) return "checksum";
+  if (/illegal base64|crypto\/rsa/.test(output)) return "signature";
+  return "file_list";
+}
+
+/** The Go model's verdict on a bundle, with an optional public key (public_key_path). */
 export function referenceVerdict(bundle: string, publicKey?: string): ReferenceVerdict {
-  const out = execFileSync(referenceLoader(), publicKey ? [bundle, publicKey] : [bundle], { encoding: "utf8" });
-  return JSON.parse(out) as ReferenceVerdict;
+  const { accepted, output } = gatewayVerdict(bundle, publicKey);
+  return { accepted, stage: accepted ? "" : stageOf(output), output };
 }

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every benchmark in turn (build, verify, lint, serve, start-up, and the heavy
+// load tests), each against its baseline measured in the same run, and writes bench/RESULTS.md with
+// the machine, the date and the figures. Ratios are the claims; absolute times depend on the machine.
+//
+// Usage: node bench/run.mjs [build] [verify] [lint] [serve] [startup] [load]   (default: all)
+// Each benchmark keeps its own knobs (BENCH_RUNS, BENCH_SECONDS, ...); see the top of its file.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT, ensureBuilt, machine } from "./lib.mjs";
+
+/**
+ * How to read each benchmark's figures. Scripts that end with a JSON line (`{"bench": ...}`) are
+ * read from it; the others print text, which these patterns pick apart.
+ */
+const BENCHES = {
+  build: { file: "bench/build.mjs", claim: "bundle build vs zip + md5sum + openssl dgst -sign", target: "ratio <= 1.2, peak RSS < 200 MiB" },
+  verify: {
+    file: "bench/verify.mjs",
+    claim: "bundle verify -k vs unzip -p | md5sum | openssl dgst -verify",
+    target: "ratio <= 1.2, peak RSS < 150 MB",
+    parse: (out) => ({
+      ratio: number(/^ratio: ([\d.]+)/m, out),
+      peakRssMiB: number(/peak RSS (\d+(?:\.\d+)?) MB/, out),
+      tykSeconds: number(/tyk-ts bundle verify -k:\s+([\d.]+) s/, out),
+      baselineSeconds: number(/openssl verify:\s+([\d.]+) s/, out),
+    }),
+  },
+  lint: {
+    file: "bench/lint.mjs",
+    claim: "lint of 2,000 API definitions (whole process) vs reading + JSON.parse of the same files",
+    target: "ratio <= 4",
+    parse: (out) => ({
+      ratio: number(/^ratio\s+([\d.]+)/m, out),
+      tykMs: number(/tyk-ts lint \(whole process\)\s+(\d+) ms/, out),
+      baselineMs: number(/read \+ JSON\.parse in one process\s+(\d+) ms/, out),
+      oneFileMs: number(/tyk-ts lint <one file>\s+(\d+) ms/, out),
+      nodeMs: number(/node -e 0\s+(\d+) ms/, out),
+    }),
+  },
+  serve: { file: "bench/serve.mjs", claim: "serve throughput vs nginx (sendfile), 16 connections", target: "ratio >= 0.8 of nginx" },
+  startup: {
+    file: "bench/startup.mjs",
+    claim: "--version and --help vs node -e 0",
+    target: "fast enough to feel instant",
+    parse: (out) => {
+      const figures = {};
+      for (const m of out.matchAll(/^(.+?)\s+(\d+) ms\s+ratio ([\d.]+)$/gm)) figures[m[1].trim()] = { ms: Number(m[2]), ratio: Number(m[3]) };
+      const help = Object.entries(figures).find(([name]) => name.endsWith("tyk-ts.js --help"))?.[1];
+      return { ratio: help?.ratio, commands: figures };
+    },
+  },
+  load: {
+    command: [process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "test/load"]],
+    env: { TYK_TS_LOAD: "heavy" },
+    claim: "serve: 200 connections for 60 s with rebuilds underneath; lint: 2,000 vs 10,000 definitions",
+    target: "zero wrong bytes, zero 5xx, flat memory; linear lint time",
+    parse: (out) => ({
+      serve: json(/^serve-load (\{.*\})$/m, out),
+      lint: json(/^lint-load (\{.*\})$/m, out),
+      ratio: json(/^lint-load (\{.*\})$/m, out)?.timeRatio,
+    }),
+  },
+};
+
+function number(pattern, text) {
+  const m = pattern.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+function json(pattern, text) {
+  const m = pattern.exec(text);
+  return m ? JSON.parse(m[1]) : undefined;
+}
+
+/** The figures a benchmark printed: its last `{"bench": …}` line, else its text parsed. */
+export function figuresFrom(name, output) {
+  const lastJson = output
+    .split("\n")
+    .reverse()
+    .find((line) => line.startsWith("{") && line.includes('"bench"'));
+  if (lastJson) return JSON.parse(lastJson);
+  return { bench: name, ...BENCHES[name].parse?.(output) };
+}
+
+/** Runs one benchmark, echoing its output, and resolves with what it printed and how it ended. */
+function runBench(name) {
+  const bench = BENCHES[name];
+  const [file, args] = bench.command ?? [process.execPath, [path.join(ROOT, bench.file)]];
+  process.stderr.write(`\n== ${name}: ${bench.claim}\n`);
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(file, args, { cwd: ROOT, env: { ...process.env, ...bench.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding("utf8").on("data", (d) => {
+        output += d;
+        process.stderr.write(d);
+      });
+    }
+    child.on("close", (code) => resolve({ code, output, seconds: Math.round((Date.now() - started) / 1000) }));
+  });
+}
+
+const fmt = (n, digits = 2) => (n === undefined || n === null || Number.isNaN(n) ? "–" : Number(n).toFixed(digits));
+
+function summaryRow(name, figures, code) {
+  const bench = BENCHES[name];
+  const rss = figures.peakRssMiB ?? figures.serve?.peakRssMiB;
+  const status = code === 0 ? "ok" : `exit ${code}`;
+  return `| ${name} | ${bench.claim} | ${fmt(figures.ratio)} | ${rss === undefined ? "–" : `${fmt(rss, 0)} MiB`} | ${bench.target} | ${status} |`;
+}
+
+function gitCommit() {
+  const r = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" });
+  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }).stdout?.trim();
+  return r.status === 0 ? `${r.stdout.trim()}${dirty ? " (with uncommitted changes)" : ""}` : "unknown";
+}
+
+ensureBuilt();
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((n) => !(n in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}`);
+  process.exit(2);
+}
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+const results = [];
+for (const name of names) {
+  const bench = BENCHES[name];
+  if (bench.file && !existsSync(path.join(ROOT, bench.file))) {
+    process.stderr.write(`\n== ${name}: ${bench.file} does not exist yet; skipped\n`);
+    continue;
+  }
+  const { code, output, seconds } = await runBench(name);
+  results.push({ name, code, seconds, output, figures: figuresFrom(name, output) });
+}
+
+const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+const lines = [
+  "# Benchmark results",
+  "",
+  `Written by \`npm run bench\` (bench/run.mjs) on ${date}.`,
+  "",
+  `- Machine: ${machine()}`,
+  `- Commit: ${gitCommit()}`,
+  "- Every figure is measured against its baseline in the same run, on the same machine; the ratios are the claims.",
+  "",
+  "| bench | what is compared | ratio | peak RSS | target | run |",
+  "| --- | --- | --- | --- | --- | --- |",
+  ...results.map((r) => summaryRow(r.name, r.figures, r.code)),
+  "",
+  "## Figures",
+  "",
+  ...results.flatMap((r) => [`### ${r.name} (${r.seconds} s)`, "", "```json", JSON.stringify(r.figures, null, 2), "```", ""]),
+  "## Output",
+  "",
+  ...results.flatMap((r) => [`### ${r.name}`, "", "```", r.output.trim().split("\n").filter((l) => !/^\s*$/.test(l) && !/\u001b\[/.test(l)).slice(-40).join("\n"), "```", ""]),
+];
+writeFileSync(path.join(ROOT, "bench/RESULTS.md"), `${lines.join("\n")}\n`);
+process.stderr.write(`\nwrote bench/RESULTS.md (${results.length} benchmarks)\n`);
+process.exitCode = results.every((r) => r.code === 0) ? 0 : 1;
