@@ -46,14 +46,17 @@ const BENCHES = {
     target: "fast enough to feel instant",
     parse: (out) => {
       const figures = {};
-      for (const m of out.matchAll(/^(.+?)\s+(\d+) ms\s+ratio ([\d.]+)$/gm)) figures[m[1].trim()] = { ms: Number(m[2]), ratio: Number(m[3]) };
+      // "<command>  [wall] N ms  ratio R  [cpu N ms  ratio R]"
+      for (const m of out.matchAll(/^(.+?)\s+(?:wall\s+)?(\d+) ms\s+ratio ([\d.]+)(?:\s+cpu\s+(\d+) ms\s+ratio ([\d.]+))?\s*$/gm)) {
+        figures[m[1].trim()] = { wallMs: Number(m[2]), ratio: Number(m[3]), ...(m[4] ? { cpuMs: Number(m[4]), cpuRatio: Number(m[5]) } : {}) };
+      }
       const help = Object.entries(figures).find(([name]) => name.endsWith("tyk-ts.js --help"))?.[1];
       return { ratio: help?.ratio, commands: figures };
     },
   },
   load: {
     command: [process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "test/load"]],
-    env: { TYK_TS_LOAD: "heavy" },
+    env: { TYK_TS_LOAD: "heavy", FORCE_COLOR: "0", NO_COLOR: "1" },
     claim: "serve: 200 connections for 60 s with rebuilds underneath; lint: 2,000 vs 10,000 definitions",
     target: "zero wrong bytes, zero 5xx, flat memory; linear lint time",
     parse: (out) => ({
@@ -75,7 +78,7 @@ function json(pattern, text) {
 }
 
 /** The figures a benchmark printed: its last `{"bench": …}` line, else its text parsed. */
-export function figuresFrom(name, output) {
+function figuresFrom(name, output) {
   const lastJson = output
     .split("\n")
     .reverse()

@@ -92,14 +92,24 @@ function describeField(pointer: string): string {
   return name ? `\`${name}\`` : "the document";
 }
 
+// The same misspelt key recurs across files (exports copied from one another): suggest once per
+// schema object and key rather than measuring it against every known field again.
+const keySuggestions = new WeakMap<object, Map<string, string | undefined>>();
+
+function suggestKey(properties: object, key: string): string | undefined {
+  let cache = keySuggestions.get(properties);
+  if (!cache) keySuggestions.set(properties, (cache = new Map()));
+  if (!cache.has(key)) cache.set(key, closest(key, Object.keys(properties)));
+  return cache.get(key);
+}
+
 function describe(e: ErrorObject, subject: (pointer: string) => string, options: FindingOptions): SchemaFinding | undefined {
   const at = e.instancePath;
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const known = isObject(e.parentSchema?.properties) ? Object.keys(e.parentSchema.properties) : [];
-      const suggestion = closest(key, known);
+      const suggestion = isObject(e.parentSchema?.properties) ? suggestKey(e.parentSchema.properties, key) : undefined;
       const parent = subject(at);
       const where = parent === "the document" ? "at the top level" : `in ${parent}`;
       let hint = suggestion ? `; did you mean \`${suggestion}\`?` : "";

@@ -81,8 +81,7 @@ function jsonSyntaxProblem(text: string): SyntaxProblem {
   } catch (err) {
     if (err instanceof JsonSyntaxError) {
       const { line, column } = err.position;
-      // "… at line 3, column 5" is repeated by every formatter; keep the sentence only.
-      return { message: `invalid JSON: ${err.message.replace(/ at line \d+, column \d+$/, "")}`, range: { line, column, endLine: line, endColumn: column + 1 } };
+      return { message: `invalid JSON: ${err.reason}`, range: { line, column, endLine: line, endColumn: column + 1 } };
     }
     throw err;
   }
