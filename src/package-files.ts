@@ -14,16 +14,15 @@ const require = createRequire(import.meta.url);
 /** The package root: one level up from both src/ and dist/. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The assets of the single executable, or undefined when running from a package folder. */
-function executableAssets(): typeof import("node:sea") | undefined {
-  const sea = require("node:sea") as typeof import("node:sea");
-  return sea.isSea() ? sea : undefined;
+/** True inside the single executable, where package files have no path on disk. */
+export function isSingleExecutable(): boolean {
+  return (require("node:sea") as typeof import("node:sea")).isSea();
 }
 
 /** Reads a package file by its path from the package root, e.g. `schemas/policy.schema.json`. */
 export function readPackageFile(relativePath: string): string {
-  const sea = executableAssets();
-  if (sea) {
+  if (isSingleExecutable()) {
+    const sea = require("node:sea") as typeof import("node:sea");
     try {
       return sea.getAsset(relativePath, "utf8");
     } catch (err) {

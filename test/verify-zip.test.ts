@@ -147,6 +147,9 @@ describe("verify: damaged and unusual zips", () => {
     const r = await verifyZip([{ name: "middleware.py", data: PY }, { name: "lib\\util.py", data: "u" }, { name: "manifest.json", data: manifest }]);
     expect(r.accepted).toBe(true);
     expect(r.problems).toContainEqual(expect.objectContaining({ code: "backslash-name", severity: "warning" }));
+    const listed = JSON.stringify({ file_list: ["lib/util.py"], checksum: createHash("md5").update("u").digest("hex"), custom_middleware: { driver: "python", pre: [{ name: "hook" }] } });
+    const missing = await verifyZip([{ name: "lib\\util.py", data: "u" }, { name: "manifest.json", data: listed }]);
+    expect(missing.problems[0]).toMatchObject({ code: "file-list-missing", message: expect.stringContaining('the zip has "lib\\\\util.py"') });
   });
 
   describe("limits against zip bombs", () => {

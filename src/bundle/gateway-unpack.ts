@@ -203,7 +203,10 @@ export function resolveListed(tree: BundleTree, listed: string, index: number): 
   }
   const node = path.includes("\0") ? undefined : tree.lookup(path);
   if (!node) {
-    return { ok: false, code: "file-list-missing", message: `${label} is not in the zip, so the gateway cannot read it to compute the checksum` };
+    // A Windows zip tool writes "lib\util.py", and people mistype case: say which entry was meant.
+    const near = tree.files().find((f) => f.path.replace(/\\/g, "/").toLowerCase() === path.toLowerCase());
+    const hint = near ? `; the zip has ${shown(near.path)}, which is a different name on the gateway` : "";
+    return { ok: false, code: "file-list-missing", message: `${label} is not in the zip, so the gateway cannot read it to compute the checksum${hint}` };
   }
   if (node.kind === "directory") {
     return { ok: false, code: "file-list-directory", message: `${label} is a directory in the bundle; the gateway can only checksum files` };

@@ -13,7 +13,10 @@ export const registerBundleInspect = (bundle: Command, wrap: Parameters<CommandR
     .description("show what a bundle holds: manifest, hooks, files, checksum, signature, zip entries")
     .argument("<bundle>", "the bundle zip")
     .option("--json", "print the result as JSON")
-    .addHelpText("after", "\nNothing is unpacked or executed. To check a signature, use `tyk-ts bundle verify -k public.pem`.")
+    .addHelpText(
+      "after",
+      "\nNothing is unpacked or executed. To check a signature, use `tyk-ts bundle verify -k public.pem`.\n\nExamples:\n  tyk-ts bundle inspect bundle.zip\n  tyk-ts bundle inspect bundle.zip --json | jq .manifest.file_list",
+    )
     .action(wrap(runInspect));
 };
 

@@ -47,12 +47,13 @@ async function runSchema(kind: string | undefined, flags: { path?: boolean; list
     process.stdout.write(`${JSON.stringify(policiesSchema(), null, 2)}\n`);
     return EXIT_OK;
   }
-  const file = schemaFile(name === "tyk-oas" ? "tyk-oas-extension" : (name as "tyk-conf" | "classic-api" | "policy" | "bundle-manifest"));
+  const schemaName = name === "tyk-oas" ? "tyk-oas-extension" : name;
+  const { isSingleExecutable, readPackageFile } = await import("../package-files.js");
   if (flags.path) {
-    process.stdout.write(`${file}\n`);
+    if (isSingleExecutable()) throw new UsageError("the single executable has no schema files on disk", { hint: `tyk-ts schema ${name} > ${schemaName}.schema.json` });
+    process.stdout.write(`${schemaFile(schemaName as Parameters<typeof schemaFile>[0])}\n`);
     return EXIT_OK;
   }
-  const { readFile } = await import("node:fs/promises");
-  process.stdout.write(await readFile(file, "utf8"));
+  process.stdout.write(readPackageFile(`schemas/${schemaName}.schema.json`));
   return EXIT_OK;
 }

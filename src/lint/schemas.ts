@@ -4,6 +4,7 @@
  * compiles the tyk.conf schema.
  */
 import { readFileSync } from "node:fs";
+import { readPackageFile } from "../package-files.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Ajv, ValidateFunction } from "ajv";
@@ -98,7 +99,8 @@ export class SchemaSet {
     if (text === undefined) {
       const file = schemaFile(name, this.dir);
       try {
-        text = readFileSync(file, "utf8");
+        // The package's own schemas come through readPackageFile, which also works inside the single executable.
+        text = this.dir === defaultSchemasDir() ? readPackageFile(`schemas/${name}.schema.json`) : readFileSync(file, "utf8");
       } catch (err) {
         throw new InputError("schema-unreadable", `cannot load the ${name} schema from ${file}: ${(err as Error).message}`, {
           hint: "reinstall tyk-ts; the schemas/ folder ships with the package",

@@ -45,7 +45,7 @@ function build(killAfterMs?: number): Promise<{ code: number | null; signal: Nod
 
 beforeAll(async () => {
   root = await tempDir("tyk-ts-fault-kill-");
-  manifest = writeLargePlugin(path.join(root, "plugin"), 24);
+  manifest = writeLargePlugin(path.join(root, "plugin"), 16);
   out = path.join(root, "out");
   await mkdir(out);
   key = writeTestKeys(root).privatePkcs8;

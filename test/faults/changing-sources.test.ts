@@ -18,7 +18,7 @@ import { tempDir } from "../helpers/tmp.js";
 import { runsFor } from "../fuzz/budget.js";
 import { pythonConsistency } from "./support.js";
 
-const BLOB_BYTES = 4 * 1024 * 1024;
+const BLOB_BYTES = 3 * 1024 * 1024;
 
 /** Edits the plugin in a loop from another process, so the edits race the build for real. */
 const MUTATOR = `
@@ -86,7 +86,7 @@ describe.skipIf(!hasTool("python3"))("sources changing during bundle build", () 
       mkdirSync(out);
       mutator = spawn(process.execPath, ["-e", MUTATOR, dir, mode], { stdio: "ignore" });
       const outcomes: Record<string, number> = {};
-      const builds = runsFor(6, 200);
+      const builds = runsFor(5, 200);
       for (let i = 0; i < builds; i++) {
         const output = path.join(out, "bundle.zip");
         rmSync(output, { force: true });

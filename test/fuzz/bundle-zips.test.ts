@@ -312,12 +312,12 @@ describe("verify and inspect on mutated bundles", () => {
             expect((report as BundleReport).accepted, `${context}\nreference: ${JSON.stringify(reference)}\nours: ${JSON.stringify(report)}`).toBe(reference.accepted);
           }
         }),
-        300,
-        25_000,
+        200,
+        12_000,
       );
       if (hasGo) expect(compared).toBeGreaterThan(0);
     },
-    testTimeoutMs(25_000),
+    testTimeoutMs(12_000),
   );
 });
 

@@ -227,9 +227,9 @@ describe("bundle verify and inspect through the CLI", () => {
 
   it.skipIf(!hasTool("script"))("never stops to ask a terminal for a passphrase it cannot use (encrypted PEM as the public key)", async () => {
     writeFileSync(path.join(work, "case.zip"), buildZip([{ name: "manifest.json", data: "{}" }]));
-    // A pseudo-terminal whose input stays open for 10 s: an OpenSSL prompt would wait for all of it.
+    // A pseudo-terminal whose input stays open for 4 s: an OpenSSL prompt would wait for all of it.
     const started = Date.now();
-    const r = spawnSync("sh", ["-c", `sleep 10 | script -qc "${process.execPath} ${CLI} bundle verify -k keys/encrypted-public.pem case.zip" /dev/null`], {
+    const r = spawnSync("sh", ["-c", `sleep 4 | script -qc "${process.execPath} ${CLI} bundle verify -k keys/encrypted-public.pem case.zip" /dev/null`], {
       cwd: work,
       encoding: "utf8",
       timeout: 30_000,

@@ -188,16 +188,21 @@ describe("lint on hostile documents", () => {
             else expectPrintable(results!, dir, context);
           },
         ),
-        200,
-        25_000,
+        150,
+        12_000,
       );
     },
-    testTimeoutMs(25_000),
+    testTimeoutMs(12_000),
   );
 
   const hostile: Array<[string, string, string]> = [
     ["a JSON array nested 20,000 deep inside an API definition", '{"api_id": "a", "proxy": {"listen_path": "/a/", "target_url": "http://u"}, "x": ' + "[".repeat(20_000) + "]".repeat(20_000) + "}", ".json"],
     ["a JSON object nested 5,000 deep inside an API definition", '{"api_id": "a", "x": ' + '{"a": '.repeat(5000) + "1" + "}".repeat(5000) + "}", ".json"],
+    [
+      "a dozen findings next to an array nested 600 deep (positions past the tree parser's depth)",
+      JSON.stringify({ api_id: 1, name: 2, slug: 3, org_id: 4, active: "x", use_keyless: "y", use_oauth2: "z", proxy: { listen_path: 5, target_url: 6, strip_listen_path: "no" }, version_data: 7, deep: JSON.parse(`${"[".repeat(600)}${"]".repeat(600)}`) as unknown }),
+      ".json",
+    ],
     ["a YAML billion laughs next to an API definition", `${laughs(9)}api_id: x\nproxy:\n  listen_path: /x/\n`, ".yaml"],
     ["YAML flow sequences nested 3,000 deep", `api_id: a\nx: ${"[".repeat(3000)}${"]".repeat(3000)}\n`, ".yaml"],
     ["an API definition whose api_id is a 20 MB string", JSON.stringify({ api_id: "x".repeat(20e6), proxy: { listen_path: 5 } }), ".json"],

@@ -209,13 +209,13 @@ describe("bundle build on random and mutated manifests", () => {
           }
           if (hasGo) expect(referenceVerdict(output, publicKey), context).toMatchObject({ accepted: true });
         }),
-        250,
-        20_000,
+        150,
+        12_000,
       );
       // The generator must reach successful builds, not only refusals.
       expect(built).toBeGreaterThan(10);
     },
-    testTimeoutMs(20_000),
+    testTimeoutMs(12_000),
   );
 
   it("writes no bundle that its own verify refuses: a manifest larger than verify reads (8 MiB)", async () => {
