@@ -15,7 +15,7 @@ export const registerBundleInspect = (bundle: Command, wrap: Parameters<CommandR
     .option("--json", "print the result as JSON")
     .addHelpText(
       "after",
-      "\nNothing is unpacked or executed. To check a signature, use `tyk-ts bundle verify -k public.pem`.\n\nExamples:\n  tyk-ts bundle inspect bundle.zip\n  tyk-ts bundle inspect bundle.zip --json | jq .manifest.file_list",
+      "\nNothing is unpacked or executed. To check a signature, use `tyk-ts bundle verify -k public.pem`.\n\nExamples:\n  tyk-ts bundle inspect bundle.zip\n  tyk-ts bundle inspect bundle.zip --json | jq .manifest.fileList",
     )
     .action(wrap(runInspect));
 };
