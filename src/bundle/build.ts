@@ -15,6 +15,7 @@ import {
   checkMiddleware,
   describeMismatch,
   decodeManifest,
+  MANIFEST_SIZE_LIMIT,
   manifestOnlySignatureWarning,
   type Problem,
 } from "./manifest.js";
@@ -88,6 +89,10 @@ export async function readManifestForBuild(manifestPath: string): Promise<Manife
       throw new InputError("manifest-syntax", `${manifestPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.reason}`);
     }
     throw err;
+  }
+  // The bundled copy grows by the checksum and signature; stay within what verify reads.
+  if (Buffer.byteLength(text) > MANIFEST_SIZE_LIMIT - 4096) {
+    throw new InputError("manifest-too-large", `${manifestPath} is larger than ${MANIFEST_SIZE_LIMIT / 1024 / 1024} MiB; keep large data in listed files, not in the manifest`);
   }
   if (root.type !== "object") throw new InputError("manifest-shape", `${manifestPath}: the manifest must be a JSON object, found ${root.type}`);
   const duplicate = findDuplicateKey(root);

@@ -49,7 +49,7 @@ async function writeKeyFile(target: string, text: string, mode: number): Promise
     await file.commit();
   } catch (err) {
     await file.abort();
-    throw err;
+    throw err instanceof InputError ? err : ioError(err, target, "write");
   }
 }
 

@@ -93,6 +93,17 @@ export async function loadPublicKey(path: string): Promise<KeyObject> {
       hint: type?.includes("PRIVATE") ? "extract the public key: openssl rsa -in key.pem -pubout -out public.pem" : undefined,
     });
   }
+  // A public key is never encrypted. Given PEM encryption headers, OpenSSL would stop and ask the
+  // terminal for a passphrase; the gateway's Go reader would fail on the encrypted bytes.
+  if (/^(Proc-Type|DEK-Info):/m.test(text)) {
+    throw new InputError("key-invalid", `${path} has PEM encryption headers (Proc-Type, DEK-Info), which a public key never has; the gateway cannot read it`, {
+      hint: "export the public key unencrypted: openssl rsa -in key.pem -pubout -out public.pem",
+    });
+  }
+  if (/Proc-Type:\s*4,ENCRYPTED/.test(text)) {
+    // OpenSSL would ask a terminal for a passphrase; a public key is never encrypted.
+    throw new InputError("key-not-public", `${path} is encrypted; the gateway's public_key_path must hold an unencrypted PEM "PUBLIC KEY"`);
+  }
   let key: KeyObject;
   try {
     key = createPublicKey({ key: text, format: "pem" });

@@ -255,6 +255,12 @@ export function editDistance(a: string, b: string): number {
   return dp[b.length]!;
 }
 
+/**
+ * The largest manifest.json tyk-ts reads from a bundle (verify) and so writes into one (build). Real
+ * manifests are a few hundred bytes; the limit keeps a hostile zip from making verify hold gigabytes.
+ */
+export const MANIFEST_SIZE_LIMIT = 8 * 1024 * 1024;
+
 export const EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
 
 export function manifestOnlySignatureWarning(): Problem {

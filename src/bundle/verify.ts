@@ -19,6 +19,7 @@ import {
   checkMiddleware,
   decodeManifest,
   describeMismatch,
+  MANIFEST_SIZE_LIMIT,
   manifestOnlySignatureWarning,
   type Problem,
 } from "./manifest.js";
@@ -74,7 +75,7 @@ export interface BundleAnalysis {
 }
 
 /** manifest.json is read up to this size; Go's decoder also stops after the first JSON value. */
-const MANIFEST_READ_LIMIT = 8 * 1024 * 1024;
+const MANIFEST_READ_LIMIT = MANIFEST_SIZE_LIMIT;
 /** Go's encoding/json refuses deeper nesting ("exceeded max depth"), even inside unknown fields. */
 const GO_JSON_MAX_DEPTH = 10_000;
 

@@ -62,12 +62,19 @@ function parseJsonSource(text: string): ParsedSource {
     return { format: "json", documents: [], syntaxErrors: [jsonSyntaxProblem(text)] };
   }
   let lines: LineIndex | undefined;
-  let tree: JsonNode | undefined;
+  let tree: JsonNode | null | undefined;
   let scans = 0;
   const locate = (pointer: string, anchor: Anchor): Range => {
     lines ??= new LineIndex(text);
     const segments = pointerSegments(pointer);
-    if (!tree && ++scans > SCANS_BEFORE_TREE) tree = parseJson(text);
+    if (tree === undefined && ++scans > SCANS_BEFORE_TREE) {
+      // Deeper than the tree parser goes (JSON.parse accepted it): keep scanning instead.
+      try {
+        tree = parseJson(text);
+      } catch {
+        tree = null;
+      }
+    }
     const span = tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
     const target = anchor === "key" ? (span.key ?? { start: span.start, end: span.start + 1 }) : span;
     return rangeOf(lines.position(target.start), lines.position(target.end));
@@ -138,7 +145,15 @@ function parseYamlSource(text: string, yaml: typeof import("yaml")): ParsedSourc
     }
     // An empty document (a trailing `---`, a file of comments) holds nothing to lint.
     if (doc.contents === null) continue;
-    const value = doc.toJS({ maxAliasCount: 10_000 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 10_000 });
+    } catch (err) {
+      // yaml throws when aliases expand without bound ("billion laughs"): a finding, not a crash.
+      const at = doc.contents?.range?.[0] ?? 0;
+      syntaxErrors.push({ message: `invalid YAML: ${(err as Error).message}; refusing to expand its aliases`, range: rangeOf(position(at), position(at + 1)) });
+      continue;
+    }
     documents.push({
       value,
       yamlIndex,

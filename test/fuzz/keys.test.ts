@@ -172,6 +172,12 @@ describe("key loading on hostile PEM files", () => {
     await expect(loadPublicKey(file)).rejects.toThrow(/is a certificate; the gateway's public_key_path must hold/);
   });
 
+  it("refuses a public key with PEM encryption headers instead of letting OpenSSL ask the terminal for a passphrase", async () => {
+    const file = path.join(dir, "encrypted-public.pem");
+    await writeFile(file, pems.rsaEncryptedPkcs1!.replace(/RSA PRIVATE KEY/g, "PUBLIC KEY"));
+    await expect(loadPublicKey(file)).rejects.toThrow(/has PEM encryption headers/);
+  });
+
   it("names a wrong or empty passphrase for both encrypted formats", async () => {
     for (const name of ["rsaEncryptedPkcs8", "rsaEncryptedPkcs1"]) {
       const file = path.join(dir, `${name}.pem`);
