@@ -32,7 +32,7 @@ export const registerServe: CommandRegistrar = (program: Command, wrap) => {
     .option("-p, --port <n>", "port to listen on (0 picks a free one)", "8000")
     .option("-H, --host <addr>", "address to listen on; anything but loopback is reachable from other machines", "127.0.0.1")
     .option("--verify", "serve only bundles that `bundle verify` accepts; others get 409 with the reason")
-    .option("-k, --key <public.pem>", "public key for --verify: the same file as the gateway's public_key_path")
+    .option("-k, --key <public.pem>", "the gateway's public key (public_key_path): printed in the tyk.conf lines, and used by --verify")
     .option("-w, --watch <plugin-dir...>", "rebuild these plugins (folders with a manifest.json) into <dir> on every change")
     .option("--sign-key <private.pem>", "sign the bundles --watch builds (encrypted keys read TYK_TS_KEY_PASSPHRASE)")
     .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (needs --tls-key)")
@@ -62,7 +62,6 @@ function parsePort(value: string): number {
 }
 
 function checkFlags(flags: ServeFlags): void {
-  if (flags.key && !flags.verify) throw new UsageError("--key is the public key for --verify; add --verify", { hint: "tyk-ts serve --verify -k public.pem" });
   if (flags.signKey && !flags.watch) throw new UsageError("--sign-key signs the bundles --watch builds; add --watch <plugin-dir>");
   if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) throw new UsageError("--tls-cert and --tls-key go together; pass both");
   if (flags.selfSigned && flags.tlsCert) throw new UsageError("--self-signed and --tls-cert contradict each other; pass one of them");

@@ -30,8 +30,8 @@ let fixed: string;
 let serverPid: number;
 let url: string;
 let stopServer: () => void;
-/** Every version the fixed-name bundle has had, by content. */
-const fixedVersions = new Map<string, Buffer>();
+/** Every version the fixed-name bundle has had, oldest first. */
+const fixedVersions: Buffer[] = [];
 /** Bundle names --watch reported, with their content once fetched and checked. */
 const watchBundles = new Map<string, Buffer | undefined>();
 
@@ -48,7 +48,7 @@ async function rebuildFixed(version: number): Promise<void> {
   const output = path.join(served, "static.zip");
   await buildBundle({ manifest: path.join(fixed, "manifest.json"), output });
   const bytes = readFileSync(output);
-  fixedVersions.set(sha256(bytes), bytes);
+  fixedVersions.push(bytes);
 }
 
 beforeAll(async () => {
@@ -133,7 +133,10 @@ async function worker(id: number, agent: http.Agent, deadline: number, tally: Ta
     const name = useFixed ? "static.zip" : watchName;
     try {
       const watchVersion = useFixed ? undefined : await watchContent(agent, watchName, tally);
-      const versions = () => (useFixed ? [...fixedVersions.values()] : watchVersion ? [watchVersion] : []);
+      // A request opens the file after it starts, so it gets the version current then or a later one:
+      // the last one recorded, or one renamed into place before the rebuild loop recorded it.
+      const firstCandidate = Math.max(0, fixedVersions.length - 1);
+      const versions = () => (useFixed ? fixedVersions.slice(firstCandidate) : watchVersion ? [watchVersion] : []);
       /** Checks now, or after the run for static.zip, whose versions are recorded as they appear (only digests are kept). */
       const check = (test: (versions: Buffer[]) => boolean, problem: string) => {
         const run = () => (test(versions()) ? undefined : problem);
