@@ -32,13 +32,14 @@ afterAll(() => {
 });
 
 /**
- * Checks an async property with the shared seed and budget, and records how many runs it made.
+ * Checks an async property with the shared seed and budget, and records how many runs it made
+ * (`longCap` bounds a long run of a costly property, e.g. one that spawns the CLI per case).
  * Throws fast-check's report (with the counterexample and the seed) when the property fails.
  */
-export async function checkProperty<T>(name: string, property: fc.IAsyncProperty<T>, ciRuns: number, ciTimeMs: number): Promise<void> {
+export async function checkProperty<T>(name: string, property: fc.IAsyncProperty<T>, ciRuns: number, ciTimeMs: number, longCap?: number): Promise<void> {
   const details = await fc.check(property, {
     seed: FUZZ_SEED,
-    numRuns: runsFor(ciRuns),
+    numRuns: runsFor(ciRuns, longCap),
     plugins: [fc.interruptAfterTimeLimit(timeCapMs(ciTimeMs))],
   });
   executed.push({ name, runs: details.numRuns, interrupted: details.interrupted });

@@ -220,6 +220,7 @@ describe("bundle verify and inspect through the CLI", () => {
         }),
         12,
         15_000,
+        300,
       );
     },
     testTimeoutMs(20_000),
@@ -284,6 +285,7 @@ describe("lint, keygen, init and schema through the CLI", () => {
         }),
         25,
         20_000,
+        300,
       );
     },
     testTimeoutMs(20_000),
