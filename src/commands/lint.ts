@@ -1,5 +1,4 @@
 /** `tyk-ts lint`: flags → lint() → formatters. Results go to stdout (or -o files), everything else to stderr. */
-import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { InvalidArgumentError, Option } from "commander";
@@ -119,11 +118,8 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     if (file) {
       const { Chalk } = await import("chalk");
       const text = formatter(results, { ...context, color: new Chalk({ level: 0 }) });
-      try {
-        await writeFile(path.resolve(cwd, file), text);
-      } catch (err) {
-        throw ioError(err, file, "write");
-      }
+      const { writeFileAtomic } = await import("../fs/atomic-file.js");
+      await writeFileAtomic(path.resolve(cwd, file), text);
     } else {
       process.stdout.write(formatter(results, { ...context, color: stdoutColor }));
     }

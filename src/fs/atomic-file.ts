@@ -48,7 +48,13 @@ export async function createAtomicFile(target: string, mode = 0o644): Promise<At
   const stream = createWriteStream(tempPath, { flags: "wx", mode, highWaterMark: 1 << 20 });
   await new Promise<void>((resolve, reject) => {
     stream.once("open", () => resolve());
-    stream.once("error", (err) => reject(ioError(err, path.dirname(target) || ".", "write")));
+    stream.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "ENOENT"
+          ? new InputError("io-enoent", `cannot write ${target}: the folder ${path.dirname(target)} does not exist`, { cause: err })
+          : ioError(err, target, "write"),
+      ),
+    );
   });
   pending.add(tempPath);
   let done = false;
@@ -84,6 +90,18 @@ export async function createAtomicFile(target: string, mode = 0o644): Promise<At
       pending.delete(tempPath);
     },
   };
+}
+
+/** Writes a whole file atomically: readers see the old content or the new, never a partial file. */
+export async function writeFileAtomic(target: string, data: string | Buffer, mode = 0o644): Promise<void> {
+  const file = await createAtomicFile(target, mode);
+  try {
+    await new Promise<void>((resolve, reject) => file.stream.write(data, (err) => (err ? reject(err) : resolve())));
+    await file.commit();
+  } catch (err) {
+    await file.abort();
+    throw err instanceof InputError ? err : ioError(err, target, "write");
+  }
 }
 
 /**

@@ -49,7 +49,10 @@ export async function initPlugin(options: InitOptions): Promise<InitResult> {
   const dir = path.resolve(options.dir);
   await checkTarget(dir);
   const template = pluginTemplate(options.driver, path.basename(dir));
-  await mkdir(dir, { recursive: true }).catch((err) => {
+  await mkdir(dir, { recursive: true }).catch(async (err: NodeJS.ErrnoException) => {
+    // A recursive mkdir reports ENOENT for a parent it could not create (e.g. on a read-only file
+    // system); a plain mkdir of the folder itself names the real cause.
+    if (err.code === "ENOENT") await mkdir(dir).catch((inner: unknown) => Promise.reject(ioError(inner, dir, "write")));
     throw ioError(err, dir, "write");
   });
   const files = Object.keys(template.files);
