@@ -62,7 +62,8 @@ const BENCHES = {
     parse: (out) => ({ serve: json(/^serve-load (\{.*\})$/m, out), lint: json(/^lint-load (\{.*\})$/m, out) }),
     headline: ({ serve, lint }) =>
       [
-        serve && `serve: ${serve.requests} requests (${serve.requestsPerSecond}/s), ${serve.fixedRebuilds} rebuilds, 0 wrong bytes, 0 5xx, RSS ${serve.rssEarlyMiB} → ${serve.rssLateMiB} MiB`,
+        serve &&
+          `serve: ${serve.requests} requests (${serve.requestsPerSecond}/s), ${serve.fixedRebuilds} rebuilds, ${serve.wrongBytes} wrong bytes, ${serve.serverErrors} 5xx, RSS ${serve.rssEarlyMiB} → ${serve.rssLateMiB} MiB`,
         lint && `lint: ×${lint.timeRatio} time for ×${lint.large.files / lint.small.files} files, peak RSS ${lint.small.peakRssMiB} → ${lint.large.peakRssMiB} MiB`,
       ]
         .filter(Boolean)

@@ -60,6 +60,8 @@ export function ioError(err: unknown, path: string, action = "read"): InputError
     : e?.code === "ENOTDIR" ? "has a parent that is not a directory"
     : e?.code === "ENOSPC" ? "could not be written: no space left on device"
     : e?.code === "EROFS" ? "could not be written: read-only file system"
+    : e?.code === "EFBIG" ? "could not be written: file too large for this file system or the process's file-size limit"
+    : e?.code === "EDQUOT" ? "could not be written: disk quota exceeded"
     : `could not be ${action === "read" ? "read" : "written"} (${e?.code ?? e?.message ?? String(err)})`;
   return new InputError(`io-${(e?.code ?? "error").toLowerCase()}`, `${path} ${why}`, { cause: err });
 }

@@ -38,9 +38,10 @@ beforeAll(async () => {
 });
 
 describe("tyk-ts lint", () => {
-  it("exits 0 and prints nothing for clean files", async () => {
+  it("exits 0 for clean files: nothing on stdout, a one-line summary on stderr", async () => {
     const r = await runCli(["lint", "apps"], { cwd: dir });
-    expect(r).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    expect(r).toMatchObject({ code: 0, stdout: "" });
+    expect(r.stderr).toMatch(/^✔ \d+ files? checked, no problems\n$/);
   });
 
   it("exits 1 on errors, with the report on stdout and nothing on stderr", async () => {

@@ -128,6 +128,7 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   if (results.length === 0) process.stderr.write(`${stderrColor.yellow("warning")} no Tyk documents found${paths.length ? ` in ${paths.join(", ")}` : ""}\n`);
+  else if (errors + warnings === 0) process.stderr.write(`${stderrColor.green("✔")} ${results.length} ${results.length === 1 ? "file" : "files"} checked, no problems\n`);
   if (errors > 0 || (flags.failSeverity === "warning" && warnings > 0)) return EXIT_FINDINGS;
   if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
     process.stderr.write(`${stderrColor.red("error")} ${warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);

@@ -256,6 +256,13 @@ describe("lint, keygen, init and schema through the CLI", () => {
     }, 60_000);
   }
 
+  it("lint says something when everything is clean (silence reads as a hang or a skipped check)", async () => {
+    writeFileSync(path.join(work, "apis/clean-manifest.json"), JSON.stringify(PYTHON_MANIFEST));
+    const r = await runContained(["lint", "apis/clean-manifest.json"]);
+    expect(r.code).toBe(0);
+    spawnSync("rm", ["-f", path.join(work, "apis/clean-manifest.json")]);
+  });
+
   it("keygen and init refuse bad targets with a message", async () => {
     writeFileSync(path.join(work, "a-file"), "x");
     for (const args of [["keygen", "-o", "a-file/key.pem"], ["keygen", "-o", "keys/private.pem"], ["keygen", "--bits", "1024"], ["init", "a-file"], ["init", "plugin"], ["init", "x", "--driver", "cobol"]]) {
