@@ -10,6 +10,7 @@ import http from "node:http";
 import path from "node:path";
 import { afterAll } from "vitest";
 import { ROOT } from "../helpers/cli.js";
+import { fetchRaw, type FetchOptions, type Reply } from "../helpers/serve-client.js";
 
 export const CLI = path.join(ROOT, "bin/tyk-ts.js");
 
@@ -90,23 +91,9 @@ export function startServe(root: string, extra: string[] = []): Promise<ServeChi
   });
 }
 
-export interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export function request(url: string, options: { method?: string; headers?: Record<string, string>; agent?: http.Agent } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? "GET", headers: options.headers, agent: options.agent ?? false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
+export function request(url: string, options: FetchOptions = {}): Promise<Reply> {
+  const { origin, pathname, search } = new URL(url);
+  return fetchRaw(origin, pathname + search, options);
 }
 
 /** The names a JSON directory listing shows. */

@@ -21,6 +21,8 @@ export interface FetchOptions {
   ca?: string;
   /** TLS version cap, e.g. "TLSv1.2" as the gateway's downloader uses. */
   maxVersion?: "TLSv1.2" | "TLSv1.3";
+  /** Keep-alive agent for load tests; by default every request has its own connection. */
+  agent?: http.Agent;
 }
 
 /** Sends `target` exactly as written (no normalisation), e.g. fetchRaw(server.url, "/a/../b"). */
@@ -35,7 +37,7 @@ export function fetchRaw(base: string, target: string, options: FetchOptions = {
         path: target,
         method: options.method ?? "GET",
         headers: options.headers,
-        agent: false,
+        agent: options.agent ?? false,
         ca: options.ca,
         maxVersion: options.maxVersion,
       },

@@ -15,6 +15,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBundle } from "../../src/bundle/build.js";
 import { ROOT } from "../helpers/cli.js";
+import { fetchRaw, type Reply } from "../helpers/serve-client.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const CLI = path.join(ROOT, "bin/tyk-ts.js");
@@ -97,17 +98,8 @@ interface Tally {
   bytes: number;
 }
 
-function send(agent: http.Agent, target: string, method: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${url}${target}`, { method, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
+function send(agent: http.Agent, target: string, method: string, headers: Record<string, string>): Promise<Reply> {
+  return fetchRaw(url, `/${target}`, { method, headers, agent });
 }
 
 /** Content of a --watch bundle: fetched once, and it must hash to the name it is served under. */
