@@ -22,7 +22,7 @@ import { TykTsError } from "../../src/errors.js";
 import { hasGo, referenceVerdict } from "../helpers/independent.js";
 import { writeTestKeys } from "../helpers/keys.js";
 import { tempDir } from "../helpers/tmp.js";
-import { buildZip, type RawEntry } from "../helpers/zip-builder.js";
+import { buildZip, type RawEntry, u16, u32 } from "../helpers/zip-builder.js";
 import { checkProperty, testTimeoutMs } from "./budget.js";
 
 const SIGNATURES = { local: 0x04034b50, central: 0x02014b50, end: 0x06054b50, end64: 0x06064b50, locator64: 0x07064b50, descriptor: 0x08074b50 };
@@ -174,16 +174,6 @@ async function typedOutcome<T>(fn: () => Promise<T>): Promise<T | TykTsError> {
 
 // --- zip64 and data descriptors, written by hand (no writer at hand produces them on small files) --
 
-function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(n);
-  return b;
-}
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0);
-  return b;
-}
 function u64(n: number): Buffer {
   const b = Buffer.alloc(8);
   b.writeBigUInt64LE(BigInt(n));

@@ -36,13 +36,13 @@ export interface ZipOptions {
   append?: Buffer;
 }
 
-function u16(n: number): Buffer {
+export function u16(n: number): Buffer {
   const b = Buffer.alloc(2);
   b.writeUInt16LE(n);
   return b;
 }
 
-function u32(n: number): Buffer {
+export function u32(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(n >>> 0);
   return b;
