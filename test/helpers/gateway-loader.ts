@@ -15,7 +15,7 @@ export const hasGo = hasTool("go");
 export function gatewayLoader(): string {
   if (built) return built;
   const out = path.join(os.tmpdir(), `tyk-ts-gateway-loader-${process.pid}`);
-  execFileSync("go", ["build", "-o", out, "."], { cwd: path.join(ROOT, "test/support/gateway-loader"), env: { ...process.env, GOFLAGS: "-mod=mod", CGO_ENABLED: "0" }, stdio: "pipe" });
+  execFileSync("go", ["build", "-o", out, "."], { cwd: path.join(ROOT, "test/support/gateway-loader"), env: { GOCACHE: path.join(os.tmpdir(), "tyk-ts-go-cache"), ...process.env, GOFLAGS: "-mod=mod", CGO_ENABLED: "0" }, stdio: "pipe" });
   built = out;
   return out;
 }
