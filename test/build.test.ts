@@ -298,6 +298,19 @@ describe("the command line", () => {
 });
 
 describe("interrupting a build", () => {
+  it("removes temporary files an earlier, killed build abandoned, and keeps fresh ones", async () => {
+    const dir = await pluginCopy();
+    const abandoned = path.join(dir, ".bundle.zip.0123456789ab.tmp");
+    const live = path.join(dir, ".bundle.zip.ba9876543210.tmp");
+    writeFileSync(abandoned, "partial");
+    writeFileSync(live, "being written");
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(abandoned, hourAgo, hourAgo);
+    expect((await runCli(["bundle", "build", "-y"], { cwd: dir })).code).toBe(0);
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+
   it("leaves neither a bundle nor a temporary file after SIGINT", async () => {
     const dir = await plugin({ file_list: ["big.bin"], custom_middleware: hooks });
     execFileSync("sh", ["-c", `head -c ${80 << 20} /dev/urandom > big.bin`], { cwd: dir });

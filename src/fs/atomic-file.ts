@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream, unlinkSync, type WriteStream } from "node:fs";
-import { open, rename, stat, unlink } from "node:fs/promises";
+import { open, readdir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 
@@ -42,8 +42,27 @@ export function temporaryNameFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
 }
 
+/**
+ * A process killed with SIGKILL cannot remove its temporary file. Remove such leftovers for the same
+ * target once they are clearly abandoned: a live writer touches its file continuously.
+ */
+const ABANDONED_AFTER_MS = 10 * 60 * 1000;
+
+async function removeAbandonedTemporaries(target: string): Promise<void> {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length))) continue;
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isFile() && Date.now() - info.mtimeMs > ABANDONED_AFTER_MS) await unlink(file).catch(() => undefined);
+  }
+}
+
 export async function createAtomicFile(target: string, mode = 0o644): Promise<AtomicFile> {
   installExitHook();
+  await removeAbandonedTemporaries(target);
   const tempPath = temporaryNameFor(target);
   const stream = createWriteStream(tempPath, { flags: "wx", mode, highWaterMark: 1 << 20 });
   await new Promise<void>((resolve, reject) => {
