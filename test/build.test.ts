@@ -255,6 +255,16 @@ describe("warnings: the gateway loads it, but it probably will not work (exit 0)
     expect(res.stderr).toMatch(/pre hook "AddHeader" loads "plugin.so", which is not in file_list/);
   });
 
+  it("warns when a file compresses beyond what bundle verify accepts by default", async () => {
+    const dir = await plugin({ file_list: ["middleware.py", "table.bin"], custom_middleware: hooks }, { "middleware.py": "pass\n" });
+    writeFileSync(path.join(dir, "table.bin"), Buffer.alloc(3 << 20));
+    const res = await runCli(["bundle", "build", "-y"], { cwd: dir });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/warning "table.bin" compresses \d+:1, beyond the 100:1 that `bundle verify` accepts by default/);
+    expect((await runCli(["bundle", "verify", "bundle.zip"], { cwd: dir })).code).toBe(1);
+    expect((await runCli(["bundle", "verify", "bundle.zip", "--max-ratio", "2000"], { cwd: dir })).code).toBe(0);
+  });
+
   it("warns that a signed manifest-only bundle's signature protects nothing", async () => {
     const out = path.join(await tempDir(), "grpc.zip");
     const res = await runCli(["bundle", "build", "-m", "fixtures/grpc-plugin/manifest.json", "-o", out, "-k", keys.privatePkcs8]);

@@ -20,7 +20,8 @@ import {
   type Problem,
 } from "./manifest.js";
 import { ancestorDirectories, goClean, MANIFEST_NAME, unpackRefusal } from "./names.js";
-import { PIECE_SIZE, writeZip, type ZipEntry } from "./zip-writer.js";
+import { DEFAULT_ZIP_LIMITS, RATIO_CHECK_MIN_SIZE } from "./zip-reader.js";
+import { PIECE_SIZE, writeZip, type WrittenEntry, type ZipEntry } from "./zip-writer.js";
 
 export interface BuildOptions {
   /** Path to manifest.json; file_list entries are resolved relative to its directory. */
@@ -235,6 +236,20 @@ function planEntries(files: ResolvedFile[], read: (file: ResolvedFile) => AsyncI
   return entries;
 }
 
+/**
+ * `bundle verify` (and so `serve --verify`) treats an entry over 1 MiB that inflates more than 100:1
+ * as a possible zip bomb. Say so at build time rather than at deploy time.
+ */
+function compressionWarnings(written: WrittenEntry[]): Problem[] {
+  return written
+    .filter((e) => e.size > RATIO_CHECK_MIN_SIZE && e.size / Math.max(e.compressedSize, 1) > DEFAULT_ZIP_LIMITS.maxRatio)
+    .map((e) => ({
+      severity: "warning",
+      code: "compression-ratio",
+      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` accepts by default (the gateway itself has no limit); verify it with --max-ratio`,
+    }));
+}
+
 /** The bundled manifest: the user's manifest with every field kept, checksum and signature set. */
 export function bundledManifestJson(root: JsonNode, checksum: string, signature: string): string {
   const value = toValue(root) as Record<string, unknown>;
@@ -308,8 +323,9 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
 
   const out = await createAtomicFile(output);
   try {
-    await writeZip(planEntries(files, readHashed, manifestEntry), out.stream, options.signal);
+    const written = await writeZip(planEntries(files, readHashed, manifestEntry), out.stream, options.signal);
     await out.commit();
+    warnings.push(...compressionWarnings(written));
   } catch (err) {
     await out.abort();
     if (options.signal?.aborted) throw new InputError("aborted", "build interrupted; no bundle was written");
