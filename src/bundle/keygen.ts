@@ -8,7 +8,7 @@ import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { InputError, ioError, UsageError } from "../errors.js";
-import { createAtomicFile } from "../fs/atomic-file.js";
+import { writeFileAtomic } from "../fs/atomic-file.js";
 import { keyFingerprint } from "./keys.js";
 
 export const KEY_SIZES = [2048, 3072, 4096] as const;
@@ -42,17 +42,6 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-async function writeKeyFile(target: string, text: string, mode: number): Promise<void> {
-  const file = await createAtomicFile(target, mode);
-  try {
-    await new Promise<void>((resolve, reject) => file.stream.write(text, (err) => (err ? reject(err) : resolve())));
-    await file.commit();
-  } catch (err) {
-    await file.abort();
-    throw err instanceof InputError ? err : ioError(err, target, "write");
-  }
-}
-
 export async function generateKeyPair(options: KeygenOptions = {}): Promise<KeygenResult> {
   const bits = options.bits ?? 2048;
   if (!(KEY_SIZES as readonly number[]).includes(bits)) throw new UsageError(`--bits must be one of ${KEY_SIZES.join(", ")}, got ${bits}`);
@@ -71,7 +60,7 @@ export async function generateKeyPair(options: KeygenOptions = {}): Promise<Keyg
   });
   const { privateKey, publicKey } = await promisify(generateRsaKeyPair)("rsa", { modulusLength: bits });
   // Both are written to temporary files and renamed, so a failure never leaves half a key behind.
-  await writeKeyFile(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }) as string, 0o600);
-  await writeKeyFile(publicKeyPath, publicKey.export({ type: "spki", format: "pem" }) as string, 0o644);
+  await writeFileAtomic(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }) as string, 0o600);
+  await writeFileAtomic(publicKeyPath, publicKey.export({ type: "spki", format: "pem" }) as string, 0o644);
   return { privateKeyPath, publicKeyPath, fingerprint: keyFingerprint(publicKey), bits };
 }

@@ -3,6 +3,7 @@
  * gateway reads it), and the checks on drivers and hooks shared by build and verify.
  */
 import { type JsonNode, LineIndex, type Position } from "../json/parse.js";
+import { closest } from "../suggest.js";
 
 export const DRIVERS = ["otto", "javascript", "python", "lua", "grpc", "goplugin"] as const;
 export type Driver = (typeof DRIVERS)[number];
@@ -184,7 +185,7 @@ export function describeMismatch(m: TypeMismatch, text?: string): string {
   return `${field} must be ${m.expected}, found ${m.found === "object" ? "an object" : m.found === "array" ? "an array" : `a ${m.found}`}${where}`;
 }
 
-export function formatPosition(p: Position): string {
+function formatPosition(p: Position): string {
   return `line ${p.line}, column ${p.column}`;
 }
 
@@ -203,7 +204,7 @@ export function checkMiddleware(manifest: BundleManifest): Problem[] {
   if (driver === "") {
     problems.push({ severity: "error", code: "no-driver", message: `custom_middleware.driver is empty; set one of ${DRIVERS.join(", ")}` });
   } else if (!(DRIVERS as readonly string[]).includes(driver)) {
-    const close = DRIVERS.find((d) => d.toLowerCase() === driver.toLowerCase() || editDistance(d, driver) <= 2);
+    const close = closest(driver, DRIVERS);
     problems.push({
       severity: "error",
       code: "unknown-driver",
@@ -241,27 +242,11 @@ export function checkMiddleware(manifest: BundleManifest): Problem[] {
   return problems;
 }
 
-export function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
-
 /**
  * The largest manifest.json tyk-ts reads from a bundle (verify) and so writes into one (build). Real
  * manifests are a few hundred bytes; the limit keeps a hostile zip from making verify hold gigabytes.
  */
 export const MANIFEST_SIZE_LIMIT = 8 * 1024 * 1024;
-
-export const EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
 
 export function manifestOnlySignatureWarning(): Problem {
   return {

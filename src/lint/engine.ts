@@ -20,7 +20,7 @@ import { schemaFindings } from "./schema-findings.js";
 import { walkWithSchema } from "./schema-walk.js";
 import { SchemaSet, schemaNameFor } from "./schemas.js";
 import { isYamlPath, parseSource, type Anchor, type Range, type SourceDocument } from "./source.js";
-import { closest } from "./suggest.js";
+import { closest } from "../suggest.js";
 import type { Kind, LintContext, LintDocument, LintMessage, LintResult, Profile, Rule, RuleMeta, RuleSeverity } from "./types.js";
 import { checkBundles } from "./bundles.js";
 

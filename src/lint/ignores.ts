@@ -19,7 +19,7 @@ import picomatch from "picomatch";
 import { InputError } from "../errors.js";
 import { isObject, pointerSegments } from "./pointer.js";
 import { parseSource } from "./source.js";
-import { closest } from "./suggest.js";
+import { closest } from "../suggest.js";
 import type { LintMessage, LintResult, RuleMeta } from "./types.js";
 
 export interface IgnoreEntry {

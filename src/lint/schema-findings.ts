@@ -7,7 +7,7 @@
 import type { ErrorObject } from "ajv";
 import type { Anchor } from "./source.js";
 import { childPointer, fieldName, isObject } from "./pointer.js";
-import { closest } from "./suggest.js";
+import { closest } from "../suggest.js";
 
 export interface SchemaFinding {
   ruleId: "unknown-field" | "invalid-type" | "invalid-value" | "missing-field";

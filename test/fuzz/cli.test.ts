@@ -15,6 +15,7 @@ import { hasTool } from "../helpers/keys.js";
 import { tempDir } from "../helpers/tmp.js";
 import { buildZip } from "../helpers/zip-builder.js";
 import { checkProperty, FUZZ_SEED, testTimeoutMs } from "./budget.js";
+import { pollPeakRss } from "../helpers/memory.js";
 
 const CLI = path.join(ROOT, "bin/tyk-ts.js");
 /** A stack frame as Node prints it. */
@@ -40,7 +41,6 @@ function run(args: string[], cwd: string, options: { timeoutMs?: number; env?: N
     });
     let stdout = "";
     let stderr = "";
-    let peakKb = 0;
     let timedOut = false;
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
@@ -49,21 +49,14 @@ function run(args: string[], cwd: string, options: { timeoutMs?: number; env?: N
     });
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     if (options.closeStdoutAfter === 0) child.stdout.destroy();
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // exited between polls
-      }
-    }, 20);
+    const memory = pollPeakRss(child.pid);
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
     }, options.timeoutMs ?? 20_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {
-      clearInterval(poll);
+      const peakKb = memory.stop();
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, peakRssMiB: peakKb / 1024, timedOut });
     });

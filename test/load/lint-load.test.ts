@@ -9,6 +9,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
+import { pollPeakRss } from "../helpers/memory.js";
 
 const CLI = path.join(ROOT, "bin/tyk-ts.js");
 const HEAVY = process.env.TYK_TS_LOAD === "heavy";
@@ -42,18 +43,10 @@ function measureLint(dir: string, out: string): Promise<{ ms: number; peakMiB: n
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [CLI, "lint", dir, "-f", "json", "-o", out], { stdio: "ignore" });
-    let peakKb = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // exited between polls
-      }
-    }, 20);
+    const memory = pollPeakRss(child.pid);
     child.on("error", reject);
     child.on("close", (code) => {
-      clearInterval(poll);
+      const peakKb = memory.stop();
       resolve({ ms: performance.now() - started, peakMiB: peakKb / 1024, code });
     });
   });
