@@ -51,11 +51,13 @@ describe("serve --self-signed", () => {
     const { server } = await startServer({ root: await rootWithBundle(), tls: { selfSigned: true } });
     const caFile = path.join(await tempDir(), "ca.pem");
     await writeFile(caFile, server.tls!.certificate);
+    // s_client's exit status says how the connection ended after the handshake (a reset while it
+    // sends close_notify happens under load); the handshake itself is what its report shows.
     const { stdout } = await run(
       "sh",
       ["-c", `openssl s_client -connect 127.0.0.1:${server.port} -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -CAfile ${caFile} -verify_return_error </dev/null`],
       { timeout: 10_000 },
-    );
+    ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? "" }));
     expect(stdout).toMatch(/Protocol\s*:\s*TLSv1\.2/);
     expect(stdout).toMatch(/Cipher\s*:\s*ECDHE-RSA-AES128-GCM-SHA256/);
     expect(stdout).toContain("Verify return code: 0 (ok)");

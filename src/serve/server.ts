@@ -17,6 +17,7 @@ import { basicAuthCheck, parseCredentials } from "./auth.js";
 import { listDirectory, renderListingHtml } from "./listing.js";
 import { printableTarget, type RequestLogEntry, type ServeLogEntry } from "./log.js";
 import { parseRequestPath, resolveInRoot } from "./request-path.js";
+import { ContentCache } from "./content-cache.js";
 import { sendOpenFile, type SendProgress } from "./send-file.js";
 import { createSelfSignedCertificate, loadTlsMaterial, type TlsMaterial } from "./tls.js";
 import { BundleVerdicts, type BundleStatus } from "./verdicts.js";
@@ -91,6 +92,7 @@ interface HandlerContext {
   rootReal: string;
   verdicts: BundleVerdicts;
   verifyDownloads: boolean;
+  contents: ContentCache;
   checkAuth?: (authorization: string | undefined) => boolean;
 }
 
@@ -168,7 +170,7 @@ async function respond(ctx: HandlerContext, req: IncomingMessage, res: ServerRes
       if (!verdict) continue; // replaced while being verified: look at the new version
       if (!verdict.accepted) throw refusedBundle(name, verdict);
     }
-    await sendOpenFile(req, res, handle, stats, name, progress);
+    await sendOpenFile(req, res, handle, stats, name, progress, ctx.contents);
     return;
   }
   throw new Refusal(503, "the bundle kept changing while it was being verified; try again\n", "bundle kept changing during verification", { "Retry-After": "1" });
@@ -234,7 +236,7 @@ export async function createServer(options: ServeOptions): Promise<TykTsServer> 
     pluginSources(options.watch ?? []),
     prepareTls(options, host),
   ]);
-  const ctx: HandlerContext = { rootReal, verdicts: new BundleVerdicts(publicKey), verifyDownloads: options.verify !== undefined, checkAuth };
+  const ctx: HandlerContext = { rootReal, verdicts: new BundleVerdicts(publicKey), verifyDownloads: options.verify !== undefined, contents: new ContentCache(), checkAuth };
   const emit = (entry: ServeLogEntry) => {
     try {
       options.log?.(entry);
@@ -250,6 +252,10 @@ export async function createServer(options: ServeOptions): Promise<TykTsServer> 
     const progress: SendProgress = { bytes: 0 };
     let note: string | undefined;
     if (closing) res.setHeader("Connection", "close");
+    // 'finish' comes once the last byte is with the operating system; a cut connection never sees it
+    // (writableFinished cannot tell: a destroyed socket reports nothing left to write).
+    let finished = false;
+    res.once("finish", () => (finished = true));
     res.on("close", () => {
       const entry: RequestLogEntry = {
         type: "request",
@@ -260,7 +266,7 @@ export async function createServer(options: ServeOptions): Promise<TykTsServer> 
         status: res.statusCode,
         bytes: progress.bytes,
         durationMs: Math.round(performance.now() - started),
-        completed: res.writableFinished,
+        completed: finished,
         ...(note ? { reason: note } : {}),
       };
       emit(entry);
