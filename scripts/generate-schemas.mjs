@@ -158,6 +158,8 @@ class SchemaBuilder {
         pattern: OBJECT_ID_PATTERN,
         properties: { $oid: { type: "string", pattern: OBJECT_ID_PATTERN } },
         required: ["$oid"],
+        // Other keys are ignored by the decoder, like unknown fields anywhere else.
+        additionalProperties: false,
       };
     }
     if (field.enum) {

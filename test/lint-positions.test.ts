@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseJson, type JsonNode } from "../src/json/parse.js";
-import { scanJsonPointer } from "../src/lint/json-locate.js";
+import { scanJsonPointer, uniqueMemberSpan } from "../src/lint/json-locate.js";
 import { childPointer, pointerSegments } from "../src/lint/pointer.js";
 import { parseSource } from "../src/lint/source.js";
 
@@ -49,6 +49,43 @@ describe("scanJsonPointer", () => {
   it("points at the last of duplicated keys, like JSON.parse", () => {
     const text = '{"k": 1, "k": 22}';
     expect(scanJsonPointer(text, ["k"])).toMatchObject({ start: text.indexOf("22"), end: text.indexOf("22") + 2 });
+  });
+});
+
+describe("uniqueMemberSpan", () => {
+  // Few names, reused at every level and inside string values, some spelt with escapes in the text.
+  const name = fc.constantFrom("a", "id", "x/y", 'q"t', 'b "a', "é", "~k");
+  const { node } = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small" },
+      fc.constantFrom(1, "a", '"a":', "id", true, null),
+      fc.array(tie("node"), { maxLength: 3 }),
+      fc.dictionary(name, tie("node"), { maxKeys: 4 }),
+    ),
+  }));
+
+  it("gives the parser's span whenever it answers, however the text spells its keys", () => {
+    fc.assert(
+      fc.property(node, fc.boolean(), fc.boolean(), (value, pretty, escaped) => {
+        let text = JSON.stringify(value, null, pretty ? 2 : undefined);
+        if (escaped) text = text.replace(/"a":/, '"\\u0061":').replace(/x\/y/, "x\\/y");
+        for (const [pointer, span] of spans(parseJson(text))) {
+          const found = uniqueMemberSpan(text, JSON.parse(text), pointerSegments(pointer));
+          if (found) expect(found).toEqual(span);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("answers for a key written once and leaves repeated or escaped ones to the scan", () => {
+    const text = '{"proxy": {"listen_path": "/a"}, "name": "listen_path", "b": {"name": 1}}';
+    const value = JSON.parse(text);
+    expect(uniqueMemberSpan(text, value, ["proxy", "listen_path"])).toEqual({ start: text.indexOf('"/a"'), end: text.indexOf('"/a"') + 4, key: { start: text.indexOf('"listen_path"'), end: text.indexOf('"listen_path"') + 13 } });
+    expect(uniqueMemberSpan(text, value, ["b", "name"])).toBeUndefined(); // "name" is a key twice
+    expect(uniqueMemberSpan(text, value, ["proxy", "missing"])).toBeUndefined();
+    const escaped = '{"a": {"\\u0062": 1}, "c": {"b": 2}}';
+    expect(uniqueMemberSpan(escaped, JSON.parse(escaped), ["c", "b"])).toBeUndefined();
   });
 });
 

@@ -52,6 +52,11 @@ export interface ParseOptions {
 export class LineIndex {
   private readonly starts: number[] = [0];
   constructor(text: string) {
+    if (!text.includes("\r")) {
+      // The common case, found by the native indexOf rather than a loop over every character.
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 10) this.starts.push(i + 1);

@@ -28,8 +28,9 @@ export function isGlob(arg: string): boolean {
 }
 
 export function discoverFiles(paths: readonly string[], options: { cwd: string; ignore: readonly string[]; ignoreBase: string }): Discovery {
-  const isIgnored = options.ignore.length > 0 ? picomatch(options.ignore as string[], { dot: true }) : () => false;
+  const isIgnored = options.ignore.length > 0 ? picomatch(options.ignore as string[], { dot: true }) : undefined;
   const ignoredBy = (file: string) => {
+    if (!isIgnored) return false;
     const rel = path.relative(options.ignoreBase, file).split(path.sep).join("/");
     return !rel.startsWith("..") && isIgnored(rel);
   };

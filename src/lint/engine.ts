@@ -17,7 +17,8 @@ import { applyIgnores, checkIgnoredRules, IGNORE_WITHOUT_REASON } from "./ignore
 import { compileOrgRules } from "./org-rules.js";
 import { profileSeverity } from "./profile.js";
 import { schemaFindings } from "./schema-findings.js";
-import { walkWithSchema } from "./schema-walk.js";
+import { canonicalKeys, type CanonicalKeys } from "./schema-walk.js";
+import { deprecatedFields } from "./deprecated-fields.js";
 import { SchemaSet, schemaNameFor } from "./schemas.js";
 import { isYamlPath, parseSource, type Anchor, type Range, type SourceDocument } from "./source.js";
 import { closest } from "../suggest.js";
@@ -153,7 +154,9 @@ export async function lint(options: LintOptions): Promise<LintResult[]> {
 }
 
 function displayPath(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
+  // Most files are under the cwd: a prefix check costs far less than path.relative.
+  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  const rel = file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(cwd, file);
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : file;
 }
 
@@ -258,7 +261,20 @@ function validateAgainstSchema(
 ): { value: unknown; originalPointer(pointer: string): string } {
   if (raw === undefined) return { value: raw, originalPointer: (p) => p };
   const name = schemaNameFor(detected.kind);
-  const walk = walkWithSchema(raw, schemas.schema(name), schemas.resolve);
+  const graph = schemas.graph(name);
+  const validate = schemas.validator(name);
+  let valid = validate(raw);
+  let errors = validate.errors ?? [];
+  // Where every object refuses keys the schema does not name, a document the validator accepts has
+  // no case variants of field names: only look for them when it does not.
+  let walk: CanonicalKeys = { value: raw, caseMatches: [], originalPointer: (p) => p };
+  if (!valid || !graph.refusesUnnamedKeys) {
+    walk = canonicalKeys(raw, graph);
+    if (walk.value !== raw) {
+      valid = validate(walk.value);
+      errors = validate.errors ?? [];
+    }
+  }
   const original = (pointer: string) => at + walk.originalPointer(pointer);
   for (const m of walk.caseMatches) {
     const where = fieldName(at + m.pointer.slice(0, m.pointer.lastIndexOf("/")));
@@ -271,12 +287,11 @@ function validateAgainstSchema(
       "key",
     );
   }
-  for (const d of walk.deprecated) {
+  for (const d of deprecatedFields(walk.value, graph)) {
     queue("deprecated-field", original(d.pointer), `\`${fieldName(at + d.pointer)}\` is deprecated${d.description ? `: ${firstSentence(d.description)}` : ""}`, "key");
   }
-  const validate = schemas.validator(name);
-  if (!validate(walk.value)) {
-    const findings = schemaFindings(validate.errors ?? [], { base: at, locateField: (field) => schemas.fieldLocations(name, field) });
+  if (!valid) {
+    const findings = schemaFindings(errors, { base: at, locateField: (field) => schemas.fieldLocations(name, field) });
     const streams = detected.kind === "tyk-oas";
     for (const f of findings) {
       if (f.ruleId === "unknown-field" && isWrapperExtra(detected.wrapper, detected.kind, f.pointer)) continue;

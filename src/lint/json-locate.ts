@@ -3,6 +3,7 @@
  * everything else, without building a tree: a file with one or two findings (the common case) costs
  * one pass instead of a full parse. The text must be valid JSON (it has already been parsed).
  */
+import { isObject } from "./pointer.js";
 
 export interface JsonSpan {
   start: number;
@@ -10,6 +11,34 @@ export interface JsonSpan {
   /** The member's key, when the value is an object member. */
   key?: { start: number; end: number };
 }
+
+/**
+ * The common case without a scan: the pointer names an object member that exists in `root` (the
+ * text's parsed value), so its key is in the text; when the name, quoted, is followed by `:` nowhere
+ * else, that occurrence is the member. Texts with `\u` or `\/` escapes are left to the scan: there
+ * the member's key could be spelt otherwise, and another key be the only literal match.
+ */
+export function uniqueMemberSpan(text: string, root: unknown, segments: readonly string[]): JsonSpan | undefined {
+  const name = segments.at(-1);
+  if (name === undefined || ALTERNATIVE_SPELLING.test(text)) return undefined;
+  let parent = root;
+  for (let i = 0; i < segments.length - 1 && parent !== undefined; i++) {
+    parent = Array.isArray(parent) ? parent[Number(segments[i])] : isObject(parent) && Object.hasOwn(parent, segments[i]!) ? parent[segments[i]!] : undefined;
+  }
+  if (!isObject(parent) || !Object.hasOwn(parent, name)) return undefined;
+  const quoted = JSON.stringify(name);
+  let key = -1;
+  for (let i = text.indexOf(quoted); i !== -1; i = text.indexOf(quoted, i + 1)) {
+    if (text.charCodeAt(skipWhitespace(text, i + quoted.length)) !== 58) continue; // a value, not a key
+    if (key !== -1) return undefined;
+    key = i;
+  }
+  if (key === -1) return undefined;
+  const start = skipWhitespace(text, skipWhitespace(text, key + quoted.length) + 1);
+  return { start, end: skipValue(text, start), key: { start: key, end: key + quoted.length } };
+}
+
+const ALTERNATIVE_SPELLING = /\\[u/]/;
 
 /** The span of the value at `segments`, or of its deepest existing ancestor. */
 export function scanJsonPointer(text: string, segments: readonly string[]): JsonSpan {
@@ -35,7 +64,7 @@ function search(text: string, i: number, segments: readonly string[], depth: num
       const keyStart = j;
       const keyEnd = skipString(text, j);
       j = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past ':'
-      if (keyName(text, keyStart, keyEnd) === segment) {
+      if (keyIs(text, keyStart, keyEnd, segment)) {
         const found = search(text, j, segments, depth + 1);
         inner = found.span.start === j ? { ...found.span, key: { start: keyStart, end: keyEnd } } : found.span;
         j = found.end;
@@ -66,9 +95,11 @@ function search(text: string, i: number, segments: readonly string[], depth: num
   return { end, span: inner ?? { start: i, end } };
 }
 
-function keyName(text: string, start: number, end: number): string {
-  const raw = text.slice(start + 1, end - 1);
-  return raw.includes("\\") ? (JSON.parse(text.slice(start, end)) as string) : raw;
+/** Whether the key whose quotes are at start and end - 1 is `name` (unescaping only when it must). */
+function keyIs(text: string, start: number, end: number, name: string): boolean {
+  if (end - start - 2 === name.length && text.startsWith(name, start + 1)) return true;
+  for (let i = start + 1; i < end - 1; i++) if (text.charCodeAt(i) === 92) return (JSON.parse(text.slice(start, end)) as string) === name;
+  return false;
 }
 
 function skipWhitespace(text: string, i: number): number {
@@ -81,38 +112,34 @@ function skipWhitespace(text: string, i: number): number {
 
 /** `i` is at the opening quote; returns the index after the closing one. */
 function skipString(text: string, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const quote = text.indexOf('"', j);
-    if (quote < 0) return text.length;
-    let backslashes = 0;
-    for (let k = quote - 1; text.charCodeAt(k) === 92; k--) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    j = quote + 1;
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 34) return j + 1;
+    if (c === 92) j++; // the escaped character cannot end the string
   }
+  return text.length;
 }
 
-// Regular expressions run natively: jumping to the next interesting character beats a JavaScript loop.
-const STRUCTURAL = /["{}[\]]/g;
-const END_OF_SCALAR = /[,}\]\s]/g;
-
+// Plain loops over character codes: measured faster than jumping between matches of a regular
+// expression (37 ms against 47 ms to skip 2,000 API definitions of 3.5 KB).
 function skipValue(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c === 34) return skipString(text, i);
   if (c === 123 || c === 91) {
     let depth = 0;
-    STRUCTURAL.lastIndex = i;
-    // test() moves lastIndex past the match without allocating a match object.
-    while (STRUCTURAL.test(text)) {
-      const at = STRUCTURAL.lastIndex - 1;
-      const ch = text.charCodeAt(at);
-      if (ch === 34) STRUCTURAL.lastIndex = skipString(text, at);
+    for (let j = i; j < text.length; j++) {
+      const ch = text.charCodeAt(j);
+      if (ch === 34) j = skipString(text, j) - 1;
       else if (ch === 123 || ch === 91) depth++;
-      else if (--depth === 0) return at + 1;
+      else if ((ch === 125 || ch === 93) && --depth === 0) return j + 1;
     }
     return text.length;
   }
   // A number or literal: up to the next delimiter.
-  END_OF_SCALAR.lastIndex = i;
-  return END_OF_SCALAR.test(text) ? END_OF_SCALAR.lastIndex - 1 : text.length;
+  let j = i;
+  for (; j < text.length; j++) {
+    const ch = text.charCodeAt(j);
+    if (ch === 44 || ch === 125 || ch === 93 || ch === 32 || ch === 10 || ch === 13 || ch === 9) break;
+  }
+  return j;
 }

@@ -12,7 +12,8 @@ import { createRequire } from "node:module";
 import { InputError } from "../errors.js";
 import { compiledModule, loadCompiled, stampOf } from "./compiled.js";
 import { isObject } from "./pointer.js";
-import { indexFields, type JsonSchema, type SchemaResolver } from "./schema-walk.js";
+import { SchemaGraph, type JsonSchema, type SchemaResolver } from "./schema-graph.js";
+import { indexFields } from "./schema-walk.js";
 import type { Kind } from "./types.js";
 
 export const SCHEMA_NAMES = ["tyk-conf", "classic-api", "tyk-oas-extension", "policy", "bundle-manifest"] as const;
@@ -77,6 +78,7 @@ export class SchemaSet {
   private ajv: Ajv | undefined;
   private readonly validators = new Map<SchemaName, ValidateFunction>();
   private readonly fieldIndexes = new Map<SchemaName, Map<string, string[]>>();
+  private readonly graphs = new Map<SchemaName, SchemaGraph>();
 
   constructor(readonly dir: string = defaultSchemasDir()) {}
 
@@ -137,6 +139,16 @@ export class SchemaSet {
     }
     return isObject(target) ? { schema: target, base: docId } : undefined;
   };
+
+  /** The schema as a graph of places, for what the validator cannot check (key case, deprecated fields). */
+  graph(name: SchemaName): SchemaGraph {
+    let graph = this.graphs.get(name);
+    if (!graph) {
+      graph = new SchemaGraph(this.schema(name), this.resolve);
+      this.graphs.set(name, graph);
+    }
+    return graph;
+  }
 
   /** Where each field name appears in the schema (built on first use: only unknown fields need it). */
   fieldLocations(name: SchemaName, field: string): string[] {

@@ -6,7 +6,7 @@
 import { type JsonNode, JsonSyntaxError, LineIndex, parseJson } from "../json/parse.js";
 import { createRequire } from "node:module";
 import type { Document, Node as YamlNode } from "yaml";
-import { scanJsonPointer, type JsonSpan } from "./json-locate.js";
+import { scanJsonPointer, uniqueMemberSpan, type JsonSpan } from "./json-locate.js";
 import { pointerSegments } from "./pointer.js";
 
 /** 1-based, end exclusive (the column after the last character), like ESLint. */
@@ -67,6 +67,11 @@ function parseJsonSource(text: string): ParsedSource {
   const locate = (pointer: string, anchor: Anchor): Range => {
     lines ??= new LineIndex(text);
     const segments = pointerSegments(pointer);
+    const span = uniqueMemberSpan(text, value, segments) ?? spanByStructure(segments);
+    const target = anchor === "key" ? (span.key ?? { start: span.start, end: span.start + 1 }) : span;
+    return rangeOf(lines.position(target.start), lines.position(target.end));
+  };
+  const spanByStructure = (segments: readonly string[]): JsonSpan => {
     if (tree === undefined && ++scans > SCANS_BEFORE_TREE) {
       // Deeper than the tree parser goes (JSON.parse accepted it): keep scanning instead.
       try {
@@ -75,9 +80,7 @@ function parseJsonSource(text: string): ParsedSource {
         tree = null;
       }
     }
-    const span = tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
-    const target = anchor === "key" ? (span.key ?? { start: span.start, end: span.start + 1 }) : span;
-    return rangeOf(lines.position(target.start), lines.position(target.end));
+    return tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
   };
   return { format: "json", documents: [{ value, locate }], syntaxErrors: [] };
 }
