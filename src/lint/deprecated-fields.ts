@@ -27,7 +27,9 @@ export function deprecatedFields(value: unknown, graph: SchemaGraph): Deprecated
       return;
     }
     if (!isObject(node)) return;
-    for (const key of Object.keys(node)) {
+    // Where only named properties can lead to a deprecated field, look up those rather than every key.
+    const keys = at.namesLeadingToDeprecated?.filter((name) => Object.hasOwn(node, name)) ?? Object.keys(node);
+    for (const key of keys) {
       const sub = at.property(key) ?? at.other(key);
       if (!sub.leadsToDeprecated) continue;
       const child = node[key];

@@ -17,17 +17,21 @@ export function foldKey(key: string): string {
   return key.replace(/\u212A/g, "k").replace(/\u017F/g, "s").toLowerCase();
 }
 
-/** One schema object with the base URI its `$ref`s resolve against, and where its children may be. */
+/** One schema object with the base URI its `$ref`s resolve against; its children are found on first use. */
 interface SchemaNode {
   id: number;
   schema: JsonSchema;
+  base: string;
+  children?: NodeChildren;
+}
+
+/** Where the values below a schema object may be. */
+interface NodeChildren {
   properties: Map<string, Position>;
   patterns: Array<{ pattern: RegExp | null; position: Position }>;
   additional: Position | undefined;
   /** One Position for every item, or one per index (tuple `items`). */
   items: Position | Position[] | undefined;
-  /** Set once the graph is complete: this schema or one below it marks a field deprecated. */
-  leadsToDeprecated: boolean;
 }
 
 const NO_NODES: readonly SchemaNode[] = [];
@@ -39,6 +43,8 @@ export class Position {
   private readonly otherCache = new Map<string, Position>();
   private readonly itemCache: Position[] = [];
   private foldedNames: Map<string, string> | undefined;
+  private leads: boolean | undefined;
+  private leadingNames: string[] | null | undefined;
 
   constructor(
     private readonly graph: SchemaGraph,
@@ -49,7 +55,7 @@ export class Position {
   property(key: string): Position | undefined {
     let cached = this.propertyCache.get(key);
     if (cached === undefined) {
-      const found = this.nodes.flatMap((n) => n.properties.get(key)?.nodes ?? NO_NODES);
+      const found = this.nodes.flatMap((n) => this.graph.childrenOf(n).properties.get(key)?.nodes ?? NO_NODES);
       cached = found.length > 0 ? this.graph.position(found) : null;
       this.propertyCache.set(key, cached);
     }
@@ -58,13 +64,14 @@ export class Position {
 
   /** Where the value of a key the schema does not name is: `patternProperties`, else `additionalProperties`. */
   other(key: string): Position {
-    const patterned = this.nodes.some((n) => n.patterns.length > 0);
+    const patterned = this.nodes.some((n) => this.graph.childrenOf(n).patterns.length > 0);
     const cacheKey = patterned ? key : "";
     let cached = this.otherCache.get(cacheKey);
     if (!cached) {
       const found = this.nodes.flatMap((n) => {
-        const matching = n.patterns.filter((p) => p.pattern?.test(key));
-        return matching.length > 0 ? matching.flatMap((p) => p.position.nodes) : (n.additional?.nodes ?? NO_NODES);
+        const { patterns, additional } = this.graph.childrenOf(n);
+        const matching = patterns.filter((p) => p.pattern?.test(key));
+        return matching.length > 0 ? matching.flatMap((p) => p.position.nodes) : (additional?.nodes ?? NO_NODES);
       });
       cached = this.graph.position(found);
       // Keys of maps are unbounded (API ids, header names): remember only a few per pattern set.
@@ -76,11 +83,11 @@ export class Position {
   /** Where array item `index` is. */
   item(index: number): Position {
     // Without tuple `items` every item is at the same place.
-    const tuple = this.nodes.some((n) => Array.isArray(n.items));
-    const slot = tuple ? index : 0;
+    const itemsOf = this.nodes.map((n) => this.graph.childrenOf(n).items);
+    const slot = itemsOf.some((items) => Array.isArray(items)) ? index : 0;
     let cached = this.itemCache[slot];
     if (!cached) {
-      cached = this.graph.position(this.nodes.flatMap((n) => (Array.isArray(n.items) ? (n.items[index]?.nodes ?? NO_NODES) : (n.items?.nodes ?? NO_NODES))));
+      cached = this.graph.position(itemsOf.flatMap((items) => (Array.isArray(items) ? (items[index]?.nodes ?? NO_NODES) : (items?.nodes ?? NO_NODES))));
       if (slot < 256) this.itemCache[slot] = cached;
     }
     return cached;
@@ -90,7 +97,7 @@ export class Position {
   canonicalName(key: string): string | undefined {
     if (!this.foldedNames) {
       this.foldedNames = new Map();
-      for (const n of this.nodes) for (const name of n.properties.keys()) if (!this.foldedNames.has(foldKey(name))) this.foldedNames.set(foldKey(name), name);
+      for (const n of this.nodes) for (const name of this.graph.childrenOf(n).properties.keys()) if (!this.foldedNames.has(foldKey(name))) this.foldedNames.set(foldKey(name), name);
     }
     return this.foldedNames.get(foldKey(key));
   }
@@ -102,7 +109,22 @@ export class Position {
 
   /** A field marked deprecated is here or below: only such places need looking into. */
   get leadsToDeprecated(): boolean {
-    return this.nodes.some((n) => n.leadsToDeprecated);
+    this.leads ??= this.nodes.some((n) => this.graph.leadsToDeprecated(n.schema));
+    return this.leads;
+  }
+
+  /**
+   * The properties named here that lead to a deprecated field, or undefined when a key the schema
+   * does not name may lead to one too (then every key must be looked at).
+   */
+  get namesLeadingToDeprecated(): readonly string[] | undefined {
+    if (this.leadingNames === undefined) {
+      const children = this.nodes.map((n) => this.graph.childrenOf(n));
+      const otherLeads = children.some((c) => c.additional?.leadsToDeprecated || c.patterns.some((p) => p.position.leadsToDeprecated));
+      const names = new Set(children.flatMap((c) => [...c.properties.keys()]));
+      this.leadingNames = otherLeads ? null : [...names].filter((name) => this.property(name)?.leadsToDeprecated);
+    }
+    return this.leadingNames ?? undefined;
   }
 
   get isEmpty(): boolean {
@@ -111,7 +133,6 @@ export class Position {
 }
 
 export class SchemaGraph {
-  readonly root: Position;
   /** Every property name the schema knows. */
   readonly names = new Set<string>();
   /** Names that share their case-folded form with another name (`id` and `ID`). */
@@ -124,24 +145,35 @@ export class SchemaGraph {
    * that is not spelt as the schema spells it.
    */
   refusesUnnamedKeys = true;
+  /** Schema objects that mark a field deprecated or have one below them. */
+  private readonly deprecatedPaths = new Set<JsonSchema>();
   private readonly nodes = new Map<JsonSchema, Map<string, SchemaNode>>();
   private readonly positions = new Map<string, Position>();
   private readonly expansions = new Map<SchemaNode, readonly SchemaNode[]>();
+  private rootPosition: Position | undefined;
   private nextId = 0;
 
   constructor(
-    root: JsonSchema,
+    private readonly rootSchema: JsonSchema,
     private readonly resolve: SchemaResolver,
   ) {
-    this.root = this.position(this.expand(root, typeof root.$id === "string" ? root.$id : ""));
-    this.markDeprecatedPaths();
-    this.indexNames();
+    this.survey();
+  }
+
+  /** Where the document itself is. */
+  get root(): Position {
+    this.rootPosition ??= this.position(this.expand(this.rootSchema, typeof this.rootSchema.$id === "string" ? this.rootSchema.$id : ""));
+    return this.rootPosition;
+  }
+
+  leadsToDeprecated(schema: JsonSchema): boolean {
+    return this.deprecatedPaths.has(schema);
   }
 
   /** The one Position for this set of schema objects. */
   position(nodes: readonly SchemaNode[]): Position {
-    const unique = [...new Set(nodes)];
-    const key = unique.map((n) => n.id).join(",");
+    const unique = nodes.length === 1 ? nodes : [...new Set(nodes)];
+    const key = unique.length === 1 ? String(unique[0]!.id) : unique.map((n) => n.id).join(",");
     let position = this.positions.get(key);
     if (!position) {
       position = new Position(this, unique);
@@ -162,19 +194,7 @@ export class SchemaGraph {
         return;
       }
       out.push(node);
-      const nodeBase = baseOf(s, b);
-      if (typeof s.$ref === "string") {
-        const target = this.resolve(s.$ref, nodeBase);
-        if (target) add(target.schema, target.base, depth + 1);
-      }
-      for (const keyword of ["allOf", "anyOf", "oneOf"]) {
-        const branches = s[keyword];
-        if (Array.isArray(branches)) for (const branch of branches) if (isObject(branch)) add(branch, nodeBase, depth + 1);
-      }
-      for (const keyword of ["then", "else"]) {
-        const branch = s[keyword];
-        if (isObject(branch)) add(branch, nodeBase, depth + 1);
-      }
+      for (const branch of branchesOf(s, node.base, this.resolve)) add(branch.schema, branch.base, depth + 1);
     };
     add(schema, base, 0);
     const first = out[0];
@@ -182,72 +202,115 @@ export class SchemaGraph {
     return out;
   }
 
-  /** The node of one schema object; its children are filled in after it is registered, so cycles end. */
   private node(schema: JsonSchema, base: string): SchemaNode {
     let byBase = this.nodes.get(schema);
-    const existing = byBase?.get(base);
-    if (existing) return existing;
-    const node: SchemaNode = { id: this.nextId++, schema, properties: new Map(), patterns: [], additional: undefined, items: undefined, leadsToDeprecated: false };
-    if (!byBase) this.nodes.set(schema, (byBase = new Map()));
-    byBase.set(base, node);
-
-    const named = isObject(schema.properties) || isObject(schema.patternProperties);
-    if ((named && (schema.additionalProperties !== false || isObject(schema.patternProperties))) || BRANCHES.some((k) => schema[k] !== undefined)) {
-      this.refusesUnnamedKeys = false;
+    let node = byBase?.get(base);
+    if (!node) {
+      node = { id: this.nextId++, schema, base: baseOf(schema, base) };
+      if (!byBase) this.nodes.set(schema, (byBase = new Map()));
+      byBase.set(base, node);
     }
-    const nodeBase = baseOf(schema, base);
-    const at = (sub: unknown) => (isObject(sub) ? this.position(this.expand(sub, nodeBase)) : undefined);
+    return node;
+  }
+
+  /** A node's children, found the first time a document reaches it. */
+  childrenOf(node: SchemaNode): NodeChildren {
+    if (node.children) return node.children;
+    const { schema } = node;
+    const at = (sub: unknown) => (isObject(sub) ? this.position(this.expand(sub, node.base)) : undefined);
+    const children: NodeChildren = { properties: new Map(), patterns: [], additional: at(schema.additionalProperties), items: undefined };
     if (isObject(schema.properties)) {
       for (const [name, sub] of Object.entries(schema.properties)) {
         const position = at(sub);
-        if (position) node.properties.set(name, position);
+        if (position) children.properties.set(name, position);
       }
     }
     if (isObject(schema.patternProperties)) {
       for (const [pattern, sub] of Object.entries(schema.patternProperties)) {
         const position = at(sub);
-        if (position) node.patterns.push({ pattern: safeRegExp(pattern), position });
+        if (position) children.patterns.push({ pattern: safeRegExp(pattern), position });
       }
     }
-    node.additional = at(schema.additionalProperties);
-    node.items = Array.isArray(schema.items) ? schema.items.map((sub) => at(sub) ?? this.position(NO_NODES)) : at(schema.items);
-    return node;
+    children.items = Array.isArray(schema.items) ? schema.items.map((sub) => at(sub) ?? this.position(NO_NODES)) : at(schema.items);
+    node.children = children;
+    return children;
   }
 
-  /** Marks every schema object from which a deprecated field can be reached (a fixpoint: schemas may recurse). */
-  private markDeprecatedPaths(): void {
-    const all = [...this.nodes.values()].flatMap((byBase) => [...byBase.values()]);
-    const children = (n: SchemaNode): Position[] => [
-      ...n.properties.values(),
-      ...n.patterns.map((x) => x.position),
-      ...(n.additional ? [n.additional] : []),
-      ...(Array.isArray(n.items) ? n.items : n.items ? [n.items] : []),
-    ];
-    for (const n of all) n.leadsToDeprecated = n.schema.deprecated === true;
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const n of all) {
-        if (n.leadsToDeprecated || !children(n).some((c) => c.leadsToDeprecated)) continue;
-        n.leadsToDeprecated = true;
-        changed = true;
-      }
-    }
-  }
-
-  private indexNames(): void {
+  /**
+   * One pass over every schema object, before any document: the names the schema knows, whether
+   * it refuses unnamed keys everywhere, and which objects lead to a deprecated field (marked from
+   * each deprecated one up to the root, through every way of reaching it; schemas may recurse).
+   */
+  private survey(): void {
+    const parents = new Map<JsonSchema, JsonSchema[]>();
+    const deprecated: JsonSchema[] = [];
     const spellings = new Map<string, Set<string>>();
-    for (const byBase of this.nodes.values()) {
-      for (const node of byBase.values()) {
-        for (const name of node.properties.keys()) {
+    const stack: Array<{ schema: JsonSchema; base: string }> = [{ schema: this.rootSchema, base: typeof this.rootSchema.$id === "string" ? this.rootSchema.$id : "" }];
+    const seen = new Set<JsonSchema>([this.rootSchema]);
+    while (stack.length > 0) {
+      const { schema, base } = stack.pop()!;
+      if (schema.deprecated === true) deprecated.push(schema);
+      const named = isObject(schema.properties) || isObject(schema.patternProperties);
+      if ((named && (schema.additionalProperties !== false || isObject(schema.patternProperties))) || BRANCHES.some((k) => schema[k] !== undefined)) {
+        this.refusesUnnamedKeys = false;
+      }
+      if (isObject(schema.properties)) {
+        for (const name of Object.keys(schema.properties)) {
           this.names.add(name);
           const fold = foldKey(name);
-          this.foldedNames.add(fold);
           spellings.set(fold, (spellings.get(fold) ?? new Set()).add(name));
         }
       }
+      const inner = baseOf(schema, base);
+      for (const child of [...subschemasOf(schema), ...branchesOf(schema, inner, this.resolve).map((b) => b.schema)]) {
+        const known = parents.get(child);
+        if (known) known.push(schema);
+        else parents.set(child, [schema]);
+        if (seen.has(child)) continue;
+        seen.add(child);
+        stack.push({ schema: child, base: inner });
+      }
     }
-    for (const names of spellings.values()) if (names.size > 1) for (const name of names) this.ambiguousNames.add(name);
+    for (const [fold, names] of spellings) {
+      this.foldedNames.add(fold);
+      if (names.size > 1) for (const name of names) this.ambiguousNames.add(name);
+    }
+    for (const queue = deprecated; queue.length > 0; ) {
+      const schema = queue.pop()!;
+      if (this.deprecatedPaths.has(schema)) continue;
+      this.deprecatedPaths.add(schema);
+      queue.push(...(parents.get(schema) ?? []));
+    }
   }
+}
+
+/** The schemas of what is below a schema object: its properties, other keys and items. */
+function subschemasOf(schema: JsonSchema): JsonSchema[] {
+  const out: unknown[] = [];
+  if (isObject(schema.properties)) out.push(...Object.values(schema.properties));
+  if (isObject(schema.patternProperties)) out.push(...Object.values(schema.patternProperties));
+  out.push(schema.additionalProperties);
+  if (Array.isArray(schema.items)) out.push(...schema.items);
+  else out.push(schema.items);
+  return out.filter(isObject);
+}
+
+/** The schemas that apply to the same value as a schema object: its `$ref` target and branches. */
+function branchesOf(schema: JsonSchema, base: string, resolve: SchemaResolver): Array<{ schema: JsonSchema; base: string }> {
+  const out: Array<{ schema: JsonSchema; base: string }> = [];
+  if (typeof schema.$ref === "string") {
+    const target = resolve(schema.$ref, base);
+    if (target) out.push(target);
+  }
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const branches = schema[keyword];
+    if (Array.isArray(branches)) for (const branch of branches) if (isObject(branch)) out.push({ schema: branch, base });
+  }
+  for (const keyword of ["then", "else"]) {
+    const branch = schema[keyword];
+    if (isObject(branch)) out.push({ schema: branch, base });
+  }
+  return out;
 }
 
 /** The base URI inside a schema object: its own `$id`, resolved against where it sits. */
