@@ -50,8 +50,8 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const wall = samples.map((runs) => median(runs.map((r) => r.wallMs)));
 const cpu = samples.map((runs) => mean(runs.map((r) => r.cpuMs)));
 const modified = (file) => (existsSync(file) ? statSync(file).mtimeMs : -1);
-const bundled = modified(path.join(ROOT, "dist/cli-bundle/cli.mjs")) >= modified(path.join(ROOT, "dist/cli.js"));
-console.log(`bin/tyk-ts.js runs ${bundled ? "the bundle, dist/cli-bundle/cli.mjs" : "dist/cli.js, unbundled (run `npm run build` to bundle)"}`);
+const bundled = modified(path.join(ROOT, "dist/cli-bundle/cli.cjs")) >= modified(path.join(ROOT, "dist/cli.js"));
+console.log(`bin/tyk-ts.js runs ${bundled ? "the bundle, dist/cli-bundle/cli.cjs" : "dist/cli.js, unbundled (run `npm run build` to bundle)"}`);
 console.log(`start-up over ${runs} runs (${machine()}): median wall time, mean CPU time, ratios to node -e 0`);
 for (const [i, c] of commands.entries()) {
   const cpuText = Number.isNaN(cpu[i]) ? "" : `   cpu ${cpu[i].toFixed(0).padStart(4)} ms  ratio ${(cpu[i] / cpu[0]).toFixed(2)}`;

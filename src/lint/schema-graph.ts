@@ -44,6 +44,8 @@ export class Position {
   private readonly itemCache: Position[] = [];
   private foldedNames: Map<string, string> | undefined;
   private leads: boolean | undefined;
+  private tuple: boolean | undefined;
+  private deprecated: JsonSchema | null | undefined;
   private leadingNames: string[] | null | undefined;
 
   constructor(
@@ -83,10 +85,11 @@ export class Position {
   /** Where array item `index` is. */
   item(index: number): Position {
     // Without tuple `items` every item is at the same place.
-    const itemsOf = this.nodes.map((n) => this.graph.childrenOf(n).items);
-    const slot = itemsOf.some((items) => Array.isArray(items)) ? index : 0;
+    this.tuple ??= this.nodes.some((n) => Array.isArray(this.graph.childrenOf(n).items));
+    const slot = this.tuple ? index : 0;
     let cached = this.itemCache[slot];
     if (!cached) {
+      const itemsOf = this.nodes.map((n) => this.graph.childrenOf(n).items);
       cached = this.graph.position(itemsOf.flatMap((items) => (Array.isArray(items) ? (items[index]?.nodes ?? NO_NODES) : (items?.nodes ?? NO_NODES))));
       if (slot < 256) this.itemCache[slot] = cached;
     }
@@ -104,7 +107,8 @@ export class Position {
 
   /** The first schema object here marked `deprecated: true`. */
   get deprecatedSchema(): JsonSchema | undefined {
-    return this.nodes.find((n) => n.schema.deprecated === true)?.schema;
+    if (this.deprecated === undefined) this.deprecated = this.nodes.find((n) => n.schema.deprecated === true)?.schema ?? null;
+    return this.deprecated ?? undefined;
   }
 
   /** A field marked deprecated is here or below: only such places need looking into. */
