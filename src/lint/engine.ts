@@ -111,8 +111,7 @@ export async function lint(options: LintOptions): Promise<LintResult[]> {
         const doc = validateDocument(detected, source, file.absolutePath, shown, schemas, state);
         documents.push(doc.document);
         origins.set(doc.document, { file: state, source, toFile: doc.toFile });
-        for (const rule of run.rules) {
-          if (!rule.check || !rule.kinds.includes(doc.document.kind) || run.severity(rule) === "off") continue;
+        for (const rule of run.documentRules(doc.document.kind)) {
           for (const f of rule.check(doc.document, ctx)) state.pending.push({ ruleId: rule.id, message: f.message, source, pointer: doc.toFile(f.pointer), anchor: f.at ?? "value" });
         }
       }
@@ -130,6 +129,12 @@ export async function lint(options: LintOptions): Promise<LintResult[]> {
         source: parsed.documents[0],
         range: parsed.documents[0] ? undefined : { line: 1, column: 1, endLine: 1, endColumn: 1 },
       });
+    }
+    // Positions now, while the text is fresh in the processor's cache; findings of project rules,
+    // which come later, are placed at the end.
+    for (const p of state.pending) {
+      if (p.range || !p.source || run.isOff(p.ruleId)) continue;
+      p.range = p.source.locate(p.pointer, p.anchor);
     }
     states.push(state);
   }
@@ -157,14 +162,20 @@ function displayPath(file: string, cwd: string): string {
   // Most files are under the cwd: a prefix check costs far less than path.relative.
   const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
   const rel = file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(cwd, file);
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : file;
+  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return file;
+  return path.sep === "/" ? rel : rel.split(path.sep).join("/");
 }
 
 /** The rules of one run: built-in and organisation rules, with the severities the config and profile give them. */
+type DocumentRule = Rule & Required<Pick<Rule, "check">>;
+
 interface RuleRun {
   rules: readonly Rule[];
   metas: ReadonlyMap<string, RuleMeta>;
   severity(rule: RuleMeta): RuleSeverity;
+  isOff(ruleId: string): boolean;
+  /** The rules with a per-document check for this kind that are not off. */
+  documentRules(kind: LintDocument["kind"]): readonly DocumentRule[];
 }
 
 function ruleRun(config: LintConfig, profile: Profile | undefined): RuleRun {
@@ -176,10 +187,22 @@ function ruleRun(config: LintConfig, profile: Profile | undefined): RuleRun {
   }
   checkConfiguredRules(config, metas);
   checkIgnoredRules(config.ignores, new Set(metas.keys()), config.file ?? "");
+  const all = [...rules, ...orgRules];
+  const severity = (rule: RuleMeta) => profileSeverity(rule, config.severities[rule.id] ?? rule.defaultSeverity, profile);
+  const byKind = new Map<LintDocument["kind"], DocumentRule[]>();
   return {
-    rules: [...rules, ...orgRules],
+    rules: all,
     metas,
-    severity: (rule) => profileSeverity(rule, config.severities[rule.id] ?? rule.defaultSeverity, profile),
+    severity,
+    isOff: (ruleId) => {
+      const meta = metas.get(ruleId);
+      return meta !== undefined && severity(meta) === "off";
+    },
+    documentRules: (kind) => {
+      let list = byKind.get(kind);
+      if (!list) byKind.set(kind, (list = all.filter((rule): rule is DocumentRule => rule.check !== undefined && rule.kinds.includes(kind) && severity(rule) !== "off")));
+      return list;
+    },
   };
 }
 

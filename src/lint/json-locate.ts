@@ -20,7 +20,7 @@ export interface JsonSpan {
  */
 export function uniqueMemberSpan(text: string, root: unknown, segments: readonly string[]): JsonSpan | undefined {
   const name = segments.at(-1);
-  if (name === undefined || ALTERNATIVE_SPELLING.test(text)) return undefined;
+  if (name === undefined || text.includes("\\u") || text.includes("\\/")) return undefined;
   let parent = root;
   for (let i = 0; i < segments.length - 1 && parent !== undefined; i++) {
     parent = Array.isArray(parent) ? parent[Number(segments[i])] : isObject(parent) && Object.hasOwn(parent, segments[i]!) ? parent[segments[i]!] : undefined;
@@ -37,8 +37,6 @@ export function uniqueMemberSpan(text: string, root: unknown, segments: readonly
   const start = skipWhitespace(text, skipWhitespace(text, key + quoted.length) + 1);
   return { start, end: skipValue(text, start), key: { start: key, end: key + quoted.length } };
 }
-
-const ALTERNATIVE_SPELLING = /\\[u/]/;
 
 /** The span of the value at `segments`, or of its deepest existing ancestor. */
 export function scanJsonPointer(text: string, segments: readonly string[]): JsonSpan {

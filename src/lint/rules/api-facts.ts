@@ -44,6 +44,21 @@ function truthy(doc: unknown, pointer: string): boolean {
 }
 
 const factsCache = new WeakMap<LintDocument, ApiFacts>();
+const upstreamUrls = new WeakMap<Located<string>, URL | null>();
+
+/** An upstream of `ApiFacts.targets` as a URL, parsed once for every rule; undefined when it is not one. */
+export function parsedUpstream(target: Located<string>): URL | undefined {
+  let url = upstreamUrls.get(target);
+  if (url === undefined) {
+    try {
+      url = new URL(target.value);
+    } catch {
+      url = null;
+    }
+    upstreamUrls.set(target, url);
+  }
+  return url ?? undefined;
+}
 
 /** The API's facts, or undefined for documents that are not API definitions. Computed once per document. */
 export function apiFacts(doc: LintDocument): ApiFacts | undefined {

@@ -1,4 +1,4 @@
-import { apiFacts, isKvReference } from "./api-facts.js";
+import { apiFacts, isKvReference, parsedUpstream, type Located } from "./api-facts.js";
 import { fieldName } from "../pointer.js";
 import type { Rule, RuleFinding } from "../types.js";
 
@@ -16,25 +16,22 @@ export const targetUrl: Rule = {
     if (!facts) return [];
     const findings: RuleFinding[] = [];
     for (const target of facts.targets) {
-      const problem = upstreamProblem(target.value, facts.upstreamOptional);
+      const problem = upstreamProblem(target, facts.upstreamOptional);
       if (problem) findings.push({ pointer: target.pointer, message: `\`${fieldName(target.pointer)}\` ${problem}` });
     }
     return findings;
   },
 };
 
-function upstreamProblem(value: string, optional: boolean): string | undefined {
+function upstreamProblem(target: Located<string>, optional: boolean): string | undefined {
+  const { value } = target;
   if (value === "") return optional ? undefined : "is empty: the gateway has nowhere to send requests";
   if (isKvReference(value)) return undefined;
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(value)?.[1]?.toLowerCase();
   if (!scheme) return `${JSON.stringify(value)} is not an absolute URL; add a scheme, e.g. "http://${value.replace(/^\/+/, "")}"`;
   if (!UPSTREAM_SCHEMES.includes(scheme)) return `${JSON.stringify(value)} uses the scheme "${scheme}:", which the gateway does not proxy to (use ${UPSTREAM_SCHEMES.join(", ")})`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${JSON.stringify(value)} is not a valid URL`;
-  }
+  const url = parsedUpstream(target);
+  if (!url) return `${JSON.stringify(value)} is not a valid URL`;
   if (url.host === "") return `${JSON.stringify(value)} has no host`;
   return undefined;
 }

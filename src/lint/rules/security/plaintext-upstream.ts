@@ -1,5 +1,5 @@
 import { fieldName } from "../../pointer.js";
-import { apiFacts, isKvReference } from "../api-facts.js";
+import { apiFacts, isKvReference, parsedUpstream } from "../api-facts.js";
 import { API_KINDS, OWASP, stringList, type SecurityRule } from "./common.js";
 import { isInternalHost } from "./hosts.js";
 
@@ -22,12 +22,8 @@ export const plaintextUpstream: SecurityRule = {
     const internalHosts = stringList(ctx.ruleOptions[ID], "internalHosts");
     return facts.targets.flatMap((target) => {
       if (isKvReference(target.value)) return [];
-      let url: URL;
-      try {
-        url = new URL(target.value);
-      } catch {
-        return []; // target-url reports malformed URLs
-      }
+      const url = parsedUpstream(target);
+      if (!url) return []; // target-url reports malformed URLs
       if (!PLAINTEXT_SCHEMES.has(url.protocol) || isInternalHost(url.hostname, internalHosts)) return [];
       return [{ pointer: target.pointer, message: `\`${fieldName(target.pointer)}\` sends traffic unencrypted to ${url.hostname}, which is not a local or cluster-internal host; use ${url.protocol === "ws:" ? "wss" : "https"}://` }];
     });
