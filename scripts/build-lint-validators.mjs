@@ -7,17 +7,38 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { COMPILED_DIR, codeCacheFile, evaluateModule, moduleFile } from "../dist/lint/compiled.js";
 import { openApiStandaloneModules } from "../dist/lint/openapi.js";
-import { SchemaSet } from "../dist/lint/schemas.js";
+import { SCHEMA_NAMES, SchemaSet } from "../dist/lint/schemas.js";
+
+/**
+ * A document with every field the schema describes (maps and lists with one entry), so validating
+ * it runs every function of the validator and the code cache holds them all compiled. Only its
+ * shape matters, not whether it is valid.
+ */
+function exampleOf(schema, depth = 0) {
+  if (depth > 24 || schema === null || typeof schema !== "object") return null;
+  const types = [schema.type ?? []].flat();
+  if (schema.properties || types.includes("object")) {
+    const example = {};
+    for (const [name, sub] of Object.entries(schema.properties ?? {})) example[name] = exampleOf(sub, depth + 1);
+    if (schema.additionalProperties && typeof schema.additionalProperties === "object") example["example-key"] = exampleOf(schema.additionalProperties, depth + 1);
+    return example;
+  }
+  if (types.includes("array")) return [exampleOf(schema.items, depth + 1)];
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  return types.includes("string") ? "" : types.includes("boolean") ? false : types.includes("integer") || types.includes("number") ? 0 : null;
+}
 
 rmSync(COMPILED_DIR, { recursive: true, force: true });
 mkdirSync(COMPILED_DIR, { recursive: true });
-const modules = { ...new SchemaSet().standaloneModules(), ...openApiStandaloneModules() };
+const schemas = new SchemaSet();
+const examples = Object.fromEntries(SCHEMA_NAMES.map((name) => [name, exampleOf(schemas.schema(name))]));
+const modules = { ...schemas.standaloneModules(), ...openApiStandaloneModules() };
 for (const [name, source] of Object.entries(modules)) {
   const file = moduleFile(COMPILED_DIR, name);
   writeFileSync(file, source);
-  // Validate something once so V8 compiles the validator before the cache is taken.
+  // Validate once before the cache is taken, so V8 has compiled what validation runs.
   const { validate, script } = evaluateModule(file, source);
-  validate({});
+  validate(examples[name] ?? {});
   writeFileSync(codeCacheFile(COMPILED_DIR, name), script.createCachedData());
 }
 process.stderr.write(`lint validators: ${Object.keys(modules).length} written to ${path.relative(process.cwd(), COMPILED_DIR)}\n`);
