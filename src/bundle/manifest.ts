@@ -2,6 +2,7 @@
  * The bundle manifest: its shape, a decoder that follows Go's encoding/json rules (the way the
  * gateway reads it), and the checks on drivers and hooks shared by build and verify.
  */
+import { foldKey } from "../go-keys.js";
 import { type JsonNode, LineIndex, type Position } from "../json/parse.js";
 import { closest } from "../suggest.js";
 
@@ -81,11 +82,6 @@ export interface TypeMismatch {
 }
 
 const GO_TYPE_NAMES: Record<string, string> = { string: "a string", bool: "a boolean", object: "an object", array: "an array", map: "an object" };
-
-/** Go matches keys case-insensitively with Unicode simple folding (K→k, ſ→s among others). */
-function foldKey(key: string): string {
-  return key.replace(/\u212A/g, "k").replace(/\u017F/g, "s").toLowerCase();
-}
 
 function emptyOf(shape: Shape): unknown {
   if (shape === "string") return "";

@@ -5,17 +5,13 @@
  * `allOf`/`anyOf`/`oneOf`/`then`/`else` followed, so it works whatever the schemas' layout.
  * Positions are shared: equal sets of schema objects are one Position, whose lookups are memoised.
  */
+import { foldKey } from "../go-keys.js";
 import { isObject } from "./pointer.js";
 
 export type JsonSchema = Record<string, unknown>;
 
 /** Finds a schema by absolute URI (with or without fragment); knows every loaded schema's `$id`. */
 export type SchemaResolver = (ref: string, base: string) => { schema: JsonSchema; base: string } | undefined;
-
-/** Go's encoding/json compares keys with Unicode simple case folding (K, ſ fold to k, s). */
-export function foldKey(key: string): string {
-  return key.replace(/\u212A/g, "k").replace(/\u017F/g, "s").toLowerCase();
-}
 
 /** One schema object with the base URI its `$ref`s resolve against; its children are found on first use. */
 interface SchemaNode {

@@ -3,7 +3,8 @@
  * validated (and handed to rules) with the canonical key, and the spelling is reported on its own.
  */
 import { childPointer, isObject, pointerOf } from "./pointer.js";
-import { foldKey, type JsonSchema, type Position, type SchemaGraph, type SchemaResolver } from "./schema-graph.js";
+import { foldKey } from "../go-keys.js";
+import type { JsonSchema, Position, SchemaGraph, SchemaResolver } from "./schema-graph.js";
 
 export interface CaseMatch {
   /** Pointer of the member as written (parent pointer + original key). */
