@@ -130,6 +130,65 @@ spec:
     expect(byRule["invalid-type"]).toMatchObject({ line: 31, column: 9, pointer: "/spec/rate" });
   });
 
+  it("reads Operator resources with the Operator's own fields and types", async () => {
+    const dir = await tempDir();
+    const text = `apiVersion: tyk.tyk.io/v1alpha1
+kind: ApiDefinition
+metadata:
+  name: httpbin
+spec:
+  name: httpbin
+  active: true
+  protocol: http
+  use_keyless: true
+  client_certificate_refs: [client-ca]
+  pinned_public_keys_refs:
+    httpbin.org: pinned
+  proxy:
+    target_url: https://httpbin.org
+    listen_path: /httpbin/
+  version_data:
+    not_versioned: true
+    versions:
+      Default:
+        name: Default
+        use_extended_paths: true
+        extended_paths:
+          circuit_breakers:
+            - path: /delay/{id}
+              method: GET
+              threshold_percent: "0.5"
+              samples: 5
+              return_to_service_after: 10
+---
+apiVersion: tyk.tyk.io/v1alpha1
+kind: SecurityPolicy
+metadata:
+  name: httpbin-policy
+spec:
+  name: httpbin policy
+  state: active
+  active: true
+  rate: 10
+  per: 1
+  quota_max: -1
+  access_rights_array:
+    - name: httpbin
+      namespace: default
+      versions: [Default]
+`;
+    await writeFile(path.join(dir, "operator.yaml"), text);
+    const [result] = await lint({ paths: ["operator.yaml"], cwd: dir });
+    const ruleIds = result!.messages.map((m) => m.ruleId);
+    expect(ruleIds).not.toContain("unknown-field");
+    expect(ruleIds).not.toContain("invalid-type"); // the Operator's Percent is a quoted decimal
+    expect(ruleIds).not.toContain("security/policy-all-apis"); // access_rights_array becomes access_rights
+    // The same policy outside the Operator grants every API: access_rights_array means nothing to the gateway.
+    await writeFile(path.join(dir, "policies.json"), JSON.stringify({ p: { name: "p", active: true, rate: 10, per: 1, quota_max: -1, access_rights: {} } }));
+    const [plain] = await lint({ paths: ["policies.json"], cwd: dir });
+    expect(plain!.messages.map((m) => m.ruleId)).toContain("security/policy-all-apis");
+  });
+
   it("skips files that are not Tyk documents when they are found in a directory, and says so", async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "x", version: "1.0.0" }));

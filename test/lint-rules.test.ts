@@ -119,6 +119,20 @@ describe("duplicates across files", () => {
     ]);
   });
 
+  it("counts the two files the gateway writes for one Tyk OAS API as one API, and still compares them with others", async () => {
+    const { results } = await lintFiles({
+      "apps/petstore.json": api("petstore", { is_oas: true }, { listen_path: "/pets/" }),
+      "apps/petstore-oas.json": oasApi("petstore", "/pets/"),
+      "apps/copy.json": api("petstore", {}, { listen_path: "/pets/" }),
+      // Without is_oas the Classic file is an API of its own.
+      "apps/plain.json": api("plain", {}, { listen_path: "/plain/" }),
+      "apps/plain-oas.json": oasApi("plain", "/plain/"),
+    });
+    // copy.json comes first: the pair is reported once, at its first file; plain.json is a duplicate of plain-oas.json.
+    expect(messages(results, "duplicate-api-id").map((m) => m.file)).toEqual(["apps/petstore-oas.json", "apps/plain.json"]);
+    expect(messages(results, "duplicate-listen-path").map((m) => m.file)).toEqual(["apps/petstore-oas.json", "apps/plain.json"]);
+  });
+
   it("finds duplicates between the APIs of one Dashboard export list", async () => {
     const { results } = await lintFiles({ "export.json": { apis: [{ api_definition: api("x") }, { api_definition: api("x", {}, { listen_path: "/y/" }) }] } });
     expect(messages(results, "duplicate-api-id")).toMatchObject([{ pointer: "/apis/1/api_definition/api_id" }]);

@@ -9,7 +9,7 @@ import { InputError, ioError } from "../errors.js";
 import { loadConfig, type LintConfig } from "./config.js";
 import { detectDocuments, TYK_OAS_EXTENSIONS, type DetectedDocument } from "./detect.js";
 import { discoverFiles } from "./discover.js";
-import { isWrapperExtra } from "./extras.js";
+import { isWrapperExtra, isWrapperString } from "./extras.js";
 import { openApiVersion, validateOpenApi } from "./openapi.js";
 import { childPointer, fieldName, isObject, pointerSegments, valueAt } from "./pointer.js";
 import { ruleCatalog, rules, type CoreRuleId } from "./rules/index.js";
@@ -318,6 +318,7 @@ function validateAgainstSchema(
     const streams = detected.kind === "tyk-oas";
     for (const f of findings) {
       if (f.ruleId === "unknown-field" && isWrapperExtra(detected.wrapper, detected.kind, f.pointer)) continue;
+      if (f.ruleId === "invalid-type" && isWrapperString(detected.wrapper, detected.kind, f.pointer, valueAt(walk.value, f.pointer))) continue;
       // Tyk Streams APIs have no upstream: the gateway validates them with the Streams schema.
       if (streams && f.ruleId === "missing-field" && f.missing === "upstream" && f.pointer === "") continue;
       queue(f.ruleId, original(f.pointer), f.message, f.anchor);

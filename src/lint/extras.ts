@@ -20,6 +20,9 @@ const EXTRAS: Extras = {
       "/version_data/versions/*/extended_paths/url_rewrites/*/rewrite_to_internal",
       "/version_data/versions/*/extended_paths/url_rewrites/*/triggers/*/rewrite_to_internal",
       "/graphql/supergraph/subgraphs_refs",
+      "/graphql/graph_ref",
+      "/client_certificate_refs",
+      "/pinned_public_keys_refs",
     ],
     policy: ["/contextRef", "/access_rights_array", "/state"],
   },
@@ -29,8 +32,26 @@ const EXTRAS: Extras = {
   },
 };
 
+/**
+ * Fields a wrapper writes with another JSON type than the gateway reads, converting them itself:
+ * the Operator's `Percent` is a quoted decimal (its CRD refuses a number) that it sends as a number.
+ */
+const OTHER_TYPES: Extras = {
+  operator: {
+    "classic-api": ["/version_data/versions/*/extended_paths/circuit_breakers/*/threshold_percent"],
+  },
+};
+
 export function isWrapperExtra(wrapper: DocumentWrapper, kind: LintDocument["kind"], pointer: string): boolean {
-  const patterns = EXTRAS[wrapper]?.[kind];
+  return matchesAny(EXTRAS[wrapper]?.[kind], pointer);
+}
+
+/** Whether the wrapper writes the field at `pointer` as a string that the gateway's schema types otherwise. */
+export function isWrapperString(wrapper: DocumentWrapper, kind: LintDocument["kind"], pointer: string, value: unknown): boolean {
+  return typeof value === "string" && matchesAny(OTHER_TYPES[wrapper]?.[kind], pointer);
+}
+
+function matchesAny(patterns: readonly string[] | undefined, pointer: string): boolean {
   if (!patterns) return false;
   const segments = pointerSegments(pointer);
   return patterns.some((pattern) => {

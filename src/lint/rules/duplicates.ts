@@ -1,3 +1,4 @@
+import { isObject } from "../pointer.js";
 import { apiFacts, isKvReference, type Located } from "./api-facts.js";
 import type { LintDocument, ProjectFinding, Rule } from "../types.js";
 
@@ -5,18 +6,34 @@ function describeDoc(doc: LintDocument): string {
   return doc.pointer ? `${doc.file} (${doc.pointer})` : doc.file;
 }
 
-/** Reports every occurrence after the first of each key. */
+/** Reports every occurrence after the first of each key, naming the first. */
 function duplicates(docs: readonly LintDocument[], keyOf: (doc: LintDocument) => { key: string; at: Located<string> } | undefined, message: (at: Located<string>, first: LintDocument) => string): ProjectFinding[] {
-  const firstByKey = new Map<string, LintDocument>();
+  const byKey = new Map<string, LintDocument[]>();
   const findings: ProjectFinding[] = [];
   for (const doc of docs) {
     const entry = keyOf(doc);
     if (!entry) continue;
-    const first = firstByKey.get(entry.key);
-    if (!first) firstByKey.set(entry.key, doc);
-    else findings.push({ document: doc, pointer: entry.at.pointer, message: message(entry.at, first) });
+    const earlier = byKey.get(entry.key);
+    if (!earlier) {
+      byKey.set(entry.key, [doc]);
+      continue;
+    }
+    // The other file of an API already seen is that API, not another one.
+    if (!earlier.some((other) => oneStoredApi(other, doc))) findings.push({ document: doc, pointer: entry.at.pointer, message: message(entry.at, earlier[0]!) });
+    earlier.push(doc);
   }
   return findings;
+}
+
+/**
+ * The gateway keeps a Tyk OAS API in `app_path` as two files, `<name>.json` (the Classic form, with
+ * `is_oas: true`) and `<name>-oas.json` (or `-mcp.json` for MCP servers), and loads them as one API.
+ */
+function oneStoredApi(a: LintDocument, b: LintDocument): boolean {
+  const [classic, oas] = a.kind === "classic-api" ? [a, b] : [b, a];
+  if (classic.kind !== "classic-api" || oas.kind !== "tyk-oas" || !isObject(classic.value) || classic.value.is_oas !== true) return false;
+  const name = classic.absolutePath.replace(/\.json$/i, "");
+  return oas.absolutePath === `${name}-oas.json` || oas.absolutePath === `${name}-mcp.json`;
 }
 
 export const duplicateApiId: Rule = {
@@ -24,7 +41,7 @@ export const duplicateApiId: Rule = {
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
   description: "Two linted API definitions have the same `api_id` (OAS `info.id`).",
-  help: "The gateway keeps one API per id: the other is silently replaced. Give each API its own id.",
+  help: "The gateway keeps one API per id: the other is silently replaced. Give each API its own id. The two files the gateway writes for one Tyk OAS API (`<name>.json` with `is_oas: true` and `<name>-oas.json`) count as one API.",
   checkProject(docs) {
     return duplicates(
       docs,
@@ -47,7 +64,7 @@ export const duplicateListenPath: Rule = {
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
   description: "Two active linted APIs listen on the same path (on the same domain and port).",
-  help: "Only one API receives requests for a listen path on a domain; the other never sees traffic. Change one listen path, or give the APIs different custom domains.",
+  help: "Only one API receives requests for a listen path on a domain; the other never sees traffic. Change one listen path, or give the APIs different custom domains. The two files the gateway writes for one Tyk OAS API (`<name>.json` with `is_oas: true` and `<name>-oas.json`) count as one API.",
   checkProject(docs) {
     return duplicates(
       docs,
