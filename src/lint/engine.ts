@@ -166,9 +166,9 @@ function displayPath(file: string, cwd: string): string {
   return path.sep === "/" ? rel : rel.split(path.sep).join("/");
 }
 
-/** The rules of one run: built-in and organisation rules, with the severities the config and profile give them. */
 type DocumentRule = Rule & Required<Pick<Rule, "check">>;
 
+/** The rules of one run: built-in and organisation rules, with the severities the config and profile give them. */
 interface RuleRun {
   rules: readonly Rule[];
   metas: ReadonlyMap<string, RuleMeta>;

@@ -133,12 +133,6 @@ export class Position {
 }
 
 export class SchemaGraph {
-  /** Every property name the schema knows. */
-  readonly names = new Set<string>();
-  /** Names that share their case-folded form with another name (`id` and `ID`). */
-  readonly ambiguousNames = new Set<string>();
-  /** The case-folded form of every name. */
-  readonly foldedNames = new Set<string>();
   /**
    * Every object the schema describes refuses keys it does not name (`additionalProperties: false`,
    * no patterns, no branches that a validator might not take): then a validator reports every key
@@ -237,14 +231,13 @@ export class SchemaGraph {
   }
 
   /**
-   * One pass over every schema object, before any document: the names the schema knows, whether
-   * it refuses unnamed keys everywhere, and which objects lead to a deprecated field (marked from
-   * each deprecated one up to the root, through every way of reaching it; schemas may recurse).
+   * One pass over every schema object, before any document: whether it refuses unnamed keys
+   * everywhere, and which objects lead to a deprecated field (marked from each deprecated one up to
+   * the root, through every way of reaching it; schemas may recurse).
    */
   private survey(): void {
     const parents = new Map<JsonSchema, JsonSchema[]>();
     const deprecated: JsonSchema[] = [];
-    const spellings = new Map<string, Set<string>>();
     const stack: Array<{ schema: JsonSchema; base: string }> = [{ schema: this.rootSchema, base: typeof this.rootSchema.$id === "string" ? this.rootSchema.$id : "" }];
     const seen = new Set<JsonSchema>([this.rootSchema]);
     while (stack.length > 0) {
@@ -253,13 +246,6 @@ export class SchemaGraph {
       const named = isObject(schema.properties) || isObject(schema.patternProperties);
       if ((named && (schema.additionalProperties !== false || isObject(schema.patternProperties))) || BRANCHES.some((k) => schema[k] !== undefined)) {
         this.refusesUnnamedKeys = false;
-      }
-      if (isObject(schema.properties)) {
-        for (const name of Object.keys(schema.properties)) {
-          this.names.add(name);
-          const fold = foldKey(name);
-          spellings.set(fold, (spellings.get(fold) ?? new Set()).add(name));
-        }
       }
       const inner = baseOf(schema, base);
       for (const child of [...subschemasOf(schema), ...branchesOf(schema, inner, this.resolve).map((b) => b.schema)]) {
@@ -270,10 +256,6 @@ export class SchemaGraph {
         seen.add(child);
         stack.push({ schema: child, base: inner });
       }
-    }
-    for (const [fold, names] of spellings) {
-      this.foldedNames.add(fold);
-      if (names.size > 1) for (const name of names) this.ambiguousNames.add(name);
     }
     for (const queue = deprecated; queue.length > 0; ) {
       const schema = queue.pop()!;

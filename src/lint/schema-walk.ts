@@ -3,7 +3,6 @@
  * validated (and handed to rules) with the canonical key, and the spelling is reported on its own.
  */
 import { childPointer, isObject, pointerOf } from "./pointer.js";
-import { foldKey } from "../go-keys.js";
 import type { JsonSchema, Position, SchemaGraph, SchemaResolver } from "./schema-graph.js";
 
 export interface CaseMatch {
@@ -23,28 +22,7 @@ export interface CanonicalKeys {
   originalPointer(canonicalPointer: string): string;
 }
 
-/**
- * Whether any key could be a case variant of a field: one the schema does not spell that way, or
- * one whose spelling another field shares when folded. Most documents have none, and this costs a
- * set lookup per key where the walk below costs a schema lookup.
- */
-function mayHaveCaseVariants(node: unknown, graph: SchemaGraph, depth = 0): boolean {
-  // Deeper than any schema goes: let the walk, which stops where the schema does, decide.
-  if (depth > 64) return true;
-  if (Array.isArray(node)) return node.some((item) => typeof item === "object" && item !== null && mayHaveCaseVariants(item, graph, depth + 1));
-  if (!isObject(node)) return false;
-  for (const key in node) {
-    if (!graph.names.has(key) || graph.ambiguousNames.has(key)) {
-      if (graph.foldedNames.has(foldKey(key))) return true;
-    }
-    const child = node[key];
-    if (typeof child === "object" && child !== null && mayHaveCaseVariants(child, graph, depth + 1)) return true;
-  }
-  return false;
-}
-
 export function canonicalKeys(value: unknown, graph: SchemaGraph): CanonicalKeys {
-  if (!mayHaveCaseVariants(value, graph)) return { value, caseMatches: [], originalPointer: (p) => p };
   const caseMatches: CaseMatch[] = [];
   /** canonical pointer of a renamed member → the key as written */
   const renamed = new Map<string, string>();

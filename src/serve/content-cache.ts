@@ -16,7 +16,7 @@ export interface ContentCacheLimits {
   maxTotalBytes: number;
 }
 
-export const DEFAULT_CACHE_LIMITS: ContentCacheLimits = { maxFileBytes: 32 << 20, maxTotalBytes: 128 << 20 };
+const DEFAULT_CACHE_LIMITS: ContentCacheLimits = { maxFileBytes: 32 << 20, maxTotalBytes: 128 << 20 };
 
 export class ContentCache {
   /** Map order is recency order: the first entry is the least recently used. */
