@@ -36,12 +36,14 @@ function oneStoredApi(a: LintDocument, b: LintDocument): boolean {
   return oas.absolutePath === `${name}-oas.json` || oas.absolutePath === `${name}-mcp.json`;
 }
 
+const ONE_STORED_API = "The two files the gateway writes for one Tyk OAS API (`<name>.json` with `is_oas: true` and `<name>-oas.json`) count as one API.";
+
 export const duplicateApiId: Rule = {
   id: "duplicate-api-id",
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
   description: "Two linted API definitions have the same `api_id` (OAS `info.id`).",
-  help: "The gateway keeps one API per id: the other is silently replaced. Give each API its own id. The two files the gateway writes for one Tyk OAS API (`<name>.json` with `is_oas: true` and `<name>-oas.json`) count as one API.",
+  help: `The gateway keeps one API per id: the other is silently replaced. Give each API its own id. ${ONE_STORED_API}`,
   checkProject(docs) {
     return duplicates(
       docs,
@@ -64,7 +66,7 @@ export const duplicateListenPath: Rule = {
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
   description: "Two active linted APIs listen on the same path (on the same domain and port).",
-  help: "Only one API receives requests for a listen path on a domain; the other never sees traffic. Change one listen path, or give the APIs different custom domains. The two files the gateway writes for one Tyk OAS API (`<name>.json` with `is_oas: true` and `<name>-oas.json`) count as one API.",
+  help: `Only one API receives requests for a listen path on a domain; the other never sees traffic. Change one listen path, or give the APIs different custom domains. ${ONE_STORED_API}`,
   checkProject(docs) {
     return duplicates(
       docs,
