@@ -118,6 +118,8 @@ export async function writeZip(entries: Iterable<ZipEntry>, out: Writable, signa
     offset += buf.length;
     if (offset > MAX_32) throw new InputError("bundle-too-large", "the bundle would exceed 4 GiB, which tyk-ts does not write (the gateway's downloader is not made for it either)");
     if (!out.write(buf)) {
+      // A stream that has failed never drains.
+      if (out.errored) throw out.errored;
       await new Promise<void>((resolve, reject) => {
         const onError = (err: Error) => reject(err);
         out.once("error", onError);

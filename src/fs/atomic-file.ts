@@ -151,9 +151,18 @@ function refuseTerminal(target: string): never {
   });
 }
 
+/**
+ * An error (ENOSPC, EPIPE) is kept on the stream (`errored`) rather than thrown as an unhandled
+ * event: writers see it in their write callbacks or through `errored`, and commit() throws it.
+ */
+function keepErrors<T extends Writable>(stream: T): T {
+  return stream.on("error", () => undefined);
+}
+
 /** Waits until everything written has left the stream's buffer. */
 function flushed(stream: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (stream.errored) return reject(stream.errored);
     if (stream.writableLength === 0) return resolve();
     stream.once("error", reject);
     stream.once("drain", () => {
@@ -166,6 +175,7 @@ function flushed(stream: Writable): Promise<void> {
 /** Ends the stream and waits for `until`: "close" once a stream that owns its descriptor has closed it. */
 function ended(stream: Writable, until: "finish" | "close"): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (stream.errored) return reject(stream.errored);
     stream.once("error", reject);
     stream.once(until, () => resolve());
     stream.end();
@@ -182,7 +192,7 @@ function closed(stream: Writable): Promise<void> {
 /** Standard output and error are Node's own streams (non-blocking pipes); other descriptors are written as given. */
 function descriptorOutput(target: string, fd: number, options: OutputOptions): OutputFile {
   if (options.binary && isatty(fd)) refuseTerminal(target);
-  const stream = fd === 1 ? process.stdout : fd === 2 ? process.stderr : createWriteStream(target, { fd, autoClose: false });
+  const stream = fd === 1 ? process.stdout : fd === 2 ? process.stderr : keepErrors(createWriteStream(target, { fd, autoClose: false }));
   const own = fd > 2;
   return {
     destination: { kind: "descriptor", path: target, fd },
@@ -207,7 +217,7 @@ async function deviceOutput(target: string, destination: Extract<OutputDestinati
     await handle.close();
     refuseTerminal(target);
   }
-  const stream = handle.createWriteStream({ highWaterMark: 1 << 20 });
+  const stream = keepErrors(handle.createWriteStream({ highWaterMark: 1 << 20 }));
   return {
     destination,
     stream,
@@ -242,7 +252,7 @@ async function fileOutput(target: string, destination: Extract<OutputDestination
     throw ioError(err, target, "write");
   }
   pending.add(tempPath);
-  const stream = handle.createWriteStream({ highWaterMark: 1 << 20 });
+  const stream = keepErrors(handle.createWriteStream({ highWaterMark: 1 << 20 }));
   let done = false;
   const abort = async () => {
     if (done) return;
