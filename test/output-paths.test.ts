@@ -6,8 +6,10 @@
  * and a directory. Afterwards the device must still be a device and the links still links.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createReadStream, type Stats } from "node:fs";
 import { chmod, chown, cp, lstat, mkdir, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openOutput, resolveOutput, writeOutput } from "../src/fs/atomic-file.js";
@@ -193,6 +195,39 @@ describe("bundle build -o", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(received.equals(reference)).toBe(true);
     expect((await lstat(fifo)).isFIFO()).toBe(true);
+  });
+
+  it("a FIFO whose reader goes away ends with exit 2 naming it, and stays a FIFO", async (ctx) => {
+    const dir = await tempDir();
+    const fifo = makeFifo(dir);
+    if (!fifo) return ctx.skip("mkfifo is not available");
+    await mkdir(path.join(dir, "big"));
+    await writeFile(path.join(dir, "big/blob.so"), randomBytes(4 << 20));
+    await writeFile(path.join(dir, "big/manifest.json"), JSON.stringify({ file_list: ["blob.so"], custom_middleware: { driver: "goplugin", pre: [{ name: "Pre", path: "blob.so" }] } }));
+    const reader = new Promise<void>((resolve) => {
+      const stream = createReadStream(fifo, { highWaterMark: 100 });
+      stream.once("data", () => stream.destroy());
+      stream.once("close", () => resolve());
+    });
+    const [r] = await Promise.all([tykTs(["bundle", "build", "-m", path.join(dir, "big/manifest.json"), "-y", "-o", fifo], dir), reader]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${fifo} could not be written: its reader closed it`);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+  });
+
+  it("a socket is refused with exit 2 and stays a socket", async () => {
+    const dir = await tempDir();
+    const socket = path.join(dir, "control.sock");
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      const r = await build(socket);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/could not be opened for writing: a socket/);
+      expect((await lstat(socket)).isSocket()).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it("a symlink chain is followed: the final target is replaced, keeps its mode, and both links stay links", async () => {
