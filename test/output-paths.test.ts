@@ -11,7 +11,7 @@ import { createReadStream, type Stats } from "node:fs";
 import { chmod, chown, cp, lstat, mkdir, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { openOutput, resolveOutput, writeOutput } from "../src/fs/atomic-file.js";
 import { FIXTURES, ROOT } from "./helpers/cli.js";
 import { hasTool } from "./helpers/keys.js";
@@ -51,6 +51,14 @@ function makeNullDevice(dir: string): { device?: string; why?: string } {
   return { device };
 }
 
+/** A fresh folder holding a null device and its stat, or the test skipped with the reason. */
+async function nullDeviceOrSkip(ctx: TestContext): Promise<{ dir: string; device: string; before: Stats }> {
+  const dir = await tempDir();
+  const { device, why } = makeNullDevice(dir);
+  if (!device) ctx.skip(why);
+  return { dir, device: device!, before: await lstat(device!) };
+}
+
 function makeFifo(dir: string, name = "pipe"): string | undefined {
   const fifo = path.join(dir, name);
   return spawnSync("mkfifo", [fifo]).status === 0 ? fifo : undefined;
@@ -65,6 +73,14 @@ function readFifo(fifo: string): Promise<Buffer> {
       .on("end", () => resolve(Buffer.concat(chunks)))
       .on("error", reject);
   });
+}
+
+/** Runs `write` on a fresh FIFO while reading it; what the reader got and how the command ended. */
+async function throughFifo(ctx: TestContext, write: (fifo: string) => Promise<Run>): Promise<{ received: Buffer; r: Run; fifo: string }> {
+  const fifo = makeFifo(await tempDir());
+  if (!fifo) ctx.skip("mkfifo is not available");
+  const [received, r] = await Promise.all([readFifo(fifo!), write(fifo!)]);
+  return { received, r, fifo: fifo! };
 }
 
 async function expectStillNullDevice(device: string, before: Stats): Promise<void> {
@@ -168,10 +184,7 @@ describe("bundle build -o", () => {
   });
 
   it("a character device is written to, not replaced, and needs no --force; everything is still checked", async (ctx) => {
-    const dir = await tempDir();
-    const { device, why } = makeNullDevice(dir);
-    if (!device) return ctx.skip(why);
-    const before = await lstat(device);
+    const { dir, device, before } = await nullDeviceOrSkip(ctx);
     const r = await build(device);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.toString()).toMatch(new RegExp(`built ${device} \\(1\\.\\d KiB\\)`));
@@ -188,10 +201,7 @@ describe("bundle build -o", () => {
   });
 
   it("a FIFO is opened and written while a reader reads it", async (ctx) => {
-    const dir = await tempDir();
-    const fifo = makeFifo(dir);
-    if (!fifo) return ctx.skip("mkfifo is not available");
-    const [received, r] = await Promise.all([readFifo(fifo), build(fifo)]);
+    const { received, r, fifo } = await throughFifo(ctx, build);
     expect(r.code, r.stderr).toBe(0);
     expect(received.equals(reference)).toBe(true);
     expect((await lstat(fifo)).isFIFO()).toBe(true);
@@ -318,10 +328,7 @@ describe("lint -o", () => {
   });
 
   it("a character device is written to, not replaced", async (ctx) => {
-    const dir = await tempDir();
-    const { device, why } = makeNullDevice(dir);
-    if (!device) return ctx.skip(why);
-    const before = await lstat(device);
+    const { dir, device, before } = await nullDeviceOrSkip(ctx);
     const r = await lint(device);
     expect(r.code, r.stderr).toBe(0);
     await expectStillNullDevice(device, before);
@@ -329,10 +336,7 @@ describe("lint -o", () => {
   });
 
   it("a FIFO is written while read", async (ctx) => {
-    const dir = await tempDir();
-    const fifo = makeFifo(dir);
-    if (!fifo) return ctx.skip("mkfifo is not available");
-    const [received, r] = await Promise.all([readFifo(fifo), lint(fifo)]);
+    const { received, r } = await throughFifo(ctx, lint);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(received.toString())).toMatchObject([{ filePath: "plugin/manifest.json" }]);
   });
