@@ -33,6 +33,7 @@ import { bundleDownloaderDisabled } from "./gateway/bundle-downloader-disabled.j
 import { coprocessDisabled } from "./gateway/coprocess-disabled.js";
 import { publicKeyMissing } from "./gateway/public-key-missing.js";
 import { keylessApi } from "./security/keyless-api.js";
+import { keylessWithAuth } from "./security/keyless-with-auth.js";
 import { plaintextUpstream } from "./security/plaintext-upstream.js";
 import { tlsVerifyOff } from "./security/tls-verify-off.js";
 import { weakTlsVersion } from "./security/weak-tls-version.js";
@@ -75,6 +76,7 @@ export const CORE_RULES = [
 /** The `security/…` rules, in the order of docs/security-rules.md: API definitions, policies, tyk.conf. */
 export const securityRules: readonly SecurityRule[] = [
   keylessApi,
+  keylessWithAuth,
   plaintextUpstream,
   tlsVerifyOff,
   weakTlsVersion,
