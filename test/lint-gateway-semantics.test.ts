@@ -23,9 +23,9 @@ async function lintFiles(files: Record<string, string>, profile?: "production"):
 
 const byRule = (results: LintResult[], ruleId: string) => results.flatMap((r) => r.messages.filter((m) => m.ruleId === ruleId).map((m) => ({ ...m, file: r.filePath })));
 
-/** 1-based line of the first line of `text` containing `needle`. */
-function lineOf(text: string, needle: string): number {
-  const i = text.split("\n").findIndex((l) => l.includes(needle));
+/** 1-based line of the first line of `text` containing `needle` (below line `after`, when given). */
+function lineOf(text: string, needle: string, after = 0): number {
+  const i = text.split("\n").findIndex((l, n) => n >= after && l.includes(needle));
   if (i < 0) throw new Error(`test bug: ${needle} not in text`);
   return i + 1;
 }
@@ -65,5 +65,103 @@ describe("load-balancing targets: EnsureTransport", () => {
     expect(found.map((m) => m.line)).toEqual([lineOf(text, '"localhost:8080"'), lineOf(text, '"10.0.0.1:8080"')]);
     expect(found[0]!.message).toContain('scheme "localhost:"');
     expect(found[1]!.message).toContain("url.Parse refuses it");
+  });
+});
+
+describe("operator-admission: what Tyk Operator's webhook refuses", () => {
+  const yaml = `apiVersion: tyk.tyk.io/v1alpha1
+kind: ApiDefinition
+metadata:
+  name: httpbin
+spec:
+  name: httpbin
+  use_keyless: true
+  use_standard_auth: true
+  active: true
+  proxy:
+    target_url: ""
+    target_internal:
+      name: other
+      namespace: default
+    listen_path: /httpbin
+  version_data:
+    not_versioned: true
+    default_version: Default
+    versions:
+      Default:
+        name: Default
+        use_extended_paths: true
+        extended_paths:
+          url_rewrites:
+            - path: /a
+              method: GET
+              match_pattern: /a
+              rewrite_to: ""
+            - path: /b
+              method: GET
+              match_pattern: /b
+              rewrite_to: /c
+              triggers:
+                - "on": all
+                  options: {}
+                  rewrite_to: ""
+---
+apiVersion: tyk.tyk.io/v1alpha1
+kind: ApiDefinition
+metadata:
+  name: trevorblades
+spec:
+  name: trevorblades
+  use_keyless: true
+  active: true
+  proxy:
+    target_url: ""
+    listen_path: /trevorblades
+  graphql:
+    enabled: true
+    execution_mode: executionEngine
+    schema: "type Query { a: String }"
+    type_field_configurations:
+      - type_name: Query
+        field_name: a
+        mapping:
+          disabled: true
+        data_source:
+          kind: RESTDataSource
+          config:
+            url: https://example.com
+            method: GET
+      - type_name: Query
+        field_name: b
+        mapping:
+          disabled: true
+        data_source:
+          kind: HTTPJsonDataSource
+          config:
+            url: ""
+            method: GET
+`;
+
+  it("reports each refusal on its line, and keyless-with-auth leaves the pair to it", async () => {
+    const results = await lintFiles({ "k8s/apis.yaml": yaml });
+    const found = byRule(results, "operator-admission");
+    expect(found.map((m) => [m.line, m.severity])).toEqual([
+      [lineOf(yaml, "use_standard_auth: true"), 2],
+      [lineOf(yaml, 'rewrite_to: ""'), 2],
+      [lineOf(yaml, 'rewrite_to: ""', lineOf(yaml, "triggers:")), 2],
+      [lineOf(yaml, "kind: RESTDataSource"), 2],
+      [lineOf(yaml, '    url: ""'), 2],
+    ]);
+    expect(found[0]!.message).toContain("`use_keyless` and `use_standard_auth` cannot be set together");
+    expect(byRule(results, "security/keyless-with-auth")).toEqual([]);
+    // target_internal stands for the upstream (the Operator resolves it); the GraphQL engine needs none.
+    expect(byRule(results, "target-url")).toEqual([]);
+  });
+
+  it("is silent on plain (non-Operator) definitions", async () => {
+    const text = JSON.stringify({ name: "a", api_id: "a", use_keyless: true, use_standard_auth: true, proxy: { listen_path: "/a/", target_url: "https://a.example.com" }, version_data: { not_versioned: true, versions: { Default: { name: "Default" } } } }, null, 2);
+    const results = await lintFiles({ "a.json": text });
+    expect(byRule(results, "operator-admission")).toEqual([]);
+    expect(byRule(results, "security/keyless-with-auth").map((m) => m.line)).toEqual([lineOf(text, '"use_keyless"')]);
   });
 });

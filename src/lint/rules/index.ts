@@ -1,6 +1,6 @@
 /**
  * The registry: every rule lint knows, by id. One file per id, named by it, in the folder of what
- * the rule looks at (document/, schema/, api/, policy/, gateway/, bundle/, config/, security/);
+ * the rule looks at (document/, schema/, api/, policy/, gateway/, bundle/, operator/, config/, security/);
  * helpers the rules share are in support/. To add a rule: write `rules/<folder>/<id>.ts` exporting
  * one `Rule` (see ../types.ts), and list it below; test/lint-rule-files.test.ts checks both.
  *
@@ -27,6 +27,7 @@ import { targetUrl } from "./api/target-url.js";
 import { duplicateApiId } from "./api/duplicate-api-id.js";
 import { duplicateListenPath } from "./api/duplicate-listen-path.js";
 import { bundleNameCollision } from "./api/bundle-name-collision.js";
+import { operatorAdmission } from "./operator/operator-admission.js";
 import { policyUnknownApi } from "./policy/policy-unknown-api.js";
 import { exampleSecret } from "./gateway/example-secret.js";
 import { bundleDownloaderDisabled } from "./gateway/bundle-downloader-disabled.js";
@@ -112,6 +113,7 @@ export const rules: readonly Rule[] = [
   coprocessDisabled,
   publicKeyMissing,
   bundleNameCollision,
+  operatorAdmission,
   ...securityRules,
 ];
 

@@ -119,7 +119,8 @@ function classicFacts(api: unknown): ApiFacts {
     active: valueAt(api, "/active") !== false,
     protocol,
     targets,
-    upstreamOptional: graphqlEngine || loadBalanced || truthy(api, "/proxy/service_discovery/use_discovery_service"),
+    // Tyk Operator resolves `proxy.target_internal` (another ApiDefinition) into the target URL.
+    upstreamOptional: graphqlEngine || loadBalanced || truthy(api, "/proxy/service_discovery/use_discovery_service") || isObject(valueAt(api, "/proxy/target_internal")),
     bundle: bundle && bundle.value !== "" && !truthy(api, "/custom_middleware_bundle_disabled") ? bundle : undefined,
     driver: str(api, "/custom_middleware/driver"),
     hasInlineHooks,
