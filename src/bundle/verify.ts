@@ -38,7 +38,6 @@ import {
 } from "./zip-reader.js";
 
 export type { ZipLimits } from "./zip-reader.js";
-export { DEFAULT_ZIP_LIMITS } from "./zip-reader.js";
 
 /** tyk-ts's own safety limits; the gateway has none of them. */
 export interface VerifyLimits extends ZipLimits {
