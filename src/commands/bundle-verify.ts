@@ -1,6 +1,5 @@
 /** `tyk-ts bundle verify`: flags → verifyBundles() → one of the report formats on stdout. */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { parseGatewayVersion } from "../bundle/gateway-versions.js";
 import type { CommandRegistrar } from "../cli.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
@@ -29,11 +28,6 @@ export function parseSize(value: string): number {
   return Math.floor(Number(m[1]) * unit);
 }
 
-function parseVersion(value: string): string {
-  if (!parseGatewayVersion(value)) throw new InvalidArgumentError(`expected a gateway version such as 5.8.2, got "${value}"`);
-  return value.trim();
-}
-
 function parsePositive(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
@@ -48,7 +42,7 @@ export const registerBundleVerify = (bundle: Command, wrap: Parameters<CommandRe
     .option("-k, --key <public.pem>", "the gateway's public key (PEM PUBLIC KEY or RSA PUBLIC KEY), as public_key_path")
     .option("-c, --config <tyk.conf>", "take public_key_path from this gateway config (relative to the config file)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit", "github"]).default("text"))
-    .option("--gateway-version <version>", "the gateway's version, for verdicts that differ between versions (e.g. 5.8.2)", parseVersion)
+    .option("--gateway-version <version>", "the gateway's version, for verdicts that differ between versions (e.g. 5.8.2)")
     .option("--max-entries <n>", "leave zips with more entries than this unchecked (default 10000)", parsePositive)
     .option("--max-size <size>", "leave zips that unpack to more than this unchecked (default 1GiB)", parseSize)
     .option("--max-ratio <n>", "leave zips with an entry over 1 MiB compressed better than n:1 unchecked (default 100)", parsePositive)
@@ -78,6 +72,10 @@ Examples:
 async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
   if (flags.key && flags.config) throw new UsageError("--key and --config both name the public key; pass one of them");
   const { verifyBundles, gatewaySettingsFromConfig } = await import("../bundle/verify.js");
+  const { parseGatewayVersion } = await import("../bundle/gateway-versions.js");
+  if (flags.gatewayVersion !== undefined && !parseGatewayVersion(flags.gatewayVersion)) {
+    throw new UsageError(`--gateway-version: expected a gateway version such as 5.8.2, got "${flags.gatewayVersion}"`);
+  }
   const { verifyFormatters } = await import("../bundle/verify-formats.js");
   let publicKey = flags.key;
   let middlewarePath: string | undefined;
