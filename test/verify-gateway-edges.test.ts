@@ -188,7 +188,7 @@ describe.skipIf(!hasGo || !hasTool("zip"))("safety limits give a third verdict, 
     const json = await runCli(["bundle", "verify", "--format", "json", bomb]);
     expect(json.code).toBe(1);
     const [report] = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
-    expect(report).toMatchObject({ verdict: "unchecked", accepted: false, limit: { code: "ratio", value: 100, option: "--max-ratio" } });
+    expect(report).toMatchObject({ verdict: "unchecked", accepted: false, limit: { code: "ratio", value: 100, flag: "--max-ratio" } });
     expect(report!.problems).toEqual([{ severity: "warning", code: "limit-ratio", message: expect.stringContaining("the gateway has no such limit") }]);
 
     const text = await runCli(["bundle", "verify", bomb]);

@@ -8,8 +8,8 @@ export type VerifyFormat = (typeof VERIFY_FORMATS)[number];
 
 export interface VerifyFormatContext {
   color: ChalkInstance;
-  /** The option that raises each of tyk-ts's limits, as the caller names it (a CLI flag). */
-  limitOptions: Record<LimitHit["code"], string>;
+  /** The flag that raises each of tyk-ts's limits, named by the command. */
+  limitFlags: Record<LimitHit["code"], string>;
 }
 
 export const verifyFormatters: Record<VerifyFormat, (reports: BundleReport[], context: VerifyFormatContext) => string> = {
@@ -28,11 +28,12 @@ const LIMIT_NAMES: Record<LimitHit["code"], (value: number) => string> = {
 
 /** "over tyk-ts's size limit (… bytes unpacked); …, raise it with --max-size" for an unchecked report. */
 function limitAdvice(limit: LimitHit, context: VerifyFormatContext): string {
-  return `over tyk-ts's ${LIMIT_NAMES[limit.code](limit.value)}, which the gateway does not have; if the bundle is genuine, raise it with ${context.limitOptions[limit.code]}`;
+  return `over tyk-ts's ${LIMIT_NAMES[limit.code](limit.value)}, which the gateway does not have; if the bundle is genuine, raise it with ${context.limitFlags[limit.code]}`;
 }
 
-function verdictLine(r: BundleReport, { color, ...context }: VerifyFormatContext): string {
-  if (r.verdict === "unchecked" && r.limit) return `${r.file}: ${color.yellow.bold("unchecked")} ${color.dim(`(${limitAdvice(r.limit, { color, ...context })})`)}`;
+function verdictLine(r: BundleReport, context: VerifyFormatContext): string {
+  const { color } = context;
+  if (r.verdict === "unchecked" && r.limit) return `${r.file}: ${color.yellow.bold("unchecked")} ${color.dim(`(${limitAdvice(r.limit, context)})`)}`;
   if (!r.accepted) return `${r.file}: ${color.red.bold("refused")}`;
   const how = r.signatureChecked ? "checksum and signature match" : r.signed ? "checksum matches; signature not checked" : "checksum matches; unsigned";
   return `${r.file}: ${color.green.bold("accepted")} ${color.dim(`(${how})`)}`;
@@ -51,7 +52,7 @@ function formatJson(reports: BundleReport[], context: VerifyFormatContext): stri
     signed,
     signatureChecked,
     checksum,
-    limit: limit && { ...limit, option: context.limitOptions[limit.code] },
+    limit: limit && { ...limit, flag: context.limitFlags[limit.code] },
     problems: problems.map(({ severity, code, message }) => ({ severity, code, message })),
   }));
   return `${JSON.stringify(shaped, null, 2)}\n`;

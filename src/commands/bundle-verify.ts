@@ -91,7 +91,7 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
     ...(flags.maxManifestSize !== undefined && { maxManifestSize: flags.maxManifestSize }),
   };
   const reports = await verifyBundles(paths, { publicKey, limits, gatewayVersion: flags.gatewayVersion, middlewarePath });
-  process.stdout.write(verifyFormatters[flags.format](reports, { color: stdoutColor, limitOptions: LIMIT_FLAGS }));
+  process.stdout.write(verifyFormatters[flags.format](reports, { color: stdoutColor, limitFlags: LIMIT_FLAGS }));
   const count = (verdict: string) => reports.filter((r) => r.verdict === verdict).length;
   const [refused, unchecked] = [count("refused"), count("unchecked")];
   if (flags.format === "text" && reports.length > 1) {
