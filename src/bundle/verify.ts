@@ -111,7 +111,7 @@ const GO_JSON_MAX_DEPTH = 10_000;
 class Findings {
   private readonly refusals: Problem[] = [];
   private readonly notes: Problem[] = [];
-  limit: LimitHit | null = null;
+  private limit: LimitHit | null = null;
 
   refuse(code: string, message: string): void {
     this.refusals.push({ severity: "error", code, message });
