@@ -161,6 +161,19 @@ describe.skipIf(!hasGo || !hasTool("zip"))("manifest size: a limit that says so,
     expect((await judged(file)).report.verdict).toBe("accepted");
   });
 
+  it("a valid manifest cut anywhere by the limit is unchecked, never refused; a real early error is still refused", async () => {
+    const valid = manifestText(`,"x":[true,false,null,-1.5e3,"s\\u00e9",{"k":[]}],"y":"${"é".repeat(20)}"`);
+    const file = path.join(dir, "cut.zip");
+    writeFileSync(file, buildZip([{ name: "middleware.py", data: PY }, { name: "manifest.json", data: valid }]));
+    for (let limit = 1; limit < Buffer.byteLength(valid); limit++) {
+      const report = await verifyBundle(file, { limits: { maxManifestSize: limit } });
+      expect(report.verdict, `limit ${limit}: ${report.problems[0]?.message}`).toBe("unchecked");
+    }
+    const broken = path.join(dir, "broken-early.zip");
+    writeFileSync(broken, buildZip([{ name: "middleware.py", data: PY }, { name: "manifest.json", data: `{"file_list": [,]${" ".repeat(200)}}` }]));
+    for (const limit of [40, 100, 1000]) expect((await verifyBundle(broken, { limits: { maxManifestSize: limit } })).verdict).toBe("refused");
+  });
+
   it("an unterminated string is where the text ends, as Go reports it (unexpected EOF)", async () => {
     const file = path.join(dir, "unterminated.zip");
     const text = '{"file_list": ["middleware.py"], "checksum": "abc';
