@@ -33,6 +33,7 @@ import { exampleSecret } from "./gateway/example-secret.js";
 import { bundleDownloaderDisabled } from "./gateway/bundle-downloader-disabled.js";
 import { coprocessDisabled } from "./gateway/coprocess-disabled.js";
 import { publicKeyMissing } from "./gateway/public-key-missing.js";
+import { publicKeyWeak } from "./gateway/public-key-weak.js";
 import { keylessApi } from "./security/keyless-api.js";
 import { keylessWithAuth } from "./security/keyless-with-auth.js";
 import { plaintextUpstream } from "./security/plaintext-upstream.js";
@@ -112,6 +113,7 @@ export const rules: readonly Rule[] = [
   bundleDownloaderDisabled,
   coprocessDisabled,
   publicKeyMissing,
+  publicKeyWeak,
   bundleNameCollision,
   operatorAdmission,
   ...securityRules,
