@@ -83,9 +83,11 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     }
     for (const e of parsed.syntaxErrors) state.pending.push({ ruleId: "syntax", message: e.message, pointer: "", anchor: "value", range: e.range });
 
+    const skippedHere: string[] = [];
     for (const source of parsed.documents) {
       const detection = detectDocuments(source.value, options.kind);
       if (detection.kind) state.kinds.add(detection.kind);
+      if (detection.skipped) skippedHere.push(...detection.skipped);
       for (const detected of detection.documents) {
         const { document, findings, toFile } = validateDocument(detected, source, file.absolutePath, shown, schemas);
         for (const f of findings) state.pending.push({ ...f, source });
@@ -96,7 +98,10 @@ export async function lint(options: LintOptions): Promise<LintReport> {
         }
       }
     }
+    for (const reason of skippedHere) options.onSkip?.(shown, reason);
     if (state.kinds.size === 0 && parsed.syntaxErrors.length === 0) {
+      // A file of session keys is recognised, and said so above: not an unknown kind even when named.
+      if (skippedHere.length > 0) continue;
       if (!file.explicit) {
         options.onSkip?.(shown, "not a Tyk document");
         continue;

@@ -5,6 +5,7 @@
  */
 import { childPointer, isObject } from "./pointer.js";
 import type { DocumentWrapper, Kind, LintDocument } from "../types.js";
+import { misspeltDefinitionKey } from "../validate/envelope.js";
 
 export type DocumentKind = LintDocument["kind"];
 
@@ -12,12 +13,16 @@ export interface DetectedDocument {
   kind: DocumentKind;
   pointer: string;
   wrapper: DocumentWrapper;
+  /** The Dashboard envelope around the definition (its pointer), for `dashboard` documents that have one. */
+  envelope?: string;
 }
 
 export interface Detection {
   /** The file-level kind: `policies` for a policies.json map, `mixed` for several kinds. */
   kind: Kind | "mixed" | null;
   documents: DetectedDocument[];
+  /** Documents recognised and deliberately not linted, and why (for `--verbose`). */
+  skipped?: string[];
 }
 
 /** Extensions that make an OpenAPI document a Tyk OAS API (HTTP, Streams, MCP). */
@@ -43,6 +48,16 @@ const POLICY_KEYS = new Set([
   "throttle_retry_limit", "key_expires_in", "partitions", "hmac_enabled", "is_inactive", "max_query_depth", "smoothing",
 ]);
 
+// Fields of a key's session (user.SessionState) that policies do not have: session keys exported
+// from Redis, tyk-sync or tests look like policies but are not loaded as policies.
+const SESSION_ONLY_KEYS = new Set([
+  "allowance", "expires", "quota_renews", "quota_remaining", "oauth_client_id", "oauth_keys", "certificate", "basic_auth_data",
+  "jwt_data", "hmac_string", "rsa_certificate_id", "apply_policy_id", "apply_policies", "data_expires", "monitor",
+  "enable_detail_recording", "alias", "id_extractor_deadline", "session_lifetime",
+]);
+
+export const SESSION_KEY_SKIPPED = "a key's session (fields such as `allowance`, `expires`, `quota_remaining`), not a policy: lint does not check keys";
+
 function countKeys(value: Record<string, unknown>, keys: Set<string>): number {
   let n = 0;
   for (const k of Object.keys(value)) if (keys.has(k.toLowerCase())) n++;
@@ -50,7 +65,13 @@ function countKeys(value: Record<string, unknown>, keys: Set<string>): number {
 }
 
 function isTykOas(value: Record<string, unknown>): boolean {
-  return typeof value.openapi === "string" && TYK_OAS_EXTENSIONS.some((x) => Object.hasOwn(value, x));
+  if (!TYK_OAS_EXTENSIONS.some((x) => isObject(value[x]))) return false;
+  // Without `openapi` (missing or misspelt) it is still meant as a Tyk OAS API; validation says what is wrong.
+  return typeof value.openapi === "string" || isObject(value.info) || isObject(value.paths);
+}
+
+function isSessionKey(value: Record<string, unknown>): boolean {
+  return countKeys(value, SESSION_ONLY_KEYS) >= 2;
 }
 
 function isClassicApi(value: Record<string, unknown>): boolean {
@@ -76,12 +97,13 @@ function isPolicy(value: Record<string, unknown>): boolean {
 /** Detect the documents in one parsed value (a JSON file or one YAML document). */
 export function detectDocuments(value: unknown, forced?: Kind): Detection {
   const found: DetectedDocument[] = [];
-  visit(value, "", "none", found, 0);
+  const skipped: string[] = [];
+  visit(value, "", "none", found, 0, skipped);
   if (forced) {
     const fits = found.length > 0 && found.every((d) => d.kind === forced || (forced === "policies" && d.kind === "policy"));
     if (!fits) return forcedDetection(value, forced);
   }
-  return { kind: fileKind(found), documents: found };
+  return skipped.length > 0 ? { kind: fileKind(found), documents: found, skipped } : { kind: fileKind(found), documents: found };
 }
 
 function forcedDetection(value: unknown, forced: Kind): Detection {
@@ -99,15 +121,18 @@ function fileKind(found: DetectedDocument[]): Detection["kind"] {
   return kinds.size === 1 ? found[0]!.kind : "mixed";
 }
 
-function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found: DetectedDocument[], depth: number): void {
+function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found: DetectedDocument[], depth: number, skipped: string[]): void {
   if (depth > 4) return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => visit(item, childPointer(pointer, i), "list", found, depth + 1));
+    value.forEach((item, i) => visit(item, childPointer(pointer, i), "list", found, depth + 1, skipped));
     return;
   }
   if (!isObject(value)) return;
   const add = (kind: DocumentKind, at = pointer, how = wrapper): void => {
     found.push({ kind, pointer: at, wrapper: how });
+  };
+  const addWrapped = (kind: DocumentKind, key: string): void => {
+    found.push({ kind, pointer: childPointer(pointer, key), wrapper: "dashboard", envelope: pointer });
   };
 
   if (typeof value.apiVersion === "string" && OPERATOR_GROUP.test(value.apiVersion) && isObject(value.spec)) {
@@ -117,23 +142,29 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
   }
   // A Kubernetes `List` of resources.
   if (value.kind === "List" && Array.isArray(value.items)) {
-    visit(value.items, childPointer(pointer, "items"), "list", found, depth + 1);
+    visit(value.items, childPointer(pointer, "items"), "list", found, depth + 1, skipped);
     return;
   }
   if (isTykOas(value)) return add("tyk-oas");
-  if (isObject(value.oas) && isTykOas(value.oas)) return add("tyk-oas", childPointer(pointer, "oas"), "dashboard");
-  if (isObject(value.api_definition)) return add("classic-api", childPointer(pointer, "api_definition"), "dashboard");
+  if (isObject(value.oas) && isTykOas(value.oas)) return addWrapped("tyk-oas", "oas");
+  if (isObject(value.api_definition)) return addWrapped("classic-api", "api_definition");
+  const broken = misspeltDefinitionKey(value);
+  if (broken && isClassicApi(value[broken] as Record<string, unknown>)) return addWrapped("classic-api", broken);
   for (const listKey of ["apis", "Data"]) {
     const list = value[listKey];
     if (Array.isArray(list) && list.length > 0 && list.every(isObject)) {
       const before = found.length;
-      visit(list, childPointer(pointer, listKey), "list", found, depth + 1);
+      visit(list, childPointer(pointer, listKey), "list", found, depth + 1, skipped);
       if (found.length > before) return;
     }
   }
   if (isClassicApi(value)) return add("classic-api");
   if (isGatewayConfig(value)) return add("tyk-conf");
   if (isBundleManifest(value)) return add("bundle-manifest");
+  if (isSessionKey(value)) {
+    skipped.push(pointer ? `${pointer}: ${SESSION_KEY_SKIPPED}` : SESSION_KEY_SKIPPED);
+    return;
+  }
   if (isPolicy(value)) {
     // A policy exported from the Dashboard carries the Dashboard's own keys.
     const fromDashboard = wrapper === "none" && ("access_rights_array" in value || "auth_types" in value || "date_created" in value);
@@ -141,7 +172,7 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
   }
   // policies.json: policy id → policy.
   const entries = Object.entries(value);
-  if (entries.length > 0 && entries.every(([, v]) => isObject(v) && isPolicy(v))) {
+  if (entries.length > 0 && entries.every(([, v]) => isObject(v) && isPolicy(v) && !isSessionKey(v))) {
     for (const [id] of entries) add("policy", childPointer(pointer, id), "policies-map");
   }
 }

@@ -13,8 +13,11 @@ import { openApiVersion, validateOpenApi } from "./openapi.js";
 import { canonicalKeys, type CanonicalKeys } from "./schema-walk.js";
 import { SchemaSet, schemaNameFor } from "./schemas.js";
 import { isWrapperExtra, isWrapperString } from "./wrapper-fields.js";
+import { envelopeFindings } from "./envelope.js";
+import { closest } from "../../suggest.js";
 
 export type ValidationRuleId = "unknown-field" | "invalid-type" | "invalid-value" | "missing-field" | "field-case" | "deprecated-field" | "openapi-schema";
+type OpenApiReport = (pointer: string, message: string, anchor: Anchor, ruleId?: ValidationRuleId) => void;
 
 /** A schema finding, its pointer inside the file as written. */
 export interface ValidationFinding {
@@ -41,7 +44,7 @@ export function validateDocument(detected: DetectedDocument, source: SourceDocum
   let value: unknown;
   let toDocument: (pointer: string) => string;
   if (detected.kind === "tyk-oas" && isObject(raw)) {
-    checkOpenApi(raw, (pointer, message, anchor) => report("openapi-schema", pointer, message, anchor));
+    checkOpenApi(raw, (pointer, message, anchor, ruleId = "openapi-schema") => report(ruleId, pointer, message, anchor));
     const extensionKey = "x-tyk-api-gateway";
     const extension = validateAgainstSchema(raw[extensionKey], detected, schemas, childPointer("", extensionKey), report);
     value = Object.hasOwn(raw, extensionKey) ? { ...raw, [extensionKey]: extension.value } : raw;
@@ -53,6 +56,10 @@ export function validateDocument(detected: DetectedDocument, source: SourceDocum
     const validated = validateAgainstSchema(raw, detected, schemas, "", report);
     value = validated.value;
     toDocument = validated.originalPointer;
+  }
+  if (detected.envelope !== undefined) {
+    const envelope = valueAt(source.value, detected.envelope);
+    if (isObject(envelope)) findings.push(...envelopeFindings(envelope, detected.envelope));
   }
   const document: LintDocument = {
     kind: detected.kind,
@@ -116,7 +123,15 @@ function firstSentence(text: string): string {
   return /^[^]*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
 }
 
-function checkOpenApi(doc: Record<string, unknown>, report: (pointer: string, message: string, anchor: Anchor) => void): void {
+function checkOpenApi(doc: Record<string, unknown>, report: OpenApiReport): void {
+  if (!Object.hasOwn(doc, "openapi")) {
+    // Detected by its Tyk extension: without `openapi` neither the gateway nor the Dashboard takes it as Tyk OAS.
+    const misspelt = Object.keys(doc).find((k) => closest(k, ["openapi"]) === "openapi");
+    const extension = TYK_OAS_EXTENSIONS.find((x) => Object.hasOwn(doc, x)) ?? "x-tyk-api-gateway";
+    const message = `the document has \`${extension}\` but no \`openapi\` field${misspelt ? ` (\`${misspelt}\` looks like it: did you mean \`openapi\`?)` : ""}: a Tyk OAS API is an OpenAPI 3.0.x or 3.1.x document, and the gateway and Dashboard refuse it without one; add \`"openapi": "3.0.3"\``;
+    report(misspelt ? childPointer("", misspelt) : "", message, "key", "missing-field");
+    return;
+  }
   const version = openApiVersion(doc);
   if (!version) {
     report("/openapi", `\`openapi\` is ${JSON.stringify(doc.openapi)}; Tyk OAS APIs are OpenAPI 3.0.x or 3.1.x documents`, "value");

@@ -109,20 +109,28 @@ function describe(e: ErrorObject, subject: (pointer: string) => string, options:
   switch (e.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const suggestion = isObject(e.parentSchema?.properties) ? suggestKey(e.parentSchema.properties, key) : undefined;
       const parent = subject(at);
       const where = parent === "the document" ? "at the top level" : `in ${parent}`;
-      let hint = suggestion ? `; did you mean \`${suggestion}\`?` : "";
-      if (!suggestion && options.locateField) {
-        const base = fieldName(options.base ?? "");
-        const elsewhere = options.locateField(key).filter((p) => p !== fieldName(childPointer(at, key)));
-        if (elsewhere.length > 0 && elsewhere.length <= 3) hint = `; did you mean ${elsewhere.map((p) => `\`${base ? `${base}.` : ""}${p}\``).join(" or ")}?`;
+      const ignored = options.unknownField ?? "the gateway ignores it";
+      // A field the schema knows elsewhere is most likely at the wrong level: say where it belongs.
+      const base = fieldName(options.base ?? "");
+      const elsewhere = (options.locateField?.(key) ?? []).filter((p) => p !== fieldName(childPointer(at, key)));
+      if (elsewhere.length > 0 && elsewhere.length <= 3) {
+        const full = elsewhere.map((p) => `${base ? `${base}.` : ""}${p}`);
+        const parents = full.map((p) => `\`${p.slice(0, Math.max(0, p.length - key.length - 1)) || "the top level"}\``);
+        return {
+          ruleId: "unknown-field",
+          pointer: childPointer(at, key),
+          anchor: "key",
+          message: `\`${key}\` belongs under ${parents.join(" or ")} (${full.map((p) => `\`${p}\``).join(" or ")}), not ${where}: there ${ignored}`,
+        };
       }
+      const suggestion = isObject(e.parentSchema?.properties) ? suggestKey(e.parentSchema.properties, key) : undefined;
       return {
         ruleId: "unknown-field",
         pointer: childPointer(at, key),
         anchor: "key",
-        message: `unknown field \`${key}\` ${where}: ${options.unknownField ?? "the gateway ignores it"}${hint}`,
+        message: `unknown field \`${key}\` ${where}: ${ignored}${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`,
       };
     }
     case "required": {
