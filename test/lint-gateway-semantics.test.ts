@@ -165,3 +165,100 @@ spec:
     expect(byRule(results, "security/keyless-with-auth").map((m) => m.line)).toEqual([lineOf(text, '"use_keyless"')]);
   });
 });
+
+describe("duplicate keys: the value Go decodes", () => {
+  const inner = { type: "object", properties: { a: { type: "integer" }, b: { type: "string" }, m: { type: "object", additionalProperties: { type: "string" } } } };
+  // The shapes of test/support/go-json's Doc: struct, pointer to struct, map of structs, slice, interface{}, map of interface{}.
+  const schema = {
+    type: "object",
+    properties: { flag: { type: "boolean" }, name: { type: "string" }, inner, ptr: inner, map: { type: "object", additionalProperties: inner }, list: { type: "array", items: { type: "string" } }, any: {}, any_map: { type: "object", additionalProperties: {} } },
+  };
+  const CASES = [
+    '{"flag": false, "flag": true}',
+    '{"inner": {"a": 1, "b": "x"}, "inner": {"b": "y"}}',
+    '{"ptr": {"a": 1, "m": {"k": "v"}}, "ptr": {"m": {"j": "w"}}}',
+    '{"map": {"one": {"a": 1, "b": "x"}}, "map": {"one": {"b": "y"}, "two": {"a": 2}}}',
+    '{"map": {"one": {"a": 1}, "one": {"b": "y"}}}',
+    '{"list": ["a", "b"], "list": ["c"]}',
+    '{"any": {"a": 1, "b": 2}, "any": {"b": 3}}',
+    '{"any_map": {"a": {"x": 1}, "b": 2}, "any_map": {"a": {"y": 1}}}',
+    '{"inner": {"a": 1}, "inner": null, "name": "n", "name": null}',
+  ];
+
+  /** Go's encoding with its zero values, cut down to the keys of `ours`. */
+  function project(go: unknown, ours: unknown): unknown {
+    if (ours && typeof ours === "object" && !Array.isArray(ours) && go && typeof go === "object") {
+      return Object.fromEntries(Object.keys(ours).map((k) => [k, project((go as Record<string, unknown>)[k], (ours as Record<string, unknown>)[k])]));
+    }
+    return go;
+  }
+  const nonZero = (v: unknown) => !(v === null || v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.values(v).every((x) => !nonZero(x))));
+
+  it.skipIf(!hasGo)("goValue agrees with Go's json.Unmarshal into typed fields", async () => {
+    const { SchemaGraph } = await import("../src/lint/validate/schema-graph.js");
+    const { goValue } = await import("../src/lint/validate/go-decode.js");
+    const { parseJson } = await import("../src/json/parse.js");
+    const root = new SchemaGraph(schema, () => undefined).root;
+    const dir = await tempDir();
+    for (const [i, text] of CASES.entries()) {
+      const file = path.join(dir, `case-${i}.json`);
+      await writeFile(file, text);
+      const go = JSON.parse(goJson(["merge", file])) as Record<string, unknown>;
+      const ours = goValue(parseJson(text), root) as Record<string, unknown>;
+      // null leaves a struct or a string as it was: compare what Go keeps.
+      const expected = Object.fromEntries(Object.entries(ours).filter(([, v]) => v !== null));
+      expect(project(go, expected), text).toEqual(expected);
+      for (const [key, value] of Object.entries(go)) if (nonZero(value)) expect(Object.keys(ours), `${text}: Go has ${key}`).toContain(key);
+    }
+  });
+
+  it("names both places and the value the gateway uses, on the later key's line", async () => {
+    const text = `{
+  "listen_port": 8080,
+  "secret": "${"s".repeat(8)}-a-long-enough-secret-value",
+  "allow_master_keys": false,
+  "storage": { "type": "redis", "host": "redis" },
+  "allow_master_keys": true,
+  "storage": { "port": 6379 }
+}
+`;
+    const found = byRule(await lintFiles({ "tyk.conf": text }), "duplicate-key");
+    expect(found.map((m) => m.line)).toEqual([6, 7]);
+    expect(found[0]!.message).toBe("`allow_master_keys` is written twice (line 4, column 3 and line 6, column 3): Go keeps the later value, so the gateway uses `true`; remove the other");
+    expect(found[1]!.message).toContain('merged, the later one winning where both set a key: `{"type":"redis","host":"redis","port":6379}`');
+  });
+
+  it("the rules see the merged value: a proxy split in two has its listen path and its upstream", async () => {
+    const text = `{"name": "a", "api_id": "a", "use_keyless": false, "use_standard_auth": true,
+ "version_data": {"not_versioned": true, "versions": {"Default": {"name": "Default"}}},
+ "proxy": {"listen_path": "/a/"},
+ "proxy": {"target_url": "https://a.example.com"}}
+`;
+    const results = await lintFiles({ "a.json": text });
+    expect(byRule(results, "target-url")).toEqual([]);
+    expect(byRule(results, "listen-path-slash")).toEqual([]);
+    expect(byRule(results, "duplicate-key").map((m) => m.line)).toEqual([4]);
+  });
+});
+
+describe("trailing data: json.Decoder reads the first value, json.Unmarshal refuses the file", () => {
+  const conf = '{"listen_port": 8080, "app_path": "apps", "storage": {"type": "redis"}, "hash_keys": true}\n{"hash_keys": false}\n';
+  const api = '{"name": "a", "api_id": "a", "use_standard_auth": true, "proxy": {"listen_path": "/a/", "target_url": "https://a.example.com"}, "version_data": {"not_versioned": true, "versions": {"Default": {"name": "Default"}}}}\n]\n';
+
+  it.skipIf(!hasGo)("as Go does", async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, "c.json"), conf);
+    expect(JSON.parse(goJson(["decode", path.join(dir, "c.json")]))).toMatchObject({ decoder: true, unmarshal: false, value: { hash_keys: true } });
+  });
+
+  it("tyk.conf: a warning at the trailing data, and the first value is linted; an API definition: a syntax error", async () => {
+    const results = await lintFiles({ "tyk.conf": conf, "apps/a.json": api });
+    const conf_ = results.find((r) => r.filePath === "tyk.conf")!;
+    expect(conf_.messages.filter((m) => m.ruleId === "trailing-data").map((m) => [m.line, m.column, m.severity])).toEqual([[2, 1, 1]]);
+    expect(conf_.messages.filter((m) => m.ruleId === "security/hash-keys-off")).toEqual([]);
+    const app = results.find((r) => r.filePath === "apps/a.json")!;
+    expect(app.messages.filter((m) => m.ruleId === "syntax").map((m) => [m.line, m.severity])).toEqual([[2, 2]]);
+    expect(app.messages.find((m) => m.ruleId === "syntax")!.message).toContain("json.Unmarshal (loadDefFromFilePath)");
+    expect(app.kind).toBe("classic-api");
+  });
+});

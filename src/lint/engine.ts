@@ -11,7 +11,7 @@ import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
 import { detectDocuments, mentionsTyk } from "./read/detect.js";
 import { discoverFiles, displayPath } from "./read/discover.js";
-import { isYamlPath, parseSource, type Anchor, type SourceDocument } from "./read/source.js";
+import { isYamlPath, parseSource, type Anchor, type Range, type SourceDocument } from "./read/source.js";
 import { locatePending, toResult, type FileState } from "./results.js";
 import { ruleSet } from "./rule-set.js";
 import { ignoreWithoutReason } from "./rules/config/ignore-without-reason.js";
@@ -53,6 +53,17 @@ interface DocumentOrigin {
   toFile(pointer: string): string;
 }
 
+/** Kinds the gateway reads with json.Decoder, which stops after the first JSON value (rules/document/trailing-data.ts). */
+const DECODED_KINDS: ReadonlySet<LintDocument["kind"]> = new Set(["tyk-conf", "policy", "bundle-manifest"]);
+
+function trailingFinding(range: Range, kinds: ReadonlyArray<LintDocument["kind"]>): FileState["pending"][number] {
+  if (kinds.length > 0 && kinds.every((k) => DECODED_KINDS.has(k))) {
+    return { ruleId: "trailing-data", anchor: "value", pointer: "", range, message: "more data after the end of the JSON value: the gateway reads this file with Go's json.Decoder, which stops after the first value, so nothing from here on is read; remove it or merge it into the value" };
+  }
+  const why = kinds.length > 0 ? ": the gateway reads API definitions with json.Unmarshal (loadDefFromFilePath), which refuses the whole file, so the API is not loaded" : "";
+  return { ruleId: "syntax", anchor: "value", pointer: "", range, message: `invalid JSON: more data after the end of the JSON value${why}; remove it` };
+}
+
 export async function lint(options: LintOptions): Promise<LintReport> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const config = loadConfig({ cwd, configPath: options.configPath });
@@ -84,6 +95,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     for (const e of parsed.syntaxErrors) state.pending.push({ ruleId: "syntax", message: e.message, pointer: "", anchor: "value", range: e.range });
 
     const skippedHere: string[] = [];
+    const documentKinds: Array<LintDocument["kind"]> = [];
     for (const source of parsed.documents) {
       const detection = detectDocuments(source.value, options.kind);
       if (detection.kind) state.kinds.add(detection.kind);
@@ -92,12 +104,14 @@ export async function lint(options: LintOptions): Promise<LintReport> {
         const { document, findings, toFile } = validateDocument(detected, source, file.absolutePath, shown, schemas);
         for (const f of findings) state.pending.push({ ...f, source });
         documents.push(document);
+        documentKinds.push(document.kind);
         origins.set(document, { file: state, source, toFile });
         for (const rule of run.documentRules(document.kind)) {
           for (const f of rule.check(document, ctx)) state.pending.push({ ruleId: rule.id, message: f.message, source, pointer: toFile(f.pointer), anchor: f.at ?? "value" });
         }
       }
     }
+    if (parsed.trailing) state.pending.push(trailingFinding(parsed.trailing, documentKinds));
     for (const reason of skippedHere) options.onSkip?.(shown, reason);
     if (state.kinds.size === 0 && parsed.syntaxErrors.length === 0) {
       // A file of session keys is recognised, and said so above: not an unknown kind even when named.

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import type { Document, Node as YamlNode } from "yaml";
 import { scanJsonPointer, uniqueMemberSpan, type JsonSpan } from "./positions.js";
 import { pointerSegments } from "./pointer.js";
+import { duplicateKeys, hasDuplicateKeys, type DuplicateKey } from "./duplicate-keys.js";
 
 /** 1-based, end exclusive (the column after the last character), like ESLint. */
 export interface Range {
@@ -20,8 +21,16 @@ export interface Range {
 /** Where to point for a pointer: its value, or the key that names it (the opening token at the root). */
 export type Anchor = "key" | "value";
 
+/** Keys written twice in a JSON document, with the tree that keeps every occurrence. */
+export interface Duplicates {
+  tree: JsonNode;
+  keys: Array<DuplicateKey & { first: { line: number; column: number }; second: { line: number; column: number } }>;
+}
+
 export interface SourceDocument {
   value: unknown;
+  /** JSON only: keys written twice (JSON.parse kept the last; Go decodes both, see validate/go-decode.ts). */
+  duplicates?: Duplicates;
   /** The range for `pointer`, or for its nearest existing ancestor when the path does not exist. */
   locate(pointer: string, anchor: Anchor): Range;
   /** 0-based index in a multi-document YAML file. */
@@ -38,6 +47,11 @@ export interface ParsedSource {
   documents: SourceDocument[];
   /** When non-empty the file (or a YAML document in it) could not be read as data. */
   syntaxErrors: SyntaxProblem[];
+  /**
+   * JSON only: where data follows a complete JSON value. `documents` then holds that first value:
+   * Go's json.Decoder reads it and stops, json.Unmarshal refuses the whole text.
+   */
+  trailing?: Range;
 }
 
 export function isYamlPath(file: string): boolean {
@@ -56,10 +70,15 @@ const SCANS_BEFORE_TREE = 8;
 
 function parseJsonSource(text: string): ParsedSource {
   let value: unknown;
+  let trailing: Range | undefined;
   try {
     value = JSON.parse(text);
   } catch {
-    return { format: "json", documents: [], syntaxErrors: [jsonSyntaxProblem(text)] };
+    const first = firstJsonValue(text);
+    if (!first) return { format: "json", documents: [], syntaxErrors: [jsonSyntaxProblem(text)] };
+    ({ value } = first);
+    const at = new LineIndex(text).position(first.trailingAt);
+    trailing = { line: at.line, column: at.column, endLine: at.line, endColumn: at.column + 1 };
   }
   let lines: LineIndex | undefined;
   let tree: JsonNode | null | undefined;
@@ -82,7 +101,30 @@ function parseJsonSource(text: string): ParsedSource {
     }
     return tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
   };
-  return { format: "json", documents: [{ value, locate }], syntaxErrors: [] };
+  const document: SourceDocument = { value, locate };
+  if (hasDuplicateKeys(text)) {
+    const found = duplicateKeys(text);
+    if (found && found.duplicates.length > 0) {
+      lines ??= new LineIndex(text);
+      const index = lines;
+      document.duplicates = { tree: found.tree, keys: found.duplicates.map((d) => ({ ...d, first: index.position(d.firstKey), second: index.position(d.secondKey) })) };
+    }
+  }
+  return trailing ? { format: "json", documents: [document], syntaxErrors: [], trailing } : { format: "json", documents: [document], syntaxErrors: [] };
+}
+
+/** The first JSON value of a text that has more after it, and where the rest starts. */
+function firstJsonValue(text: string): { value: unknown; trailingAt: number } | undefined {
+  let tree: JsonNode;
+  try {
+    tree = parseJson(text, { firstValueOnly: true });
+  } catch {
+    return undefined;
+  }
+  const rest = text.slice(tree.end);
+  const skipped = rest.length - rest.trimStart().length;
+  if (skipped === rest.length) return undefined;
+  return { value: JSON.parse(text.slice(0, tree.end)), trailingAt: tree.end + skipped };
 }
 
 function jsonSyntaxProblem(text: string): SyntaxProblem {

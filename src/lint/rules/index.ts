@@ -12,6 +12,8 @@
 import type { Rule, RuleMeta } from "../types.js";
 import { syntax } from "./document/syntax.js";
 import { unknownKind } from "./document/unknown-kind.js";
+import { trailingData } from "./document/trailing-data.js";
+import { duplicateKey } from "./document/duplicate-key.js";
 import { unknownField } from "./schema/unknown-field.js";
 import { fieldCase } from "./schema/field-case.js";
 import { invalidType } from "./schema/invalid-type.js";
@@ -63,6 +65,8 @@ import type { SecurityRule } from "./support/security.js";
 export const CORE_RULES = [
   syntax,
   unknownKind,
+  trailingData,
+  duplicateKey,
   unknownField,
   fieldCase,
   invalidType,

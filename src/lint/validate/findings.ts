@@ -103,6 +103,13 @@ function suggestKey(properties: object, key: string): string | undefined {
   return cache.get(key);
 }
 
+/** Of the places a field is known, the least nested ones (`http_server_options.min_version` before `opentelemetry.tls.min_version`). */
+function closestLevels(paths: string[]): string[] {
+  const depth = (p: string) => p.split(".").length;
+  const least = Math.min(...paths.map(depth));
+  return paths.filter((p) => depth(p) === least);
+}
+
 function describe(e: ErrorObject, subject: (pointer: string) => string, options: FindingOptions): SchemaFinding | undefined {
   const at = e.instancePath;
   const params = e.params as Record<string, unknown>;
@@ -114,7 +121,7 @@ function describe(e: ErrorObject, subject: (pointer: string) => string, options:
       const ignored = options.unknownField ?? "the gateway ignores it";
       // A field the schema knows elsewhere is most likely at the wrong level: say where it belongs.
       const base = fieldName(options.base ?? "");
-      const elsewhere = (options.locateField?.(key) ?? []).filter((p) => p !== fieldName(childPointer(at, key)));
+      const elsewhere = closestLevels((options.locateField?.(key) ?? []).filter((p) => p !== fieldName(childPointer(at, key))));
       if (elsewhere.length > 0 && elsewhere.length <= 3) {
         const full = elsewhere.map((p) => `${base ? `${base}.` : ""}${p}`);
         const parents = full.map((p) => `\`${p.slice(0, Math.max(0, p.length - key.length - 1)) || "the top level"}\``);
