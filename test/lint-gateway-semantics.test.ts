@@ -192,7 +192,7 @@ describe("duplicate keys: the value Go decodes", () => {
     }
     return go;
   }
-  const nonZero = (v: unknown) => !(v === null || v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.values(v).every((x) => !nonZero(x))));
+  const nonZero = (v: unknown): boolean => !(v === null || v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.values(v).every((x) => !nonZero(x))));
 
   it.skipIf(!hasGo)("goValue agrees with Go's json.Unmarshal into typed fields", async () => {
     const { SchemaGraph } = await import("../src/lint/validate/schema-graph.js");
@@ -260,5 +260,112 @@ describe("trailing data: json.Decoder reads the first value, json.Unmarshal refu
     expect(app.messages.filter((m) => m.ruleId === "syntax").map((m) => [m.line, m.severity])).toEqual([[2, 2]]);
     expect(app.messages.find((m) => m.ruleId === "syntax")!.message).toContain("json.Unmarshal (loadDefFromFilePath)");
     expect(app.kind).toBe("classic-api");
+  });
+});
+
+describe("Tyk Operator: definitions kept in ConfigMaps", () => {
+  const oasCm = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: petstore-cm
+  namespace: apis
+data:
+  petstore.json: |-
+    {
+      "openapi": "3.0.3",
+      "info": {"title": "Petstore", "version": "1.0.0"},
+      "paths": {},
+      "x-tyk-api-gateway": {
+        "info": {"name": "Petstore", "state": {"active": true}},
+        "upstream": {"url": "https://petstore.example.com"},
+        "server": {
+          "listenPath": {"value": "/petstore/", "strip": true},
+          "authentication": {"enabled": true, "stripAuthorizationData": true, "securitySchemes": {"key": {"enabled": true}}},
+          "listenPth": {"value": "/x/"}
+        }
+      }
+    }
+---
+apiVersion: tyk.tyk.io/v1alpha1
+kind: TykOasApiDefinition
+metadata:
+  name: petstore
+  namespace: apis
+spec:
+  tykOAS:
+    configmapRef:
+      name: petstore-cm
+      keyName: petstore.json
+`;
+  const streamsCr = `apiVersion: tyk.tyk.io/v1alpha1
+kind: TykStreamsApiDefinition
+metadata:
+  name: simple-stream
+spec:
+  tykStreams:
+    configmapRef:
+      name: simple-stream-cm
+      keyName: test_stream.json
+`;
+  const streamsCm = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: simple-stream-cm
+data:
+  test_stream.json: |
+    {
+      "info": {"title": "Simple stream", "version": "1.0.0"},
+      "paths": {},
+      "x-tyk-streaming": {"streams": {}},
+      "x-tyk-api-gateway": {
+        "info": {"name": "Simple stream", "state": {"active": true}},
+        "server": {"listenPath": {"value": "/streams/", "strip": true}}
+      }
+    }
+`;
+  const gatewayCm = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: tyk-gateway-conf
+data:
+  tyk.conf: |
+    {
+      "listen_port": 8080,
+      "app_path": "/opt/tyk-gateway/apps",
+      "storage": {"type": "redis", "host": "redis"},
+      "hash_keys": true,
+      "allow_master_keys": false,
+      "allow_master_keys": true
+    }
+  other.json: '{"not": "tyk"}'
+`;
+
+  it("lints the JSON inside each ConfigMap at its real line, whichever file holds the resource", async () => {
+    const files = { "k8s/petstore.yaml": oasCm, "k8s/streams/cr.yaml": streamsCr, "k8s/streams/cm.yaml": streamsCm, "deploy/gateway-cm.yaml": gatewayCm };
+    const dir = await tempDir();
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), text);
+    }
+    const skipped: string[] = [];
+    const { results } = await lint({ paths: ["."], cwd: dir, onSkip: (file, reason) => skipped.push(`${file}: ${reason}`) });
+    const byFile = new Map(results.map((r) => [r.filePath, r]));
+
+    const petstore = byFile.get("k8s/petstore.yaml")!;
+    expect(petstore.kind).toBe("tyk-oas");
+    expect(petstore.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([["unknown-field", lineOf(oasCm, '"listenPth"'), oasCm.split("\n")[lineOf(oasCm, '"listenPth"') - 1]!.indexOf('"') + 1]]);
+
+    const streams = byFile.get("k8s/streams/cm.yaml")!;
+    expect(streams.messages.filter((m) => m.ruleId === "missing-field").map((m) => [m.line, m.message])).toEqual([[lineOf(streamsCm, "    {"), expect.stringContaining("no `openapi` field")]]);
+
+    const gateway = byFile.get("deploy/gateway-cm.yaml")!;
+    expect(gateway.kind).toBe("tyk-conf");
+    const dup = gateway.messages.find((m) => m.ruleId === "duplicate-key")!;
+    const second = lineOf(gatewayCm, '"allow_master_keys": true');
+    expect(dup.line).toBe(second);
+    expect(dup.message).toContain(`line ${second - 1}, column 7 and line ${second}, column 7`);
+
+    expect(byFile.has("k8s/streams/cr.yaml")).toBe(false);
+    expect(skipped).toContain('k8s/streams/cr.yaml: TykStreamsApiDefinition "simple-stream": its definition is in ConfigMap "simple-stream-cm", key "test_stream.json", linted where that ConfigMap is');
   });
 });

@@ -70,6 +70,15 @@ function isTykOas(value: Record<string, unknown>): boolean {
   return typeof value.openapi === "string" || isObject(value.info) || isObject(value.paths);
 }
 
+/** TykOasApiDefinition / TykStreamsApiDefinition keep their definition in a ConfigMap (tyk-operator api/v1alpha1/tykoasapidefinition_types.go). */
+function configMapNote(resource: Record<string, unknown>): string {
+  const spec = resource.spec as Record<string, unknown>;
+  const ref = (isObject(spec.tykOAS) ? spec.tykOAS.configmapRef : isObject(spec.tykStreams) ? spec.tykStreams.configmapRef : undefined) as Record<string, unknown> | undefined;
+  const name = isObject(resource.metadata) ? resource.metadata.name : undefined;
+  const target = ref ? `ConfigMap ${JSON.stringify(ref.name ?? "")}, key ${JSON.stringify(ref.keyName ?? "")}` : "a ConfigMap (no configmapRef given)";
+  return `${String(resource.kind)} ${JSON.stringify(name ?? "")}: its definition is in ${target}, linted where that ConfigMap is`;
+}
+
 function isSessionKey(value: Record<string, unknown>): boolean {
   return countKeys(value, SESSION_ONLY_KEYS) >= 2;
 }
@@ -138,6 +147,7 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
   if (typeof value.apiVersion === "string" && OPERATOR_GROUP.test(value.apiVersion) && isObject(value.spec)) {
     if (value.kind === "ApiDefinition") add("classic-api", childPointer(pointer, "spec"), "operator");
     else if (value.kind === "SecurityPolicy") add("policy", childPointer(pointer, "spec"), "operator");
+    else if (value.kind === "TykOasApiDefinition" || value.kind === "TykStreamsApiDefinition") skipped.push(configMapNote(value));
     return;
   }
   // A Kubernetes `List` of resources.

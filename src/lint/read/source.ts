@@ -35,6 +35,8 @@ export interface SourceDocument {
   locate(pointer: string, anchor: Anchor): Range;
   /** 0-based index in a multi-document YAML file. */
   yamlIndex?: number;
+  /** For JSON kept in a YAML ConfigMap: which one and under which key (pointers are into that JSON). */
+  embeddedIn?: string;
 }
 
 export interface SyntaxProblem {
@@ -211,8 +213,77 @@ function parseYamlSource(text: string, yaml: typeof import("yaml")): ParsedSourc
         return rangeOf(position(start), position(stop));
       },
     });
+    embeddedJson(doc, value, yamlIndex, text, lineCounter, yaml, documents, syntaxErrors);
   }
   return { format: "yaml", documents, syntaxErrors };
+}
+
+/**
+ * JSON kept in a Kubernetes ConfigMap (`data.<key>`): Tyk Operator's TykOasApiDefinition and
+ * TykStreamsApiDefinition take their definition from one (`spec.tykOAS.configmapRef` /
+ * `spec.tykStreams.configmapRef`), and gateways deployed with Helm or plain manifests mount their
+ * tyk.conf from one. Each value that holds a JSON object is a document of its own, located at its
+ * real line: in a block scalar (`|`, `|-`) line n of the JSON is line n after the header, shifted
+ * by the block's indentation; in a quoted or plain scalar positions fall back to the whole value.
+ */
+function embeddedJson(doc: Document, value: unknown, yamlIndex: number, text: string, lineCounter: import("yaml").LineCounter, yaml: typeof import("yaml"), documents: SourceDocument[], syntaxErrors: SyntaxProblem[]): void {
+  if (!isConfigMap(value)) return;
+  for (const [key, content] of Object.entries(value.data)) {
+    if (typeof content !== "string" || !content.trimStart().startsWith("{")) continue;
+    const { node } = walkYaml(doc, `/data/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, yaml);
+    if (!node?.range) continue;
+    const map = blockMapping(node, text, lineCounter, yaml);
+    const parsed = parseJsonSource(content);
+    const where = `ConfigMap ${JSON.stringify(value.metadata?.name ?? "")}, data ${JSON.stringify(key)}`;
+    for (const e of parsed.syntaxErrors) {
+      if (mentionsTykText(content)) syntaxErrors.push({ message: `${e.message} (in ${where})`, range: map(e.range) });
+    }
+    for (const inner of parsed.documents) {
+      const embedded: SourceDocument = { value: inner.value, yamlIndex, embeddedIn: where, locate: (pointer, anchor) => map(inner.locate(pointer, anchor)) };
+      if (inner.duplicates) {
+        const at = (p: { line: number; column: number }) => {
+          const r = map({ line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 });
+          return { line: r.line, column: r.column };
+        };
+        embedded.duplicates = { tree: inner.duplicates.tree, keys: inner.duplicates.keys.map((d) => ({ ...d, first: at(d.first), second: at(d.second) })) };
+      }
+      documents.push(embedded);
+    }
+  }
+}
+
+interface ConfigMapValue {
+  metadata?: { name?: unknown };
+  data: Record<string, unknown>;
+}
+
+function isConfigMap(value: unknown): value is ConfigMapValue {
+  const v = value as Record<string, unknown> | null;
+  return typeof v === "object" && v !== null && v.kind === "ConfigMap" && v.apiVersion === "v1" && typeof v.data === "object" && v.data !== null && !Array.isArray(v.data);
+}
+
+// Kept apart from read/detect.ts (which imports this module's types) to avoid an import cycle.
+function mentionsTykText(text: string): boolean {
+  return /x-tyk-api-gateway|x-tyk-streaming|"(api_id|listen_path|target_url|listen_port|app_path)"/.test(text);
+}
+
+/** Maps a range inside a ConfigMap value's text to the file. */
+function blockMapping(node: YamlNode, text: string, lineCounter: import("yaml").LineCounter, yaml: typeof import("yaml")): (range: Range) => Range {
+  const [start, end] = node.range!;
+  const whole = () => {
+    const a = lineCounter.linePos(start);
+    const b = lineCounter.linePos(Math.max(end, start + 1));
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+  };
+  // A folded block (`>`) joins lines: only a literal block keeps the JSON's lines.
+  if (!yaml.isScalar(node) || node.type !== "BLOCK_LITERAL") return whole;
+  // The header (`|-`) is on the scalar's first line; the content starts on the next.
+  const headerLine = lineCounter.linePos(start).line;
+  const firstContent = text.indexOf("\n", start) + 1;
+  if (firstContent === 0) return whole;
+  const body = text.slice(firstContent, end);
+  const indent = /^( *)\S/m.exec(body)?.[1]?.length ?? 0;
+  return (r) => ({ line: headerLine + r.line, column: r.column + indent, endLine: headerLine + r.endLine, endColumn: r.endColumn + indent });
 }
 
 function yamlMessage(message: string): string {
