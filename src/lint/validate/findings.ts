@@ -119,10 +119,10 @@ function describe(e: ErrorObject, subject: (pointer: string) => string, options:
       const parent = subject(at);
       const where = parent === "the document" ? "at the top level" : `in ${parent}`;
       const ignored = options.unknownField ?? "the gateway ignores it";
-      // A field the schema knows elsewhere is most likely at the wrong level: say where it belongs.
-      const base = fieldName(options.base ?? "");
+      // A top-level field the schema knows further down is most likely at the wrong level: say where it belongs.
       const elsewhere = closestLevels((options.locateField?.(key) ?? []).filter((p) => p !== fieldName(childPointer(at, key))));
-      if (elsewhere.length > 0 && elsewhere.length <= 3) {
+      const base = fieldName(options.base ?? "");
+      if (elsewhere.length > 0 && elsewhere.length <= 3 && at === "") {
         const full = elsewhere.map((p) => `${base ? `${base}.` : ""}${p}`);
         const parents = full.map((p) => `\`${p.slice(0, Math.max(0, p.length - key.length - 1)) || "the top level"}\``);
         return {
@@ -133,11 +133,12 @@ function describe(e: ErrorObject, subject: (pointer: string) => string, options:
         };
       }
       const suggestion = isObject(e.parentSchema?.properties) ? suggestKey(e.parentSchema.properties, key) : undefined;
+      const hint = suggestion ? `\`${suggestion}\`` : elsewhere.length > 0 && elsewhere.length <= 3 ? elsewhere.map((p) => `\`${base ? `${base}.` : ""}${p}\``).join(" or ") : undefined;
       return {
         ruleId: "unknown-field",
         pointer: childPointer(at, key),
         anchor: "key",
-        message: `unknown field \`${key}\` ${where}: ${ignored}${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`,
+        message: `unknown field \`${key}\` ${where}: ${ignored}${hint ? `; did you mean ${hint}?` : ""}`,
       };
     }
     case "required": {
