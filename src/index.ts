@@ -11,7 +11,8 @@ export { buildBundle, type BuildOptions, type BuildProgress, type BuildResult, t
 export { verifyBundle, verifyBundles, type BundleReport, type VerifyOptions, type VerifyResult, type ZipLimits } from "./bundle/verify.js";
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
-export type { BundleManifest, Problem } from "./bundle/manifest.js";
+export type { BundleManifest } from "./bundle/manifest.js";
+export type { Problem } from "./problem.js";
 export { lint, type LintOptions, type LintReport } from "./lint/engine.js";
 export { errorsOnly, exitCodeFor, lintGate, type GateOptions, type GateVerdict } from "./lint/gate.js";
 export type { Kind, LintMessage, LintResult, RuleMeta } from "./lint/types.js";

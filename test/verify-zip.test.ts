@@ -157,7 +157,7 @@ describe("verify: damaged and unusual zips", () => {
       const bomb = Buffer.alloc(16 * 1024 * 1024);
       const r = await verifyBytes(buildZip([{ name: "zeros.bin", data: bomb }, ...good()]), {}, false);
       expect(r).toMatchObject({ accepted: false });
-      expect(r.problems).toEqual([expect.objectContaining({ code: "limit-ratio", message: expect.stringContaining("--max-ratio") })]);
+      expect(r.problems).toEqual([expect.objectContaining({ code: "limit-ratio", message: expect.stringMatching(/If the bundle is genuine, raise the limit$/) })]);
       // Raised on purpose, the same bundle is read and judged on its merits.
       expect(await verifyBytes(buildZip([{ name: "zeros.bin", data: bomb }, ...good()]), { limits: { maxRatio: 2000 } })).toMatchObject({ accepted: true });
     });
@@ -166,7 +166,7 @@ describe("verify: damaged and unusual zips", () => {
       const many = await verifyBytes(buildZip([{ name: "a.txt", data: "a" }, { name: "b.txt", data: "b" }, ...good()]), { limits: { maxEntries: 3 } }, false);
       expect(many.problems).toEqual([expect.objectContaining({ code: "limit-entries", message: expect.stringContaining("more than 3 entries") })]);
       const big = await verifyBytes(buildZip(good()), { limits: { maxTotalSize: 100 } }, false);
-      expect(big.problems).toEqual([expect.objectContaining({ code: "limit-size", message: expect.stringContaining("--max-size") })]);
+      expect(big.problems).toEqual([expect.objectContaining({ code: "limit-size", message: expect.stringMatching(/If the bundle is genuine, raise the limit$/) })]);
     });
 
     it("refuses overlapping entries that reuse the same compressed data many times", async () => {

@@ -4,11 +4,12 @@
  * deflate stream, so the bundle always matches its checksum even if a file changes meanwhile.
  */
 import { createHash, createSign, type KeyObject } from "node:crypto";
-import { open, readFile, realpath, stat } from "node:fs/promises";
+import { open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { assertReplaceableZip, createAtomicFile } from "../fs/atomic-file.js";
-import { JsonSyntaxError, LineIndex, parseJson, toValue, type JsonNode } from "../json/parse.js";
+import { LineIndex, toValue, type JsonNode } from "../json/parse.js";
+import { readJsonFile } from "../json/read-file.js";
 import { keyFingerprint, loadPrivateKey } from "./keys.js";
 import {
   type BundleManifest,
@@ -17,8 +18,8 @@ import {
   decodeManifest,
   MANIFEST_SIZE_LIMIT,
   manifestOnlySignatureWarning,
-  type Problem,
 } from "./manifest.js";
+import type { Problem } from "../problem.js";
 import { ancestorDirectories, goClean, MANIFEST_NAME, unpackRefusal } from "./names.js";
 import { DEFAULT_ZIP_LIMITS, RATIO_CHECK_MIN_SIZE } from "./zip-reader.js";
 import { PIECE_SIZE, writeZip, type WrittenEntry, type ZipEntry } from "./zip-writer.js";
@@ -76,21 +77,7 @@ interface ManifestInput {
 
 /** Reads and checks a manifest as the gateway's builder would, with positions in every message. */
 export async function readManifestForBuild(manifestPath: string): Promise<ManifestInput & { warnings: Problem[] }> {
-  let text: string;
-  try {
-    text = await readFile(manifestPath, "utf8");
-  } catch (err) {
-    throw ioError(err, manifestPath);
-  }
-  let root: JsonNode;
-  try {
-    root = parseJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) {
-      throw new InputError("manifest-syntax", `${manifestPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.reason}`);
-    }
-    throw err;
-  }
+  const { text, root } = await readJsonFile(manifestPath, "manifest-syntax");
   // The bundled copy grows by the checksum and signature; stay within what verify reads.
   if (Buffer.byteLength(text) > MANIFEST_SIZE_LIMIT - 4096) {
     throw new InputError("manifest-too-large", `${manifestPath} is larger than ${MANIFEST_SIZE_LIMIT / 1024 / 1024} MiB; keep large data in listed files, not in the manifest`);
@@ -246,7 +233,7 @@ function compressionWarnings(written: WrittenEntry[]): Problem[] {
     .map((e) => ({
       severity: "warning",
       code: "compression-ratio",
-      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` accepts by default (the gateway itself has no limit); verify it with --max-ratio`,
+      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` accepts by default (the gateway itself has no limit)`,
     }));
 }
 
@@ -265,7 +252,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   const files = await resolveFileList(options.manifest, input.manifest.file_list);
   const output = path.resolve(options.output);
   if (files.some((f) => f.absolute === output) || output === path.resolve(options.manifest)) {
-    throw new InputError("output-is-input", `output ${options.output} is one of the bundle's input files`, { hint: "write the bundle somewhere else with -o" });
+    throw new InputError("output-is-input", `output ${options.output} is one of the bundle's input files`, { hint: "write the bundle somewhere else", data: { output: options.output } });
   }
   const key = typeof options.key === "string" ? await loadPrivateKey(options.key, { askPassphrase: options.askPassphrase }) : options.key;
   const warnings = [...input.warnings];

@@ -44,13 +44,13 @@ async function exists(p: string): Promise<boolean> {
 
 export async function generateKeyPair(options: KeygenOptions = {}): Promise<KeygenResult> {
   const bits = options.bits ?? 2048;
-  if (!(KEY_SIZES as readonly number[]).includes(bits)) throw new UsageError(`--bits must be one of ${KEY_SIZES.join(", ")}, got ${bits}`);
+  if (!(KEY_SIZES as readonly number[]).includes(bits)) throw new UsageError(`the key size must be one of ${KEY_SIZES.join(", ")} bits, got ${bits}`, { data: { bits } });
   const privateKeyPath = path.resolve(options.out ?? "signing.pem");
   const publicKeyPath = publicKeyPathFor(privateKeyPath);
   if (!options.force) {
     for (const p of [privateKeyPath, publicKeyPath]) {
       if (await exists(p)) {
-        throw new InputError("key-exists", `${p} already exists; refusing to overwrite a key`, { hint: "choose another path with -o, or pass --force to replace it" });
+        throw new InputError("key-exists", `${p} already exists; refusing to overwrite a key`, { hint: "choose another path, or set force to replace it", data: { path: p } });
       }
     }
   }

@@ -8,10 +8,11 @@
  * holds the listed files in file_list order (as bundles built by tyk-ts or the gateway do).
  */
 import { createVerify, type KeyObject } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
+import { readJsonFile } from "../json/read-file.js";
 import { type BundleTree, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
 import {
@@ -21,8 +22,8 @@ import {
   describeMismatch,
   MANIFEST_SIZE_LIMIT,
   manifestOnlySignatureWarning,
-  type Problem,
 } from "./manifest.js";
+import type { Problem } from "../problem.js";
 import { md5Digest } from "./md5-digest.js";
 import { goClean, MANIFEST_NAME } from "./names.js";
 import {
@@ -146,19 +147,7 @@ export async function expandBundlePaths(paths: string[]): Promise<string[]> {
  * Undefined when the config sets none: that gateway does not check signatures.
  */
 export async function publicKeyPathFromConfig(configPath: string): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = await readFile(configPath, "utf8");
-  } catch (err) {
-    throw ioError(err, configPath);
-  }
-  let root;
-  try {
-    root = parseJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new InputError("config-syntax", `${configPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.message}`);
-    throw err;
-  }
+  const { root } = await readJsonFile(configPath, "config-syntax");
   if (root.type !== "object") throw new InputError("config-shape", `${configPath}: a gateway config must be a JSON object`);
   // Go matches keys case-insensitively and the last occurrence wins.
   const member = root.members.filter((m) => m.key.toLowerCase() === "public_key_path").at(-1);
@@ -219,8 +208,7 @@ export async function analyseBundle(file: string, options: AnalyseOptions): Prom
 }
 
 function limitMessage(err: ZipLimitError): string {
-  const flag = { entries: "--max-entries", size: "--max-size", ratio: "--max-ratio" }[err.limit];
-  return `${err.message}. tyk-ts stopped there; the gateway would unpack all of it to disk. If the bundle is genuine, raise the limit with ${flag}`;
+  return `${err.message}. tyk-ts stopped there; the gateway would unpack all of it to disk. If the bundle is genuine, raise the limit`;
 }
 
 async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject | undefined, findings: Findings): Promise<BundleAnalysis> {
@@ -253,7 +241,7 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
     if (key && !signed) {
       findings.refuse(
         "bundle-not-signed",
-        'manifest.json has no signature, and with a public key set the gateway refuses unsigned bundles ("Bundle isn\'t signed"); sign it with `tyk-ts bundle build -k <private.pem>`',
+        'manifest.json has no signature, and with a public key set the gateway refuses unsigned bundles ("Bundle isn\'t signed"); sign it with the private key',
       );
     }
     const unreadable = listed.filter((l): l is Extract<ListedFile, { ok: false }> => !l.ok);
@@ -531,7 +519,7 @@ function noteFindings(findings: Findings, { manifest, tree, listed, key, signed 
     findings.note({
       severity: "info",
       code: "signature-not-checked",
-      message: "the signature was not checked (no public key given; pass -k or -c): a gateway without public_key_path accepts the bundle on its checksum alone",
+      message: "the signature was not checked (no public key given): a gateway without public_key_path accepts the bundle on its checksum alone",
     });
   }
   if (!key && !signed) {

@@ -1,10 +1,12 @@
 /** `tyk-ts bundle build`: flags → buildBundle() → report. Flags match the gateway's `tyk bundle build`. */
 import type { Command } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK, UsageError } from "../errors.js";
+import { inCliWords, problemsInCliWords, type ErrorWords, type ProblemWords } from "./cli-words.js";
 import type { BuildResult } from "../bundle/build.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
-import { formatBytes, progressLine } from "../ui/progress.js";
+import { formatBytes } from "../format/bytes.js";
+import { progressLine } from "../ui/progress.js";
 import { askSecret, confirm, isInteractive } from "../ui/prompt.js";
 import { printProblems } from "../ui/problems.js";
 
@@ -60,7 +62,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   process.once("SIGTERM", onSignal);
   const progress = flags.json ? undefined : progressLine();
   try {
-    const result = await buildBundle({
+    const built = await buildBundle({
       manifest: flags.manifest,
       output: flags.output,
       key: flags.key,
@@ -73,7 +75,8 @@ async function runBuild(flags: BuildFlags): Promise<number> {
               () => `bundling ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}  file ${Math.min(p.filesDone + 1, p.filesTotal)}/${p.filesTotal}`,
             )
         : undefined,
-    });
+    }).catch(inCliWords(BUILD_WORDS));
+    const result = { ...built, warnings: problemsInCliWords(built.warnings, BUILD_PROBLEM_WORDS) };
     progress?.done();
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else printBuildResult(result);
@@ -84,6 +87,16 @@ async function runBuild(flags: BuildFlags): Promise<number> {
     process.off("SIGTERM", onSignal);
   }
 }
+
+const BUILD_WORDS: ErrorWords = {
+  "output-is-input": () => ({ hint: "write the bundle somewhere else with -o" }),
+  "output-exists": () => ({ hint: "choose another -o path, or pass --force to replace it" }),
+  "key-not-private": () => ({ hint: "pass the private key with -k; the public key goes into tyk.conf as public_key_path" }),
+};
+
+const BUILD_PROBLEM_WORDS: ProblemWords = {
+  "compression-ratio": (p) => `${p.message}; verify it with --max-ratio`,
+};
 
 function printBuildResult(r: BuildResult): void {
   const c = stdoutColor;

@@ -1,6 +1,8 @@
 /** `tyk-ts bundle verify`: flags → verifyBundles() → one of the report formats on stdout. */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
+import { BUNDLE_PROBLEM_WORDS } from "./bundle-words.js";
+import { problemsInCliWords } from "./cli-words.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 
@@ -60,7 +62,7 @@ Examples:
 async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
   if (flags.key && flags.config) throw new UsageError("--key and --config both name the public key; pass one of them");
   const { verifyBundles, publicKeyPathFromConfig } = await import("../bundle/verify.js");
-  const { verifyFormatters } = await import("../bundle/verify-formats.js");
+  const { verifyFormatters } = await import("../format/verify.js");
   let publicKey = flags.key;
   if (flags.config) {
     publicKey = await publicKeyPathFromConfig(flags.config);
@@ -71,7 +73,8 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
     ...(flags.maxSize !== undefined && { maxTotalSize: flags.maxSize }),
     ...(flags.maxRatio !== undefined && { maxRatio: flags.maxRatio }),
   };
-  const reports = await verifyBundles(paths, { publicKey, limits });
+  const verified = await verifyBundles(paths, { publicKey, limits });
+  const reports = verified.map((r) => ({ ...r, problems: problemsInCliWords(r.problems, BUNDLE_PROBLEM_WORDS) }));
   process.stdout.write(verifyFormatters[flags.format](reports, stdoutColor));
   const refused = reports.filter((r) => !r.accepted).length;
   if (flags.format === "text" && reports.length > 1) {

@@ -1,7 +1,8 @@
 /** `tyk-ts keygen`: flags → generateKeyPair() → the paths, the fingerprint and the tyk.conf line. */
 import { InvalidArgumentError } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
+import { inCliWords, type ErrorWords } from "./cli-words.js";
 import { stdoutColor } from "../ui/color.js";
 
 interface KeygenFlags {
@@ -37,9 +38,13 @@ Examples:
     .action(wrap(runKeygen));
 };
 
+const KEYGEN_WORDS: ErrorWords = {
+  "key-exists": () => ({ hint: "choose another path with -o, or pass --force to replace it" }),
+};
+
 async function runKeygen(flags: KeygenFlags): Promise<number> {
   const { generateKeyPair } = await import("../bundle/keygen.js");
-  const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force });
+  const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force }).catch(inCliWords(KEYGEN_WORDS));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT_OK;

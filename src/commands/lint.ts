@@ -2,8 +2,9 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { InvalidArgumentError, Option } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
+import { inCliWords, type ErrorWords } from "./cli-words.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 import { FORMATS, type Format } from "../lint/formatters/formats.js";
 import { KINDS, PROFILES, type Kind, type Profile } from "../lint/types.js";
@@ -107,7 +108,7 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     configPath: flags.config,
     bundlesDir: flags.bundles,
     onSkip: flags.verbose ? (file, reason) => process.stderr.write(`${stderrColor.dim("skipped")} ${file}: ${reason}\n`) : undefined,
-  });
+  }).catch(inCliWords(LINT_WORDS));
   const results = flags.quiet ? errorsOnly(report.results) : report.results;
 
   const outputs: OutputTarget[] = targets.length > 0 ? targets : [{ format: "stylish" }];
@@ -130,6 +131,11 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
   if (gate.tooManyWarnings) process.stderr.write(`${stderrColor.red("error")} ${gate.warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);
   return gate.exitCode;
 }
+
+const LINT_WORDS: ErrorWords = {
+  "bundles-dir": (err) => ({ message: `--bundles ${String(err.data?.path)} is not a directory` }),
+  "config-invalid": (err) => (err.data?.unknownRule === undefined ? undefined : { hint: "`tyk-ts lint --list-rules` lists every rule id" }),
+};
 
 function toolVersion(): string {
   const require = createRequire(import.meta.url);

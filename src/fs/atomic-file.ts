@@ -145,6 +145,6 @@ export async function assertReplaceableZip(target: string, force: boolean): Prom
     await fh.close();
   }
   throw new InputError("output-exists", `output ${target} exists and is not a zip file; refusing to overwrite it`, {
-    hint: "choose another -o path, or pass --force to replace it",
+    hint: "choose another output path, or allow replacing it (force)",
   });
 }
