@@ -7,7 +7,8 @@ import { createHash, createSign, type KeyObject } from "node:crypto";
 import { open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
-import { assertReplaceableZip, createAtomicFile } from "../fs/atomic-file.js";
+import { assertReplaceableZip, createAtomicFile, type AtomicFile } from "../fs/atomic-file.js";
+import { createParentFolders, removeCreatedFolders } from "../fs/parent-folders.js";
 import { LineIndex, toValue, type JsonNode } from "../json/parse.js";
 import { readJsonFile } from "../json/read-file.js";
 import { keyFingerprint, loadPrivateKey } from "./keys.js";
@@ -67,6 +68,8 @@ export interface BuildResult {
   signature: string;
   keyFingerprint?: string;
   warnings: Problem[];
+  /** The top-most folder created for the output, when its folder did not exist. */
+  createdFolder?: string;
 }
 
 interface ManifestInput {
@@ -308,13 +311,16 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     },
   };
 
-  const out = await createAtomicFile(output);
+  const createdFolder = await createParentFolders(output);
+  let out: AtomicFile | undefined;
   try {
+    out = await createAtomicFile(output);
     const written = await writeZip(planEntries(files, readHashed, manifestEntry), out.stream, options.signal);
     await out.commit();
     warnings.push(...compressionWarnings(written));
   } catch (err) {
-    await out.abort();
+    await out?.abort();
+    await removeCreatedFolders(output, createdFolder);
     if (options.signal?.aborted) throw new InputError("aborted", "build interrupted; no bundle was written");
     if (err instanceof InputError) throw err;
     throw ioError(err, output, "write");
@@ -331,6 +337,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     signature,
     keyFingerprint: key ? keyFingerprint(key) : undefined,
     warnings,
+    ...(createdFolder !== undefined && { createdFolder }),
   };
 }
 

@@ -4,11 +4,12 @@
  * PKIX PEM ("PUBLIC KEY"), what public_key_path in tyk.conf expects.
  */
 import { generateKeyPair as generateRsaKeyPair } from "node:crypto";
-import { access, mkdir } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { InputError, ioError, UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-file.js";
+import { createParentFolders } from "../fs/parent-folders.js";
 import { keyFingerprint } from "./keys.js";
 
 export const KEY_SIZES = [2048, 3072, 4096] as const;
@@ -26,6 +27,8 @@ export interface KeygenResult {
   publicKeyPath: string;
   fingerprint: string;
   bits: number;
+  /** The top-most folder created for the keys (mode 0700), when their folder did not exist. */
+  createdFolder?: string;
 }
 
 /** `signing.pem` → `signing.pub.pem`; `key` → `key.pub.pem`. */
@@ -55,12 +58,10 @@ export async function generateKeyPair(options: KeygenOptions = {}): Promise<Keyg
     }
   }
   // A folder made for keys is private, like the key in it.
-  await mkdir(path.dirname(privateKeyPath), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
-    throw ioError(err, path.dirname(privateKeyPath), "write");
-  });
+  const createdFolder = await createParentFolders(privateKeyPath, 0o700);
   const { privateKey, publicKey } = await promisify(generateRsaKeyPair)("rsa", { modulusLength: bits });
   // Both are written to temporary files and renamed, so a failure never leaves half a key behind.
   await writeFileAtomic(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }) as string, 0o600);
   await writeFileAtomic(publicKeyPath, publicKey.export({ type: "spki", format: "pem" }) as string, 0o644);
-  return { privateKeyPath, publicKeyPath, fingerprint: keyFingerprint(publicKey), bits };
+  return { privateKeyPath, publicKeyPath, fingerprint: keyFingerprint(publicKey), bits, ...(createdFolder !== undefined && { createdFolder }) };
 }

@@ -9,6 +9,7 @@ import { formatBytes } from "../format/bytes.js";
 import { progressLine } from "../ui/progress.js";
 import { askSecret, confirm, isInteractive } from "../ui/prompt.js";
 import { printProblems } from "../ui/problems.js";
+import { printCreatedFolder } from "../ui/created-folder.js";
 
 interface BuildFlags {
   manifest: string;
@@ -78,6 +79,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
     }).catch(inCliWords(BUILD_WORDS));
     const result = { ...built, warnings: problemsInCliWords(built.warnings, BUILD_PROBLEM_WORDS) };
     progress?.done();
+    printCreatedFolder(result.createdFolder);
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else printBuildResult(result);
     return EXIT_OK;

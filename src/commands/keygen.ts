@@ -4,6 +4,7 @@ import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
 import { inCliWords, type ErrorWords } from "./cli-words.js";
 import { stdoutColor } from "../ui/color.js";
+import { printCreatedFolder } from "../ui/created-folder.js";
 
 interface KeygenFlags {
   out: string;
@@ -45,6 +46,7 @@ const KEYGEN_WORDS: ErrorWords = {
 async function runKeygen(flags: KeygenFlags): Promise<number> {
   const { generateKeyPair } = await import("../bundle/keygen.js");
   const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force }).catch(inCliWords(KEYGEN_WORDS));
+  printCreatedFolder(result.createdFolder);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT_OK;

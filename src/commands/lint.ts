@@ -6,6 +6,7 @@ import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
 import { inCliWords, type ErrorWords } from "./cli-words.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
+import { printCreatedFolder } from "../ui/created-folder.js";
 import { FORMATS, type Format } from "../lint/formatters/formats.js";
 import { KINDS, PROFILES, type Kind, type Profile } from "../lint/types.js";
 
@@ -119,7 +120,10 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
       const { Chalk } = await import("chalk");
       const text = formatter(results, { ...context, color: new Chalk({ level: 0 }) });
       const { writeFileAtomic } = await import("../fs/atomic-file.js");
-      await writeFileAtomic(path.resolve(cwd, file), text);
+      const { createParentFolders } = await import("../fs/parent-folders.js");
+      const target = path.resolve(cwd, file);
+      printCreatedFolder(await createParentFolders(target));
+      await writeFileAtomic(target, text);
     } else {
       process.stdout.write(formatter(results, { ...context, color: stdoutColor }));
     }
