@@ -5,7 +5,7 @@ import { EXIT_OK, UsageError } from "../errors.js";
 import { inCliWords, problemsInCliWords, type ErrorWords, type ProblemWords } from "./cli-words.js";
 import type { BuildResult } from "../bundle/build.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
-import { formatBytes } from "../format/bytes.js";
+import { formatBytes } from "../bytes.js";
 import { progressLine } from "../ui/progress.js";
 import { askSecret, confirm, isInteractive } from "../ui/prompt.js";
 import { printProblems } from "../ui/problems.js";

@@ -7,7 +7,7 @@ import { stdoutColor } from "../ui/color.js";
 import { formatProblem } from "../ui/problems.js";
 import { BUNDLE_PROBLEM_WORDS } from "./bundle-words.js";
 import { problemsInCliWords } from "./cli-words.js";
-import { formatBytes } from "../format/bytes.js";
+import { formatBytes } from "../bytes.js";
 
 export const registerBundleInspect = (bundle: Command, wrap: Parameters<CommandRegistrar>[1]): void => {
   bundle

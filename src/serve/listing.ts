@@ -4,7 +4,7 @@
  */
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { formatBytes } from "../format/bytes.js";
+import { formatBytes } from "../bytes.js";
 import { isHiddenName, isInside } from "./request-path.js";
 import type { BundleStatus, BundleVerdicts } from "./verdicts.js";
 
