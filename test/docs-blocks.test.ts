@@ -68,12 +68,16 @@ const PRELUDE = `
 serve_until_listening() {
   "$@" > .serve.out 2> .serve.err &
   local pid=$!
-  for _ in $(seq 300); do
+  for _ in $(seq 600); do
     grep -q '^serving' .serve.out 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  if ! grep -q '^serving' .serve.out 2>/dev/null; then cat .serve.out .serve.err >&2; wait "$pid"; return 1; fi
+  if ! grep -q '^serving' .serve.out 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null
+    echo "not serving after 30 s:" >&2; cat .serve.out .serve.err >&2
+    return 1
+  fi
   kill -INT "$pid"
   wait "$pid"
 }
@@ -130,8 +134,8 @@ describe("code blocks in README.md and docs/", () => {
       cwd: dir,
       encoding: "utf8",
       env: { PATH: `${shimDir}:${process.env.PATH}`, HOME: dir, NO_COLOR: "1", TMPDIR: dir },
-      timeout: 60_000,
+      timeout: 120_000,
     });
     expect(r.status, `${block.file}:${block.line}\n${script(block)}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`).toBe(0);
-  }, 90_000);
+  }, 150_000);
 });
