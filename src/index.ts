@@ -19,4 +19,5 @@ export type { Kind, LintMessage, LintResult, RuleMeta } from "./lint/types.js";
 export { createServer, type ServeOptions, type TykTsServer } from "./serve/server.js";
 export type { ServeLogEntry } from "./serve/log.js";
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";
+export { openOutput, resolveOutput, STANDARD_OUTPUT, writeOutput, type OutputDestination, type OutputFile, type OutputOptions } from "./fs/atomic-file.js";
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FindingsError, InputError, TykTsError, UsageError } from "./errors.js";

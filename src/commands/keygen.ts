@@ -2,9 +2,10 @@
 import { InvalidArgumentError } from "commander";
 import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
-import { inCliWords, type ErrorWords } from "./cli-words.js";
+import { inCliWords } from "./cli-words.js";
 import { stdoutColor } from "../ui/color.js";
 import { printCreatedFolder } from "../ui/created-folder.js";
+import { outputWords } from "./output-hints.js";
 
 interface KeygenFlags {
   out: string;
@@ -30,7 +31,8 @@ export const registerKeygen: CommandRegistrar = (program, wrap) => {
       "after",
       `
 Sign with the private key (tyk-ts bundle build -k signing.pem); point the gateway's public_key_path
-at the public key. Keep the private key out of version control.
+at the public key. Keep the private key out of version control. -o must name a file (a symlink is
+followed): the private key is never printed, and is always written with mode 0600.
 
 Examples:
   tyk-ts keygen
@@ -39,13 +41,9 @@ Examples:
     .action(wrap(runKeygen));
 };
 
-const KEYGEN_WORDS: ErrorWords = {
-  "key-exists": () => ({ hint: "choose another path with -o, or pass --force to replace it" }),
-};
-
 async function runKeygen(flags: KeygenFlags): Promise<number> {
   const { generateKeyPair } = await import("../bundle/keygen.js");
-  const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force }).catch(inCliWords(KEYGEN_WORDS));
+  const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force }).catch(inCliWords(outputWords("-o")));
   printCreatedFolder(result.createdFolder);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,6 +1,5 @@
 /** `tyk-ts lint`: flags → lint() → formatters. Results go to stdout (or -o files), everything else to stderr. */
 import { createRequire } from "node:module";
-import path from "node:path";
 import { InvalidArgumentError, Option } from "commander";
 import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
@@ -9,6 +8,7 @@ import { stderrColor, stdoutColor } from "../ui/color.js";
 import { printCreatedFolder } from "../ui/created-folder.js";
 import { FORMATS, type Format } from "../lint/formatters/formats.js";
 import { KINDS, PROFILES, type Kind, type Profile } from "../lint/types.js";
+import { outputWords } from "./output-hints.js";
 
 interface LintFlags {
   kind?: Kind;
@@ -48,7 +48,7 @@ export const registerLint: CommandRegistrar = (program, wrap) => {
     .description("check tyk.conf, API definitions (Classic and OAS), policies and bundle manifests")
     .argument("[paths...]", "files, directories and globs (default: the current directory)")
     .option("-f, --format <format>", `output format: ${FORMATS.join(", ")} (repeatable; default stylish)`, addFormat)
-    .option("-o, --output <file>", "write the output of the preceding --format to a file (repeatable)", addOutput)
+    .option("-o, --output <file>", "write the output of the preceding --format to a file, - for standard output (repeatable)", addOutput)
     .addOption(new Option("--kind <kind>", "lint every document as this kind instead of detecting it").choices([...KINDS]))
     .option("-c, --config <file>", "config file (default: tyk-ts.config.json or .tyk-ts.json in the current directory or above)")
     .option("--bundles <dir>", "check that every custom_middleware_bundle is in <dir> and passes bundle verify")
@@ -119,11 +119,10 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     if (file) {
       const { Chalk } = await import("chalk");
       const text = formatter(results, { ...context, color: new Chalk({ level: 0 }) });
-      const { writeFileAtomic } = await import("../fs/atomic-file.js");
+      const { writeOutput } = await import("../fs/atomic-file.js");
       const { createParentFolders } = await import("../fs/parent-folders.js");
-      const target = path.resolve(cwd, file);
-      printCreatedFolder(await createParentFolders(target));
-      await writeFileAtomic(target, text);
+      printCreatedFolder(await createParentFolders(file).catch(inCliWords(OUTPUT_WORDS)));
+      await writeOutput(file, text).catch(inCliWords(OUTPUT_WORDS));
     } else {
       process.stdout.write(formatter(results, { ...context, color: stdoutColor }));
     }
@@ -135,6 +134,8 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
   if (gate.tooManyWarnings) process.stderr.write(`${stderrColor.red("error")} ${gate.warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);
   return gate.exitCode;
 }
+
+const OUTPUT_WORDS = outputWords("-o");
 
 const LINT_WORDS: ErrorWords = {
   "bundles-dir": (err) => ({ message: `--bundles ${String(err.data?.path)} is not a directory` }),
