@@ -8,7 +8,20 @@
  *   const report = await verifyBundle("bundle.zip", { publicKey: "signing.pub.pem" });
  */
 export { buildBundle, type BuildOptions, type BuildProgress, type BuildResult, type BuiltFile } from "./bundle/build.js";
-export { verifyBundle, verifyBundles, type BundleReport, type VerifyOptions, type VerifyResult, type ZipLimits } from "./bundle/verify.js";
+export {
+  verifyBundle,
+  verifyBundles,
+  gatewaySettingsFromConfig,
+  DEFAULT_VERIFY_LIMITS,
+  type BundleReport,
+  type GatewaySettings,
+  type LimitHit,
+  type Verdict,
+  type VerifyLimits,
+  type VerifyOptions,
+  type VerifyResult,
+  type ZipLimits,
+} from "./bundle/verify.js";
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
 export type { BundleManifest } from "./bundle/manifest.js";

@@ -237,7 +237,7 @@ function compressionWarnings(written: WrittenEntry[]): Problem[] {
     .map((e) => ({
       severity: "warning",
       code: "compression-ratio",
-      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` accepts by default (the gateway itself has no limit)`,
+      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` checks by default (the gateway itself has no limit)`,
     }));
 }
 
