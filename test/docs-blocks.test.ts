@@ -19,10 +19,10 @@
  *   a language is refused.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, ROOT } from "./helpers/cli.js";
+import { FIXTURES, ROOT, writeCliShim } from "./helpers/cli.js";
 import { tempDir } from "./helpers/tmp.js";
 
 const SHELLS = new Set(["sh", "bash", "shell", "console"]);
@@ -92,10 +92,7 @@ let shimDir = "";
 
 beforeAll(async () => {
   shimDir = await tempDir();
-  const shim = path.join(shimDir, "tyk-ts");
-  const target = process.env.TYK_TS_BIN ? `"${process.env.TYK_TS_BIN}"` : `"${process.execPath}" "${path.join(ROOT, "bin/tyk-ts.js")}"`;
-  writeFileSync(shim, `#!/bin/sh\nexec ${target} "$@"\n`);
-  chmodSync(shim, 0o755);
+  writeCliShim(shimDir);
 });
 
 describe("code blocks in README.md and docs/", () => {
