@@ -341,7 +341,8 @@ data:
 `;
 
   it("lints the JSON inside each ConfigMap at its real line, whichever file holds the resource", async () => {
-    const files = { "k8s/petstore.yaml": oasCm, "k8s/streams/cr.yaml": streamsCr, "k8s/streams/cm.yaml": streamsCm, "deploy/gateway-cm.yaml": gatewayCm };
+    const orphan = streamsCr.replace(/simple-stream/g, "orphan");
+    const files = { "k8s/petstore.yaml": oasCm, "k8s/streams/cr.yaml": streamsCr, "k8s/streams/cm.yaml": streamsCm, "deploy/gateway-cm.yaml": gatewayCm, "k8s/orphan.yaml": orphan };
     const dir = await tempDir();
     for (const [name, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
@@ -367,5 +368,7 @@ data:
 
     expect(byFile.has("k8s/streams/cr.yaml")).toBe(false);
     expect(skipped).toContain('k8s/streams/cr.yaml: TykStreamsApiDefinition "simple-stream": its definition is in ConfigMap "simple-stream-cm", key "test_stream.json", linted where that ConfigMap is');
+    // A ConfigMap that is not in the repository: said, not guessed at.
+    expect(skipped.filter((s) => s.includes("not among the linted files"))).toEqual(['k8s/orphan.yaml: TykStreamsApiDefinition "orphan": ConfigMap "orphan-cm" with key "test_stream.json" is not among the linted files, so its definition was not checked']);
   });
 });

@@ -9,9 +9,9 @@ import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
-import { detectDocuments, mentionsTyk } from "./read/detect.js";
+import { detectDocuments, mentionsTyk, type ConfigMapRef } from "./read/detect.js";
 import { discoverFiles, displayPath } from "./read/discover.js";
-import { isYamlPath, parseSource, type Anchor, type Range, type SourceDocument } from "./read/source.js";
+import { isYamlPath, parseSource, type Anchor, type ConfigMapKey, type Range, type SourceDocument } from "./read/source.js";
 import { locatePending, toResult, type FileState } from "./results.js";
 import { ruleSet } from "./rule-set.js";
 import { ignoreWithoutReason } from "./rules/config/ignore-without-reason.js";
@@ -77,6 +77,9 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const documents: LintDocument[] = [];
   const origins = new WeakMap<LintDocument, DocumentOrigin>();
 
+  // ConfigMaps that Operator resources name, and those found, to say which definitions went unchecked.
+  const configMapRefs: Array<ConfigMapRef & { file: string }> = [];
+  const configMapsSeen: ConfigMapKey[] = [];
   for (const file of files) {
     const shown = displayPath(file.absolutePath, cwd);
     let text: string;
@@ -100,6 +103,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       const detection = detectDocuments(source.value, options.kind);
       if (detection.kind) state.kinds.add(detection.kind);
       if (detection.skipped) skippedHere.push(...detection.skipped);
+      for (const ref of detection.configMapRefs ?? []) configMapRefs.push({ ...ref, file: shown });
+      if (source.embeddedIn) configMapsSeen.push(source.embeddedIn);
       for (const detected of detection.documents) {
         const { document, findings, toFile } = validateDocument(detected, source, file.absolutePath, shown, schemas);
         for (const f of findings) state.pending.push({ ...f, source });
@@ -128,6 +133,10 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     states.push(state);
   }
 
+  for (const ref of configMapRefs) {
+    const found = configMapsSeen.some((cm) => cm.name === ref.name && cm.key === ref.key && (!cm.namespace || !ref.namespace || cm.namespace === ref.namespace));
+    if (!found) options.onSkip?.(ref.file, `${ref.resource}: ConfigMap ${JSON.stringify(ref.name)} with key ${JSON.stringify(ref.key)} is not among the linted files, so its definition was not checked`);
+  }
   const report = (doc: LintDocument, ruleId: string, pointer: string, message: string, anchor: Anchor = "value") => {
     const origin = origins.get(doc);
     if (origin) origin.file.pending.push({ ruleId, message, source: origin.source, pointer: origin.toFile(pointer), anchor });

@@ -6,6 +6,7 @@
 import { childPointer, isObject } from "./pointer.js";
 import type { DocumentWrapper, Kind, LintDocument } from "../types.js";
 import { misspeltDefinitionKey } from "../validate/envelope.js";
+import type { ConfigMapKey } from "./source.js";
 
 export type DocumentKind = LintDocument["kind"];
 
@@ -23,6 +24,13 @@ export interface Detection {
   documents: DetectedDocument[];
   /** Documents recognised and deliberately not linted, and why (for `--verbose`). */
   skipped?: string[];
+  /** ConfigMap keys that Tyk Operator resources take their definition from. */
+  configMapRefs?: ConfigMapRef[];
+}
+
+export interface ConfigMapRef extends ConfigMapKey {
+  /** The resource, e.g. `TykOasApiDefinition "petstore"`. */
+  resource: string;
 }
 
 /** Extensions that make an OpenAPI document a Tyk OAS API (HTTP, Streams, MCP). */
@@ -70,13 +78,18 @@ function isTykOas(value: Record<string, unknown>): boolean {
   return typeof value.openapi === "string" || isObject(value.info) || isObject(value.paths);
 }
 
-/** TykOasApiDefinition / TykStreamsApiDefinition keep their definition in a ConfigMap (tyk-operator api/v1alpha1/tykoasapidefinition_types.go). */
-function configMapNote(resource: Record<string, unknown>): string {
+/**
+ * TykOasApiDefinition / TykStreamsApiDefinition keep their definition in a ConfigMap
+ * (tyk-operator api/v1alpha1/tykoasapidefinition_types.go, `ConfigMapReference`); without a
+ * namespace the ConfigMap is in the resource's own.
+ */
+function configMapRef(resource: Record<string, unknown>): ConfigMapRef {
   const spec = resource.spec as Record<string, unknown>;
   const ref = (isObject(spec.tykOAS) ? spec.tykOAS.configmapRef : isObject(spec.tykStreams) ? spec.tykStreams.configmapRef : undefined) as Record<string, unknown> | undefined;
-  const name = isObject(resource.metadata) ? resource.metadata.name : undefined;
-  const target = ref ? `ConfigMap ${JSON.stringify(ref.name ?? "")}, key ${JSON.stringify(ref.keyName ?? "")}` : "a ConfigMap (no configmapRef given)";
-  return `${String(resource.kind)} ${JSON.stringify(name ?? "")}: its definition is in ${target}, linted where that ConfigMap is`;
+  const meta = isObject(resource.metadata) ? resource.metadata : {};
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  const namespace = text(ref?.namespace) || text(meta.namespace);
+  return { resource: `${String(resource.kind)} ${JSON.stringify(text(meta.name))}`, name: text(ref?.name), key: text(ref?.keyName), ...(namespace ? { namespace } : {}) };
 }
 
 function isSessionKey(value: Record<string, unknown>): boolean {
@@ -107,12 +120,16 @@ function isPolicy(value: Record<string, unknown>): boolean {
 export function detectDocuments(value: unknown, forced?: Kind): Detection {
   const found: DetectedDocument[] = [];
   const skipped: string[] = [];
-  visit(value, "", "none", found, 0, skipped);
+  const refs: ConfigMapRef[] = [];
+  visit(value, "", "none", found, 0, skipped, refs);
   if (forced) {
     const fits = found.length > 0 && found.every((d) => d.kind === forced || (forced === "policies" && d.kind === "policy"));
     if (!fits) return forcedDetection(value, forced);
   }
-  return skipped.length > 0 ? { kind: fileKind(found), documents: found, skipped } : { kind: fileKind(found), documents: found };
+  const detection: Detection = { kind: fileKind(found), documents: found };
+  if (skipped.length > 0) detection.skipped = skipped;
+  if (refs.length > 0) detection.configMapRefs = refs;
+  return detection;
 }
 
 function forcedDetection(value: unknown, forced: Kind): Detection {
@@ -130,10 +147,10 @@ function fileKind(found: DetectedDocument[]): Detection["kind"] {
   return kinds.size === 1 ? found[0]!.kind : "mixed";
 }
 
-function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found: DetectedDocument[], depth: number, skipped: string[]): void {
+function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found: DetectedDocument[], depth: number, skipped: string[], refs: ConfigMapRef[]): void {
   if (depth > 4) return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => visit(item, childPointer(pointer, i), "list", found, depth + 1, skipped));
+    value.forEach((item, i) => visit(item, childPointer(pointer, i), "list", found, depth + 1, skipped, refs));
     return;
   }
   if (!isObject(value)) return;
@@ -147,12 +164,16 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
   if (typeof value.apiVersion === "string" && OPERATOR_GROUP.test(value.apiVersion) && isObject(value.spec)) {
     if (value.kind === "ApiDefinition") add("classic-api", childPointer(pointer, "spec"), "operator");
     else if (value.kind === "SecurityPolicy") add("policy", childPointer(pointer, "spec"), "operator");
-    else if (value.kind === "TykOasApiDefinition" || value.kind === "TykStreamsApiDefinition") skipped.push(configMapNote(value));
+    else if (value.kind === "TykOasApiDefinition" || value.kind === "TykStreamsApiDefinition") {
+      const ref = configMapRef(value);
+      skipped.push(`${ref.resource}: its definition is in ConfigMap ${JSON.stringify(ref.name)}, key ${JSON.stringify(ref.key)}, linted where that ConfigMap is`);
+      refs.push(ref);
+    }
     return;
   }
   // A Kubernetes `List` of resources.
   if (value.kind === "List" && Array.isArray(value.items)) {
-    visit(value.items, childPointer(pointer, "items"), "list", found, depth + 1, skipped);
+    visit(value.items, childPointer(pointer, "items"), "list", found, depth + 1, skipped, refs);
     return;
   }
   if (isTykOas(value)) return add("tyk-oas");
@@ -164,7 +185,7 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
     const list = value[listKey];
     if (Array.isArray(list) && list.length > 0 && list.every(isObject)) {
       const before = found.length;
-      visit(list, childPointer(pointer, listKey), "list", found, depth + 1, skipped);
+      visit(list, childPointer(pointer, listKey), "list", found, depth + 1, skipped, refs);
       if (found.length > before) return;
     }
   }

@@ -27,6 +27,13 @@ export interface Duplicates {
   keys: Array<DuplicateKey & { first: { line: number; column: number }; second: { line: number; column: number } }>;
 }
 
+/** A key of a Kubernetes ConfigMap. */
+export interface ConfigMapKey {
+  name: string;
+  namespace?: string;
+  key: string;
+}
+
 export interface SourceDocument {
   value: unknown;
   /** JSON only: keys written twice (JSON.parse kept the last; Go decodes both, see validate/go-decode.ts). */
@@ -36,7 +43,7 @@ export interface SourceDocument {
   /** 0-based index in a multi-document YAML file. */
   yamlIndex?: number;
   /** For JSON kept in a YAML ConfigMap: which one and under which key (pointers are into that JSON). */
-  embeddedIn?: string;
+  embeddedIn?: ConfigMapKey;
 }
 
 export interface SyntaxProblem {
@@ -234,12 +241,14 @@ function embeddedJson(doc: Document, value: unknown, yamlIndex: number, text: st
     if (!node?.range) continue;
     const map = blockMapping(node, text, lineCounter, yaml);
     const parsed = parseJsonSource(content);
-    const where = `ConfigMap ${JSON.stringify(value.metadata?.name ?? "")}, data ${JSON.stringify(key)}`;
+    const name = typeof value.metadata?.name === "string" ? value.metadata.name : "";
+    const where = `ConfigMap ${JSON.stringify(name)}, data ${JSON.stringify(key)}`;
+    const embeddedIn: ConfigMapKey = { name, key, ...(typeof value.metadata?.namespace === "string" ? { namespace: value.metadata.namespace } : {}) };
     for (const e of parsed.syntaxErrors) {
       if (mentionsTykText(content)) syntaxErrors.push({ message: `${e.message} (in ${where})`, range: map(e.range) });
     }
     for (const inner of parsed.documents) {
-      const embedded: SourceDocument = { value: inner.value, yamlIndex, embeddedIn: where, locate: (pointer, anchor) => map(inner.locate(pointer, anchor)) };
+      const embedded: SourceDocument = { value: inner.value, yamlIndex, embeddedIn, locate: (pointer, anchor) => map(inner.locate(pointer, anchor)) };
       if (inner.duplicates) {
         const at = (p: { line: number; column: number }) => {
           const r = map({ line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 });
@@ -253,7 +262,7 @@ function embeddedJson(doc: Document, value: unknown, yamlIndex: number, text: st
 }
 
 interface ConfigMapValue {
-  metadata?: { name?: unknown };
+  metadata?: { name?: unknown; namespace?: unknown };
   data: Record<string, unknown>;
 }
 
