@@ -166,6 +166,22 @@ spec:
   });
 });
 
+describe("duplicate keys: found quickly, never missed", () => {
+  it.each([
+    ['{"a": 1, "b": {"a": 2}}', false],
+    ['{"a": ":x", "b": "y\\":z"}', false],
+    ['{"a": 1, "a": 2}', true],
+    ['{"a": ":x", "b": {"c": 1, "c": 2}}', true],
+    ['{"a" : 1, "a" : 2}', true],
+    ['{"a\\"": 1, "a\\"": 2}', true],
+    ['[{"a": 1}, {"a": 1}]', false],
+    ['{"\\u0061": 1, "a": 2}', true],
+  ])("%s → %s", async (text, expected) => {
+    const { hasDuplicateKeys } = await import("../src/lint/read/duplicate-keys.js");
+    expect(hasDuplicateKeys(text, JSON.parse(text))).toBe(expected);
+  });
+});
+
 describe("duplicate keys: the value Go decodes", () => {
   const inner = { type: "object", properties: { a: { type: "integer" }, b: { type: "string" }, m: { type: "object", additionalProperties: { type: "string" } } } };
   // The shapes of test/support/go-json's Doc: struct, pointer to struct, map of structs, slice, interface{}, map of interface{}.

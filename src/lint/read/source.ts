@@ -111,7 +111,7 @@ function parseJsonSource(text: string): ParsedSource {
     return tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
   };
   const document: SourceDocument = { value, locate };
-  if (hasDuplicateKeys(text)) {
+  if (hasDuplicateKeys(text, value)) {
     const found = duplicateKeys(text);
     if (found && found.duplicates.length > 0) {
       lines ??= new LineIndex(text);
