@@ -5,8 +5,7 @@
  */
 import { childPointer, isObject } from "./pointer.js";
 import type { DocumentWrapper, Kind, LintDocument } from "../types.js";
-import { misspeltDefinitionKey } from "../validate/envelope.js";
-import type { ConfigMapKey } from "./source.js";
+import { closest } from "../../suggest.js";
 
 export type DocumentKind = LintDocument["kind"];
 
@@ -26,6 +25,13 @@ export interface Detection {
   skipped?: string[];
   /** ConfigMap keys that Tyk Operator resources take their definition from. */
   configMapRefs?: ConfigMapRef[];
+}
+
+/** A key of a Kubernetes ConfigMap. */
+export interface ConfigMapKey {
+  name: string;
+  namespace?: string;
+  key: string;
 }
 
 export interface ConfigMapRef extends ConfigMapKey {
@@ -90,6 +96,12 @@ function configMapRef(resource: Record<string, unknown>): ConfigMapRef {
   const text = (v: unknown) => (typeof v === "string" ? v : "");
   const namespace = text(ref?.namespace) || text(meta.namespace);
   return { resource: `${String(resource.kind)} ${JSON.stringify(text(meta.name))}`, name: text(ref?.name), key: text(ref?.keyName), ...(namespace ? { namespace } : {}) };
+}
+
+/** A key of `value` that is a typo of `api_definition` and holds an object: a Dashboard envelope's definition under a broken key. */
+export function misspeltDefinitionKey(value: Record<string, unknown>): string | undefined {
+  if (Object.hasOwn(value, "api_definition")) return undefined;
+  return Object.keys(value).find((k) => isObject(value[k]) && k !== "api_model" && closest(k, ["api_definition"]) === "api_definition");
 }
 
 function isSessionKey(value: Record<string, unknown>): boolean {

@@ -38,14 +38,23 @@ export function hasDuplicateKeys(text: string, value: unknown): boolean {
 
 const SPACED_KEY_END = /"[ \t\r\n]+:/;
 
+/** Keys of every object in the value; a loop rather than recursion, for values nested deeper than the stack. */
 function countKeys(value: unknown): number {
-  if (typeof value !== "object" || value === null) return 0;
   let n = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) n += countKeys(item);
-    return n;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== "object" || next === null) continue;
+    if (Array.isArray(next)) {
+      for (const item of next) if (typeof item === "object" && item !== null) pending.push(item);
+      continue;
+    }
+    for (const key in next) {
+      n++;
+      const child = (next as Record<string, unknown>)[key];
+      if (typeof child === "object" && child !== null) pending.push(child);
+    }
   }
-  for (const key in value) n += 1 + countKeys((value as Record<string, unknown>)[key]);
   return n;
 }
 

@@ -9,6 +9,7 @@ import type { Document, Node as YamlNode } from "yaml";
 import { scanJsonPointer, uniqueMemberSpan, type JsonSpan } from "./positions.js";
 import { pointerSegments } from "./pointer.js";
 import { duplicateKeys, hasDuplicateKeys, type DuplicateKey } from "./duplicate-keys.js";
+import { mentionsTyk, type ConfigMapKey } from "./detect.js";
 
 /** 1-based, end exclusive (the column after the last character), like ESLint. */
 export interface Range {
@@ -25,13 +26,6 @@ export type Anchor = "key" | "value";
 export interface Duplicates {
   tree: JsonNode;
   keys: Array<DuplicateKey & { first: { line: number; column: number }; second: { line: number; column: number } }>;
-}
-
-/** A key of a Kubernetes ConfigMap. */
-export interface ConfigMapKey {
-  name: string;
-  namespace?: string;
-  key: string;
 }
 
 export interface SourceDocument {
@@ -245,7 +239,7 @@ function embeddedJson(doc: Document, value: unknown, yamlIndex: number, text: st
     const where = `ConfigMap ${JSON.stringify(name)}, data ${JSON.stringify(key)}`;
     const embeddedIn: ConfigMapKey = { name, key, ...(typeof value.metadata?.namespace === "string" ? { namespace: value.metadata.namespace } : {}) };
     for (const e of parsed.syntaxErrors) {
-      if (mentionsTykText(content)) syntaxErrors.push({ message: `${e.message} (in ${where})`, range: map(e.range) });
+      if (mentionsTyk(content)) syntaxErrors.push({ message: `${e.message} (in ${where})`, range: map(e.range) });
     }
     for (const inner of parsed.documents) {
       const embedded: SourceDocument = { value: inner.value, yamlIndex, embeddedIn, locate: (pointer, anchor) => map(inner.locate(pointer, anchor)) };
@@ -269,11 +263,6 @@ interface ConfigMapValue {
 function isConfigMap(value: unknown): value is ConfigMapValue {
   const v = value as Record<string, unknown> | null;
   return typeof v === "object" && v !== null && v.kind === "ConfigMap" && v.apiVersion === "v1" && typeof v.data === "object" && v.data !== null && !Array.isArray(v.data);
-}
-
-// Kept apart from read/detect.ts (which imports this module's types) to avoid an import cycle.
-function mentionsTykText(text: string): boolean {
-  return /x-tyk-api-gateway|x-tyk-streaming|"(api_id|listen_path|target_url|listen_port|app_path)"/.test(text);
 }
 
 /** Maps a range inside a ConfigMap value's text to the file. */

@@ -7,6 +7,7 @@
  * `date_created`, `is_streams`). A misspelt key is dropped on import (ownership, categories, hooks
  * silently lost), and a misspelt `api_definition` leaves the Dashboard with no API at all.
  */
+import { misspeltDefinitionKey } from "../read/detect.js";
 import { childPointer, isObject } from "../read/pointer.js";
 import type { Anchor } from "../read/source.js";
 import { closest } from "../../suggest.js";
@@ -28,21 +29,12 @@ export const API_ENVELOPE_FIELDS: Readonly<Record<string, FieldType>> = {
   is_streams: "boolean",
 };
 
-/** The definition keys of an envelope, by what they hold. */
-export const ENVELOPE_DEFINITION_KEYS = ["api_definition", "oas"] as const;
-
 export interface EnvelopeFinding {
   ruleId: "unknown-field" | "invalid-type" | "missing-field";
   /** Pointer in the file. */
   pointer: string;
   message: string;
   anchor: Anchor;
-}
-
-/** A key of `value` that is a typo of `api_definition` and holds an object: the envelope's definition under a broken key. */
-export function misspeltDefinitionKey(value: Record<string, unknown>): string | undefined {
-  if (Object.hasOwn(value, "api_definition")) return undefined;
-  return Object.keys(value).find((k) => isObject(value[k]) && k !== "api_model" && closest(k, ["api_definition"]) === "api_definition");
 }
 
 /** Findings about the envelope at `at` (a file pointer): unknown or misspelt keys and values of the wrong type. */
