@@ -1,0 +1,98 @@
+/**
+ * Reads what the effective config is built from: tyk.conf, `.env` files and the process
+ * environment. The pure rules are in effective.ts, envconfig.ts and dotenv.ts.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { InputError, ioError } from "../errors.js";
+import { JsonSyntaxError, parseJson, toValue } from "../json/parse.js";
+import { DotenvSyntaxError, parseDotenv } from "./dotenv.js";
+import { type EffectiveConfig, type EnvVariable, effectiveConfig, valueAtPath } from "./effective.js";
+import { type SecretReference, configReferences } from "./secrets.js";
+
+/** Reads tyk.conf as the gateway decodes it: one JSON object. */
+export async function readGatewayConfig(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw ioError(err, file);
+  }
+  let value: unknown;
+  try {
+    value = toValue(parseJson(text));
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) throw new InputError("config-syntax", `${file}:${err.position.line}:${err.position.column}: invalid JSON: ${err.reason}`);
+    throw err;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new InputError("config-shape", `${file}: a gateway config must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/** Reads a `.env` file as docker compose does; `${VAR}` is looked up in `lookup`. */
+export async function readEnvFile(file: string, lookup: (name: string) => string | undefined = () => undefined): Promise<EnvVariable[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw ioError(err, file);
+  }
+  try {
+    return parseDotenv(text, lookup).entries.map((e) => ({ name: e.name, value: e.value, file, line: e.line, column: e.column }));
+  } catch (err) {
+    if (err instanceof DotenvSyntaxError) throw new InputError("env-file-syntax", `${file}:${err.line}:${err.column}: ${err.message}`, { hint: "docker compose refuses this file too; fix the line" });
+    throw err;
+  }
+}
+
+/** The TYK_* variables of this process (the gateway's own, when tyk-ts runs beside it). */
+export function processGatewayEnv(env: NodeJS.ProcessEnv = process.env): EnvVariable[] {
+  return Object.entries(env)
+    .filter((e): e is [string, string] => e[1] !== undefined && /^TYK_/i.test(e[0]))
+    .map(([name, value]) => ({ name, value }));
+}
+
+export interface GatewayEnvironmentOptions {
+  /** tyk.conf; omitted: the gateway's config.Default. */
+  configFile?: string;
+  /** `.env` files, applied in order. */
+  envFiles?: readonly string[];
+  /** Process variables applied last (they win over the files), e.g. processGatewayEnv(). */
+  processEnv?: readonly EnvVariable[];
+}
+
+export interface GatewayEnvironment extends EffectiveConfig {
+  configFile?: string;
+  /** Secret references in the tyk.conf fields the gateway resolves. */
+  references: SecretReference[];
+  /** The environment as the gateway would see it: last definition of each name. */
+  env: Map<string, string>;
+}
+
+/** tyk.conf + `.env` files + process variables → the config the gateway runs, with problems and references. */
+export async function loadGatewayEnvironment(options: GatewayEnvironmentOptions): Promise<GatewayEnvironment> {
+  const env: EnvVariable[] = [];
+  const known = new Map<string, string>();
+  for (const v of options.processEnv ?? []) known.set(v.name, v.value);
+  for (const file of options.envFiles ?? []) {
+    // compose looks ${VAR} up in its own environment first, then in the file's earlier lines.
+    const vars = await readEnvFile(file, (name) => known.get(name));
+    env.push(...vars);
+  }
+  env.push(...(options.processEnv ?? []));
+  const document = options.configFile ? await readGatewayConfig(options.configFile) : undefined;
+  const effective = effectiveConfig({ ...(document && options.configFile ? { file: { path: options.configFile, document } } : {}), env });
+  const envMap = new Map(env.map((v) => [v.name, v.value]));
+  return { ...effective, ...(options.configFile ? { configFile: options.configFile } : {}), references: configReferences(effective.config, envMap), env: envMap };
+}
+
+/**
+ * The gateway's public_key_path after the environment: from TYK_GW_PUBLICKEYPATH when set, else
+ * from tyk.conf (resolved relative to the config file, as `bundle verify -c` always did).
+ */
+export function publicKeyPathOf(gw: GatewayEnvironment): string | undefined {
+  const value = valueAtPath(gw.config, "public_key_path");
+  if (typeof value !== "string" || value === "") return undefined;
+  const source = gw.sources.get("public_key_path");
+  return source?.from === "file" ? path.resolve(path.dirname(source.file), value) : path.resolve(value);
+}
