@@ -18,3 +18,9 @@ export { createServer, type ServeOptions, type TykTsServer } from "./serve/serve
 export type { ServeLogEntry } from "./serve/log.js";
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FindingsError, InputError, TykTsError, UsageError } from "./errors.js";
+export { envFields, envFieldByName, envFieldByPath, suggestEnvName, deriveEnvFields, type ConfigField, type EnvField } from "./config/env-names.js";
+export { parseEnvValue, type EnvKind, type ParsedValue } from "./config/envconfig.js";
+export { parseDotenv, DotenvSyntaxError, type DotenvResult, type EnvEntry } from "./config/dotenv.js";
+export { effectiveConfig, explainField, checkEnvVariable, type EffectiveConfig, type EnvProblem, type EnvVariable, type FieldExplanation } from "./config/effective.js";
+export { loadGatewayEnvironment, gatewayProblems, gatewayPublicKeyPath, readEnvFile, type GatewayEnvironment, type GatewayProblem } from "./config/load.js";
+export { parseReference, resolveReference, middlewareReferences, configReferences, type SecretReference } from "./config/secrets.js";

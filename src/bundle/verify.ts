@@ -8,7 +8,7 @@
  * holds the listed files in file_list order (as bundles built by tyk-ts or the gateway do).
  */
 import { createVerify, type KeyObject } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
@@ -139,35 +139,6 @@ export async function expandBundlePaths(paths: string[]): Promise<string[]> {
     files.push(...zips);
   }
   return files;
-}
-
-/**
- * The public_key_path of a gateway config (tyk.conf), resolved relative to the config file.
- * Undefined when the config sets none: that gateway does not check signatures.
- */
-export async function publicKeyPathFromConfig(configPath: string): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = await readFile(configPath, "utf8");
-  } catch (err) {
-    throw ioError(err, configPath);
-  }
-  let root;
-  try {
-    root = parseJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new InputError("config-syntax", `${configPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.message}`);
-    throw err;
-  }
-  if (root.type !== "object") throw new InputError("config-shape", `${configPath}: a gateway config must be a JSON object`);
-  // Go matches keys case-insensitively and the last occurrence wins.
-  const member = root.members.filter((m) => m.key.toLowerCase() === "public_key_path").at(-1);
-  if (!member || member.value.type === "null") return undefined;
-  if (member.value.type !== "string") {
-    throw new InputError("config-type", `${configPath}: public_key_path must be a string, found ${member.value.type}`);
-  }
-  const value = member.value.value;
-  return value === "" ? undefined : path.resolve(path.dirname(configPath), value);
 }
 
 export interface AnalyseOptions {

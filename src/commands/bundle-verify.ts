@@ -2,11 +2,13 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandRegistrar } from "../cli.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
+import { printProblems } from "../ui/problems.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 
 interface VerifyFlags {
   key?: string;
   config?: string;
+  envFile: string[];
   format: "text" | "json" | "junit" | "github";
   maxEntries?: number;
   maxSize?: number;
@@ -35,7 +37,8 @@ export const registerBundleVerify = (bundle: Command, wrap: Parameters<CommandRe
     .description("predict whether the gateway will load bundles, and say why not")
     .argument("<bundles...>", "bundle zips, or directories whose .zip files to verify")
     .option("-k, --key <public.pem>", "the gateway's public key (PEM PUBLIC KEY or RSA PUBLIC KEY), as public_key_path")
-    .option("-c, --config <tyk.conf>", "take public_key_path from this gateway config (relative to the config file)")
+    .option("-c, --config <tyk.conf>", "take public_key_path from this gateway config (relative to the config file), with TYK_GW_PUBLICKEYPATH from the environment on top")
+    .option("--env-file <file>", "the gateway's .env file: its TYK_GW_* variables apply over -c, then this process's (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit", "github"]).default("text"))
     .option("--max-entries <n>", "refuse zips with more entries than this (default 10000)", parsePositive)
     .option("--max-size <size>", "refuse zips that unpack to more than this (default 1GiB)", parseSize)
@@ -52,19 +55,23 @@ Exit codes: 0 every bundle accepted, 1 any refused, 2 usage error or unreadable 
 Examples:
   tyk-ts bundle verify bundle.zip
   tyk-ts bundle verify -k public.pem dist/
-  tyk-ts bundle verify -c /opt/tyk-gateway/tyk.conf --format github bundles/*.zip`,
+  tyk-ts bundle verify -c /opt/tyk-gateway/tyk.conf --format github bundles/*.zip
+  tyk-ts bundle verify -c tyk.conf --env-file .env bundles/`,
     )
     .action(wrap(runVerify));
 };
 
 async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
-  if (flags.key && flags.config) throw new UsageError("--key and --config both name the public key; pass one of them");
-  const { verifyBundles, publicKeyPathFromConfig } = await import("../bundle/verify.js");
+  if (flags.key && (flags.config || flags.envFile.length > 0)) throw new UsageError(`--key and ${flags.config ? "--config" : "--env-file"} both name the public key; pass one of them`);
+  const { verifyBundles } = await import("../bundle/verify.js");
   const { verifyFormatters } = await import("../bundle/verify-formats.js");
   let publicKey = flags.key;
-  if (flags.config) {
-    publicKey = await publicKeyPathFromConfig(flags.config);
-    if (!publicKey) process.stderr.write(`${stderrColor.cyan("note")} ${flags.config} sets no public_key_path: that gateway does not check signatures\n`);
+  if (flags.config || flags.envFile.length > 0) {
+    const { gatewayPublicKeyPath } = await import("../config/load.js");
+    const gw = await gatewayPublicKeyPath({ ...(flags.config ? { configFile: flags.config } : {}), envFiles: flags.envFile });
+    publicKey = gw.publicKeyPath;
+    printProblems(gw.problems);
+    if (!publicKey) process.stderr.write(`${stderrColor.cyan("note")} ${flags.config ?? "the environment"} sets no public_key_path: that gateway does not check signatures\n`);
   }
   const limits = {
     ...(flags.maxEntries !== undefined && { maxEntries: flags.maxEntries }),

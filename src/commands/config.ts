@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import type { CommandRegistrar } from "../cli.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
-import { stderrColor, stdoutColor } from "../ui/color.js";
+import { stdoutColor } from "../ui/color.js";
+import { printProblems } from "../ui/problems.js";
 import type { EnvField } from "../config/env-names.js";
 
 interface EnvFlags {
@@ -108,7 +109,7 @@ async function runEnv(args: string[], flags: EnvFlags): Promise<number> {
 }
 
 async function runPrint(flags: PrintFlags): Promise<number> {
-  const { loadGatewayEnvironment, processGatewayEnv } = await import("../config/load.js");
+  const { gatewayProblems, loadGatewayEnvironment, problemAt, processGatewayEnv } = await import("../config/load.js");
   const { explainField } = await import("../config/effective.js");
   const { redactSecrets } = await import("../config/describe.js");
   const gw = await loadGatewayEnvironment({
@@ -118,19 +119,7 @@ async function runPrint(flags: PrintFlags): Promise<number> {
   });
   const declared = flags.envFile.length > 0 || Boolean(flags.env);
   const show = (v: unknown) => (flags.showSecrets ? v : redactSecrets(v));
-  const referenceProblems = declared
-    ? gw.references
-        .filter((r) => r.status === "unset" || r.status === "missing")
-        .map((r) => ({
-          severity: "error" as const,
-          code: r.status === "unset" ? "secret-unset" : "secret-missing",
-          message:
-            r.status === "unset"
-              ? `${r.at} is ${r.text}, but ${r.variable} is not set in this environment: the gateway uses an empty string`
-              : `${r.at} is ${r.text}, but the config's secrets has no "${r.key}": the gateway stops at start`,
-        }))
-    : [];
-  const problems = [...gw.problems.map(({ variable, ...p }) => ({ ...p, ...(variable.file ? { file: variable.file, line: variable.line } : {}) })), ...referenceProblems];
+  const problems = gatewayProblems(gw, declared);
   const failed = problems.some((p) => p.severity === "error");
 
   if (flags.explain) {
@@ -148,7 +137,7 @@ async function runPrint(flags: PrintFlags): Promise<number> {
   } else {
     process.stdout.write(`${JSON.stringify(show(gw.config), null, 2)}\n`);
   }
-  if (!flags.json) printProblems(problems);
+  if (!flags.json) printProblems(problems.map(problemAt));
   return failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -168,12 +157,4 @@ function formatExplanation(e: { path: string; variable: string; value: unknown; 
     lines.push(`  ${won ? c.green("wins  ") : c.dim("under ")} ${layer.from.padEnd(7)} ${unwrap(layer.value)}  ${c.dim(layer.where ?? "")}`);
   }
   return `${lines.join("\n")}\n`;
-}
-
-function printProblems(problems: ReadonlyArray<{ severity: string; code: string; message: string; file?: string; line?: number }>): void {
-  const c = stderrColor;
-  for (const p of problems) {
-    const label = p.severity === "error" ? c.red("error") : p.severity === "warning" ? c.yellow("warning") : c.cyan("note");
-    process.stderr.write(`${p.file ? `${p.file}:${p.line}: ` : ""}${label} ${p.message} ${c.dim(`[${p.code}]`)}\n`);
-  }
 }

@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import type { Problem } from "../bundle/manifest.js";
 import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson, toValue } from "../json/parse.js";
 import { DotenvSyntaxError, parseDotenv } from "./dotenv.js";
@@ -87,12 +88,51 @@ export async function loadGatewayEnvironment(options: GatewayEnvironmentOptions)
 }
 
 /**
- * The gateway's public_key_path after the environment: from TYK_GW_PUBLICKEYPATH when set, else
- * from tyk.conf (resolved relative to the config file, as `bundle verify -c` always did).
+ * The gateway's public_key_path after the environment (for `bundle verify -c` and `serve -c`):
+ * TYK_GW_PUBLICKEYPATH when set (relative to the current directory, as the gateway resolves it),
+ * else tyk.conf's (relative to the config file). This process's TYK_* variables apply last.
+ * Problems that bear on the key come back too: a misspelt TYK_GW_PUBLIC_KEY_PATH, an ignored file.
  */
-export function publicKeyPathOf(gw: GatewayEnvironment): string | undefined {
+export async function gatewayPublicKeyPath(options: Omit<GatewayEnvironmentOptions, "processEnv">): Promise<{
+  publicKeyPath?: string;
+  problems: Problem[];
+}> {
+  const gw = await loadGatewayEnvironment({ ...options, processEnv: processGatewayEnv() });
   const value = valueAtPath(gw.config, "public_key_path");
-  if (typeof value !== "string" || value === "") return undefined;
+  if (value !== undefined && value !== null && typeof value !== "string") {
+    throw new InputError("config-type", `${options.configFile}: public_key_path must be a string, found ${Array.isArray(value) ? "array" : typeof value}`);
+  }
+  const problems = gatewayProblems(gw, false)
+    .filter((p) => p.code === "env-ignored-file" || p.field === "public_key_path" || p.suggestion === "TYK_GW_PUBLICKEYPATH")
+    .map(problemAt);
+  if (typeof value !== "string" || value === "") return { problems };
   const source = gw.sources.get("public_key_path");
-  return source?.from === "file" ? path.resolve(path.dirname(source.file), value) : path.resolve(value);
+  return { publicKeyPath: source?.from === "file" ? path.resolve(path.dirname(source.file), value) : path.resolve(value), problems };
 }
+
+/** A problem of a gateway's environment, at the file and line that set the variable. */
+export interface GatewayProblem extends Problem {
+  file?: string;
+  line?: number;
+  column?: number;
+  variable?: string;
+  suggestion?: string;
+  field?: string;
+}
+
+/**
+ * Everything wrong with a gateway's config and environment. References to secrets count only when
+ * the run declares its environment (`declared`): otherwise tyk-ts cannot know what is set.
+ */
+export function gatewayProblems(gw: GatewayEnvironment, declared: boolean): GatewayProblem[] {
+  const out: GatewayProblem[] = gw.problems.map(({ variable, ...p }) => ({ ...p, variable: variable.name, ...(variable.file ? { file: variable.file, line: variable.line, column: variable.column } : {}) }));
+  if (!declared) return out;
+  for (const r of gw.references) {
+    if (r.status === "unset") out.push({ severity: "error", code: "secret-unset", field: r.at, message: `${r.at} is ${r.text}, but ${r.variable} is not set in this environment: the gateway uses an empty string` });
+    if (r.status === "missing") out.push({ severity: "error", code: "secret-missing", field: r.at, message: `${r.at} is ${r.text}, but the config's secrets has no "${r.key}": the gateway stops at start` });
+  }
+  return out;
+}
+
+/** The problem as one line: `file:line: message`. */
+export const problemAt = (p: GatewayProblem): Problem => ({ severity: p.severity, code: p.code, message: `${p.file ? `${p.file}:${p.line}: ` : ""}${p.message}` });
