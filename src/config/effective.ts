@@ -10,7 +10,7 @@
  */
 import { foldKey } from "../go-keys.js";
 import { type ParsedValue, parseEnvValue, goQuote } from "./envconfig.js";
-import { type EnvField, envFieldByName, envFields, otherGatewayVariable, suggestEnvName } from "./env-names.js";
+import { type EnvField, envFieldByName, envFields, otherGatewayVariable, REMOVED_VARIABLES, suggestEnvName } from "./env-names.js";
 
 /** Where a variable was set: a file and line, or the process environment. */
 export interface EnvOrigin {
@@ -32,7 +32,7 @@ export type ValueSource =
 
 export interface EnvProblem {
   severity: "error" | "warning" | "info";
-  /** Machine code: env-unknown, env-parse, env-unsupported, env-empty-list-item, env-ignored-file. */
+  /** Machine code: env-unknown, env-removed, env-parse, env-unsupported, env-list-spaces, env-ignored-file. */
   code: string;
   message: string;
   variable: EnvVariable;
@@ -122,6 +122,11 @@ export function checkEnvVariable(variable: EnvVariable): { field?: EnvField; par
   if (!field) {
     if (!variable.name.startsWith("TYK_GW_") && !/^tyk_?gw_/i.test(variable.name)) return { problems };
     if (otherGatewayVariable(variable.name)) return { problems };
+    const removed = REMOVED_VARIABLES[variable.name];
+    if (removed) {
+      problems.push({ severity: "warning", code: "env-removed", message: `${variable.name} set ${removed}, which this gateway no longer has: it does nothing`, variable });
+      return { problems };
+    }
     const suggestion = suggestEnvName(variable.name);
     problems.push({
       // A near miss of a real name is almost surely that setting, and the gateway silently ignores it.

@@ -167,6 +167,20 @@ export const OTHER_GATEWAY_VARIABLES: Record<string, string> = {
 };
 const TRACER_OPTIONS_PREFIX = "TYK_GW_TRACER_OPTIONS_";
 
+/**
+ * Variables of fields config.Config had and no longer has (listed in the gateway's own
+ * config/config_env_vars.md at 360d3d96, absent at the inventory's commit): the gateway ignores them.
+ */
+export const REMOVED_VARIABLES: Record<string, string> = {
+  TYK_GW_HTTPSERVEROPTIONS_USELE_SSL: "http_server_options.use_ssl_le",
+  TYK_GW_RELOADWAITTIME: "reload_wait_time",
+  TYK_GW_USEASYNCSESSIONWRITE: "optimisations_use_async_session_write",
+  TYK_GW_ENABLEAPISEGREGATION: "enable_api_segregation",
+  TYK_GW_CLOSEIDLECONNECTIONS: "close_idle_connections",
+  TYK_GW_SESSIONUPDATEPOOLSIZE: "session_update_pool_size",
+  TYK_GW_SESSIONUPDATEBUFFERSIZE: "session_update_buffer_size",
+};
+
 /** What a TYK_GW_* name that is not a field's variable is, or undefined when the gateway never reads it. */
 export function otherGatewayVariable(name: string): string | undefined {
   if (name in OTHER_GATEWAY_VARIABLES) return OTHER_GATEWAY_VARIABLES[name];
