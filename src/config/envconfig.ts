@@ -28,9 +28,30 @@ export type ParsedValue = { ok: true; value: unknown } | { ok: false; error: str
 const ok = (value: unknown): ParsedValue => ({ ok: true, value });
 const fail = (error: string): ParsedValue => ({ ok: false, error });
 
-/** Go's strconv.Quote for the strings people type (ASCII); close enough for other characters. */
+/** Go's strconv.Quote: printable characters as they are, the rest escaped (\n, \x01, \u00ad). */
 export function goQuote(s: string): string {
-  return JSON.stringify(s);
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '"' || ch === "\\") out += `\\${ch}`;
+    else if (ch === " " || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) out += ch;
+    else if (GO_ESCAPES[ch]) out += GO_ESCAPES[ch];
+    else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, "0")}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, "0")}`;
+    else out += `\\U${cp.toString(16).padStart(8, "0")}`;
+  }
+  return `${out}"`;
+}
+const GO_ESCAPES: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v" };
+
+/** The time package's own quote: every byte of a non-ASCII or control character as \xNN. */
+function timeQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    if (ch < " " || ch.codePointAt(0)! >= 0x80) for (const byte of Buffer.from(ch, "utf8")) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+    else out += ch === '"' || ch === "\\" ? `\\${ch}` : ch;
+  }
+  return `${out}"`;
 }
 
 /** Parses `raw` as envconfig's processField would for a field of this kind; values in JSON form. */
@@ -92,11 +113,11 @@ export function parseEnvValue(kind: EnvKind, raw: string): ParsedValue {
   }
 }
 
-const BOOL_WORDS: Record<string, boolean> = { "1": true, t: true, T: true, TRUE: true, true: true, True: true, "0": false, f: false, F: false, FALSE: false, false: false, False: false };
+const BOOL_WORDS = new Map(Object.entries({ "1": true, t: true, T: true, TRUE: true, true: true, True: true, "0": false, f: false, F: false, FALSE: false, false: false, False: false }));
 
 /** strconv.ParseBool. */
 export function parseGoBool(s: string): ParsedValue {
-  const v = BOOL_WORDS[s];
+  const v = BOOL_WORDS.get(s);
   return v === undefined ? fail(`strconv.ParseBool: parsing ${goQuote(s)}: invalid syntax`) : ok(v);
 }
 
@@ -190,7 +211,7 @@ export function parseGoInt(s0: string, bits: number): ParsedValue {
 }
 
 const DECIMAL_FLOAT = /^[+-]?(?=\.?[0-9])[0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]+)?$/;
-const HEX_FLOAT = /^([+-]?)0[xX]((?=\.?[0-9a-fA-F])[0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?)[pP]([+-]?[0-9_]+)$/;
+const HEX_FLOAT = /^([+-]?)0[xX]((?=[0-9a-fA-F_]*\.?[0-9a-fA-F_]*[0-9a-fA-F])[0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?)[pP]([+-]?[0-9_]+)$/;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** strconv.ParseFloat(s, bits): decimal and hexadecimal literals, inf/infinity/nan, digit underscores. */
@@ -203,7 +224,7 @@ export function parseGoFloat(s: string, bits: 32 | 64): ParsedValue {
   let value: number;
   const hex = HEX_FLOAT.exec(s);
   if (hex) {
-    if (s.includes("_") && !underscoreOK(s.slice(0, s.search(/[pP]/)))) return numError("ParseFloat", s, "syntax");
+    if (s.includes("_") && !underscoreOK(s)) return numError("ParseFloat", s, "syntax");
     const [int = "", frac = ""] = hex[2]!.replace(/_/g, "").split(".");
     const mantissa = parseInt(`${int}${frac}` || "0", 16);
     value = mantissa * 2 ** (Number(hex[3]!.replace(/_/g, "")) - 4 * frac.length);
@@ -216,7 +237,7 @@ export function parseGoFloat(s: string, bits: 32 | 64): ParsedValue {
   return ok(bits === 32 ? Math.fround(value) : value);
 }
 
-const DURATION_UNITS: Record<string, bigint> = {
+const DURATION_UNITS = new Map<string, bigint>(Object.entries({
   ns: 1n,
   us: 1000n,
   "\u00b5s": 1000n,
@@ -225,7 +246,7 @@ const DURATION_UNITS: Record<string, bigint> = {
   s: 1000000000n,
   m: 60000000000n,
   h: 3600000000000n,
-};
+}));
 const MAX_DURATION = (1n << 63n) - 1n;
 
 /**
@@ -234,7 +255,7 @@ const MAX_DURATION = (1n << 63n) - 1n;
  * file and stops the gateway in the environment. Values in nanoseconds, the JSON form.
  */
 export function parseGoDuration(orig: string): ParsedValue {
-  const invalid = () => fail(`time: invalid duration ${goQuote(orig)}`);
+  const invalid = () => fail(`time: invalid duration ${timeQuote(orig)}`);
   let s = orig;
   let neg = false;
   if (s !== "" && (s[0] === "-" || s[0] === "+")) [neg, s] = [s[0] === "-", s.slice(1)];
@@ -246,10 +267,10 @@ export function parseGoDuration(orig: string): ParsedValue {
     if (m[0] === "" || (m[1] === "" && (m[2] ?? "") === "")) return invalid();
     s = s.slice(m[0].length);
     const unitMatch = /^[^0-9.]*/.exec(s)![0];
-    if (unitMatch === "") return fail(`time: missing unit in duration ${goQuote(orig)}`);
+    if (unitMatch === "") return fail(`time: missing unit in duration ${timeQuote(orig)}`);
     s = s.slice(unitMatch.length);
-    const unit = DURATION_UNITS[unitMatch];
-    if (unit === undefined) return fail(`time: unknown unit ${goQuote(unitMatch)} in duration ${goQuote(orig)}`);
+    const unit = DURATION_UNITS.get(unitMatch);
+    if (unit === undefined) return fail(`time: unknown unit ${timeQuote(unitMatch)} in duration ${timeQuote(orig)}`);
     const whole = BigInt(m[1] || "0");
     const frac = m[2] ?? "";
     let v = whole * unit;
