@@ -20,6 +20,8 @@ export interface EnvEntry {
   /** 1-based line and column of the name. */
   line: number;
   column: number;
+  /** It interpolates a variable that is not set (compose substitutes ""). */
+  unresolved?: boolean;
 }
 
 export interface DotenvProblem {
@@ -103,10 +105,12 @@ export function parseDotenv(text: string, lookup: EnvLookup = () => undefined): 
     const name = text.slice(keyStart, i).replace(/\s+$/, "");
     if (/\s/.test(name)) throw new DotenvSyntaxError(pos.line, pos.column, "key cannot contain a space");
     const set = (value: string) => {
+      const unresolved = warnings.slice(warningsBefore).some((w) => w.message.endsWith("compose substitutes an empty string"));
       if (vars.has(name)) warnings.push({ ...pos, message: `${name} is set again here; the last value wins` });
       vars.set(name, value);
-      entries.push({ name, value, ...pos });
+      entries.push({ name, value, ...pos, ...(unresolved ? { unresolved } : {}) });
     };
+    const warningsBefore = warnings.length;
     i++; // past the terminator (or the end)
     if (terminator !== "=" && terminator !== ":") {
       // A bare KEY (at the end of a line or of the file) is inherited from the environment.

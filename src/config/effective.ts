@@ -116,7 +116,7 @@ export function envconfigError(field: EnvField, value: string, detail: string): 
 }
 
 /** Checks one variable against the field it sets, without applying it. */
-export function checkEnvVariable(variable: EnvVariable): { field?: EnvField; parsed?: ParsedValue; problems: EnvProblem[] } {
+export function checkEnvVariable(variable: EnvVariable, options: { valueKnown?: boolean } = {}): { field?: EnvField; parsed?: ParsedValue; problems: EnvProblem[] } {
   const problems: EnvProblem[] = [];
   const field = envFieldByName(variable.name);
   if (!field) {
@@ -144,6 +144,7 @@ export function checkEnvVariable(variable: EnvVariable): { field?: EnvField; par
     problems.push({ severity: "warning", code: "env-unsupported", message: `${variable.name} cannot set ${field.path} from a variable: ${field.envKind.why}; set it in tyk.conf`, variable, field: field.path });
     return { field, problems };
   }
+  if (options.valueKnown === false) return { field, problems };
   const parsed = parseEnvValue(field.envKind, variable.value);
   if (!parsed.ok) {
     problems.push({
@@ -157,6 +158,26 @@ export function checkEnvVariable(variable: EnvVariable): { field?: EnvField; par
     problems.push({ severity: "warning", code: "env-list-spaces", message: `${variable.name}: envconfig splits on commas without trimming, so items keep their spaces (${goQuote(variable.value)})`, variable, field: field.path });
   }
   return { field, parsed, problems };
+}
+
+/**
+ * Sets each variable's value in `config` (changed in place) as envconfig would, later variables
+ * over earlier ones; returns the tyk.conf paths set, with the variable that set each, and the problems.
+ */
+export function applyEnv(config: Record<string, unknown>, variables: readonly EnvVariable[]): { set: Map<string, EnvVariable>; problems: EnvProblem[] } {
+  const set = new Map<string, EnvVariable>();
+  const problems: EnvProblem[] = [];
+  for (const variable of variables) {
+    const { field, parsed, problems: found } = checkEnvVariable(variable);
+    problems.push(...found);
+    if (!field || !parsed?.ok || field.envKind.kind === "unsupported") continue;
+    const value = field.goType === "config.PortsWhiteList" && parsed.value && typeof parsed.value === "object"
+      ? { ...(valueAtPath(config, field.path) as object | undefined), ...(parsed.value as object) } // json.Unmarshal into a map adds keys
+      : parsed.value;
+    if (parsed.value !== null || field.envKind.kind !== "json") setAt(config, field.path, value);
+    set.set(field.path, variable);
+  }
+  return { set, problems };
 }
 
 /** Builds the effective config from tyk.conf and an environment. */
@@ -181,17 +202,9 @@ export function effectiveConfig(input: EffectiveConfigInput): EffectiveConfig {
     problems.push({ severity: "info", code: "env-ignored-file", message: `TYK_GW_OMITCONFIGFILE=${omitVar!.value}: the gateway ignores ${input.file.path} and config.Default and reads only the environment`, variable: omitVar! });
   }
 
-  for (const defs of definitions.values()) {
-    const variable = defs.at(-1)!;
-    const { field, parsed, problems: found } = checkEnvVariable(variable);
-    problems.push(...found);
-    if (!field || !parsed?.ok || field.envKind.kind === "unsupported") continue;
-    const value = field.goType === "config.PortsWhiteList" && parsed.value && typeof parsed.value === "object"
-      ? { ...(valueAtPath(config, field.path) as object | undefined), ...(parsed.value as object) } // json.Unmarshal into a map adds keys
-      : parsed.value;
-    if (parsed.value !== null || field.envKind.kind !== "json") setAt(config, field.path, value);
-    sources.set(field.path, { from: "env", variable });
-  }
+  const applied = applyEnv(config, [...definitions.values()].map((defs) => defs.at(-1)!));
+  problems.push(...applied.problems);
+  for (const [path, variable] of applied.set) sources.set(path, { from: "env", variable });
   if (omitConfigFile) for (const f of envFields()) if (!sources.has(f.path) && f.default !== undefined) sources.set(f.path, { from: "omitted", variable: omitVar! });
   return { config, omitConfigFile, sources, definitions, problems, ...(input.file ? { file: input.file } : {}) };
 }

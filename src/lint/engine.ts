@@ -10,7 +10,8 @@ import { InputError, ioError } from "../errors.js";
 import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
 import { detectDocuments, mentionsTyk } from "./read/detect.js";
-import { discoverFiles, displayPath } from "./read/discover.js";
+import { discoverFiles, displayPath, ENV_FILE } from "./read/discover.js";
+import { envGroups } from "./read/env-settings.js";
 import { isYamlPath, parseSource, type Anchor, type SourceDocument } from "./read/source.js";
 import { locatePending, toResult, type FileState } from "./results.js";
 import { ruleSet } from "./rule-set.js";
@@ -20,6 +21,8 @@ import { checkBundles } from "./rules/support/bundles-dir.js";
 import type { Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta } from "./types.js";
 import { SchemaSet } from "./validate/schemas.js";
 import { validateDocument } from "./validate/document.js";
+import { checkEnvironment } from "./validate/env.js";
+import { DotenvSyntaxError, parseDotenv } from "../config/dotenv.js";
 
 export interface LintOptions {
   /** `production` turns the warnings of security rules into errors (the CI gate). */
@@ -44,6 +47,32 @@ export interface LintReport {
   results: LintResult[];
   /** Every rule of the run, organisation rules included, for formats that describe rules (SARIF). */
   rules: RuleMeta[];
+}
+
+const DATA_FILE = /\.(json|ya?ml|conf)$/i;
+
+/**
+ * Lints a `.env` file (read as docker compose reads it): its TYK_* variables are one gateway's
+ * environment. Returns false when it has none. Values that interpolate an unset variable are not
+ * judged: compose takes them from the shell it runs in.
+ */
+function lintEnvFile(text: string, state: FileState, options: Parameters<typeof checkEnvironment>[1]): boolean {
+  let entries;
+  try {
+    entries = parseDotenv(text).entries;
+  } catch (err) {
+    if (!(err instanceof DotenvSyntaxError)) throw err;
+    state.pending.push({ ruleId: "syntax", message: `not a .env file docker compose can read: ${err.message}`, pointer: "", anchor: "value", range: { line: err.line, column: err.column, endLine: err.line, endColumn: err.column + 1 } });
+    return true;
+  }
+  if (!entries.some((e) => /^tyk_/i.test(e.name))) return false;
+  const variables = entries.map((e) => ({ name: e.name, value: e.unresolved ? undefined : e.value, where: e }));
+  for (const f of checkEnvironment(variables, options)) {
+    const e = f.where;
+    const column = f.at === "name" ? e.column : e.column + e.name.length + 1;
+    state.pending.push({ ruleId: f.ruleId, message: f.message, pointer: "", anchor: "value", range: { line: e.line, column, endLine: e.line, endColumn: f.at === "name" ? e.column + e.name.length : column + Math.max(1, (e.value.split("\n")[0] ?? "").length) } });
+  }
+  return true;
 }
 
 /** How a document's pointers map back to its file. */
@@ -75,8 +104,16 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     } catch (err) {
       throw ioError(err, shown);
     }
-    const parsed = parseSource(text, isYamlPath(file.absolutePath) ? "yaml" : "json");
     const state: FileState = { displayPath: shown, kinds: new Set(), pending: [] };
+    if (!DATA_FILE.test(file.absolutePath) && ENV_FILE.test(path.basename(file.absolutePath))) {
+      if (lintEnvFile(text, state, { run, ctx, file: shown, complete: false }) || file.explicit) {
+        locatePending(state, run);
+        states.push(state);
+      } else options.onSkip?.(shown, "an env file without TYK_* variables");
+      continue;
+    }
+    const parsed = parseSource(text, isYamlPath(file.absolutePath) ? "yaml" : "json");
+    let environments = 0;
     if (parsed.syntaxErrors.length > 0 && !file.explicit && parsed.documents.length === 0 && !mentionsTyk(text)) {
       options.onSkip?.(shown, `not ${parsed.format === "yaml" ? "YAML" : "JSON"}, and nothing in it looks like Tyk`);
       continue;
@@ -96,7 +133,17 @@ export async function lint(options: LintOptions): Promise<LintReport> {
         }
       }
     }
-    if (state.kinds.size === 0 && parsed.syntaxErrors.length === 0) {
+    for (const source of parsed.format === "yaml" || state.kinds.size === 0 ? parsed.documents : []) {
+      for (const group of envGroups(source.value)) {
+        environments++;
+        const variables = group.settings.map((s) => ({ name: s.name, value: s.value, where: s }));
+        for (const f of checkEnvironment(variables, { run, ctx, file: shown, complete: !group.open })) {
+          const s = f.where;
+          state.pending.push({ ruleId: f.ruleId, message: f.message, source, pointer: f.at === "name" ? s.namePointer : s.valuePointer, anchor: f.at === "name" ? s.nameAnchor : "value" });
+        }
+      }
+    }
+    if (state.kinds.size === 0 && environments === 0 && parsed.syntaxErrors.length === 0) {
       if (!file.explicit) {
         options.onSkip?.(shown, "not a Tyk document");
         continue;

@@ -1,0 +1,92 @@
+/**
+ * Checks a gateway's environment: each TYK_GW_* name and value as the gateway reads it
+ * (src/config: envconfig's naming and parsing), the tyk.conf rules on the values the environment
+ * sets, and env:// references to TYK_SECRET_* variables the same environment lacks.
+ */
+import { applyEnv, checkEnvVariable, type EnvProblem, type EnvVariable } from "../../config/effective.js";
+import { parseReference, RESOLVED_CONFIG_FIELDS, secretVariable } from "../../config/secrets.js";
+import { envInvalidValue } from "../rules/env/env-invalid-value.js";
+import { envMisspeltVariable } from "../rules/env/env-misspelt-variable.js";
+import { envNotSettable } from "../rules/env/env-not-settable.js";
+import { envUnknownVariable } from "../rules/env/env-unknown-variable.js";
+import { secretReferenceUnset } from "../rules/env/secret-reference-unset.js";
+import type { RuleSet } from "../rule-set.js";
+import type { LintContext, LintDocument } from "../types.js";
+
+/** A variable as lint found it; `value` undefined when it is filled in elsewhere. */
+export interface FoundVariable<Where> {
+  name: string;
+  value: string | undefined;
+  where: Where;
+}
+
+export interface EnvFinding<Where> {
+  ruleId: string;
+  message: string;
+  where: Where;
+  /** Report at the variable's name or at its value. */
+  at: "name" | "value";
+}
+
+const RULE_OF: Record<string, string> = {
+  "env-removed": envUnknownVariable.id,
+  "env-parse": envInvalidValue.id,
+  "env-unsupported": envNotSettable.id,
+  "env-list-spaces": envNotSettable.id,
+};
+
+function ruleOf(problem: EnvProblem): string {
+  if (problem.code === "env-unknown") return problem.suggestion ? envMisspeltVariable.id : envUnknownVariable.id;
+  return RULE_OF[problem.code] ?? envInvalidValue.id;
+}
+
+/** JSON pointer of a dotted tyk.conf path. */
+const pointerOf = (path: string) => `/${path.split(".").join("/")}`;
+
+/**
+ * Findings for one environment: a compose service, a container, a ConfigMap, a .env file.
+ * `complete` says every variable it gets is in `variables` (no env_file, envFrom or secretRef that
+ * tyk-ts cannot read), so a missing TYK_SECRET_* really is missing.
+ */
+export function checkEnvironment<Where>(variables: ReadonlyArray<FoundVariable<Where>>, options: { run: RuleSet; ctx: LintContext; file: string; complete: boolean }): Array<EnvFinding<Where>> {
+  const findings: Array<EnvFinding<Where>> = [];
+  const known: Array<EnvVariable & { where: Where }> = [];
+  for (const v of variables) {
+    if (!/^tyk_?gw/i.test(v.name)) continue;
+    const variable = { name: v.name, value: v.value ?? "" };
+    const { problems } = checkEnvVariable(variable, { valueKnown: v.value !== undefined });
+    for (const p of problems) findings.push({ ruleId: ruleOf(p), message: p.message, where: v.where, at: p.code === "env-unknown" || p.code === "env-removed" ? "name" : "value" });
+    if (v.value !== undefined && problems.length === 0) known.push({ ...variable, where: v.where });
+  }
+
+  // The tyk.conf rules, on a config holding only what this environment sets.
+  const config: Record<string, unknown> = {};
+  const { set } = applyEnv(config, known);
+  const setBy = new Map([...set].map(([path, variable]) => [pointerOf(path), variable as (typeof known)[number]]));
+  const doc: LintDocument = { kind: "tyk-conf", file: options.file, absolutePath: options.file, value: config, pointer: "", wrapper: "none" };
+  for (const rule of options.run.documentRules("tyk-conf")) {
+    for (const f of rule.check(doc, options.ctx)) {
+      const variable = [...setBy].find(([pointer]) => f.pointer === pointer || f.pointer.startsWith(`${pointer}/`))?.[1];
+      if (variable) findings.push({ ruleId: rule.id, message: `${variable.name}: ${f.message}`, where: variable.where, at: "value" });
+    }
+  }
+
+  if (options.complete) {
+    const names = new Set(variables.map((v) => v.name));
+    for (const { path, when } of RESOLVED_CONFIG_FIELDS) {
+      const variable = setBy.get(pointerOf(path));
+      // A condition this environment does not settle (use_db_app_configs in tyk.conf?) is not guessed at.
+      if (when && !when(config)) continue;
+      const ref = variable ? parseReference(variable.value) : undefined;
+      if (variable && ref?.scheme === "env" && !names.has(secretVariable(ref.key))) {
+        findings.push({
+          ruleId: secretReferenceUnset.id,
+          message: `${variable.name}=${variable.value}: the gateway reads ${secretVariable(ref.key)}, which this environment does not set, and uses an empty ${path}`,
+          where: variable.where,
+          at: "value",
+        });
+      }
+    }
+  }
+  return findings;
+}
