@@ -21,8 +21,11 @@ import { checkBundles } from "./rules/support/bundles-dir.js";
 import type { Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta } from "./types.js";
 import { SchemaSet } from "./validate/schemas.js";
 import { validateDocument } from "./validate/document.js";
-import { checkEnvironment } from "./validate/env.js";
-import { DotenvSyntaxError, parseDotenv } from "../config/dotenv.js";
+import { checkEnvironment, declaredEnvironment, type DeclaredEnvironment, unsetReferences, withEnvironment } from "./validate/env.js";
+import { secretReferenceUnset } from "./rules/env/secret-reference-unset.js";
+import { valueAt } from "./read/pointer.js";
+import type { EnvVariable } from "../config/effective.js";
+import { DotenvSyntaxError, type EnvEntry, parseDotenv } from "../config/dotenv.js";
 
 export interface LintOptions {
   /** `production` turns the warnings of security rules into errors (the CI gate). */
@@ -38,6 +41,12 @@ export interface LintOptions {
   bundlesDir?: string;
   /** Where the project's JSON Schemas are (default: the package's schemas/). */
   schemasDir?: string;
+  /**
+   * The gateway's .env files: lint tyk.conf as the gateway runs it with them (their TYK_GW_*
+   * variables on top, findings on env-set values at the variable's line), and report env:// and
+   * $secret_env. references to TYK_SECRET_* variables they do not set.
+   */
+  envFiles?: string[];
   /** Told about every file that was looked at and left out, and why (`--verbose`). */
   onSkip?: (file: string, reason: string) => void;
 }
@@ -50,6 +59,12 @@ export interface LintReport {
 }
 
 const DATA_FILE = /\.(json|ya?ml|conf)$/i;
+
+/** Where a variable of a .env file is: its name, or its value after the `=`. */
+function envEntryRange(entry: EnvEntry, at: "name" | "value") {
+  const column = at === "name" ? entry.column : entry.column + entry.name.length + 1;
+  return { line: entry.line, column, endLine: entry.line, endColumn: at === "name" ? entry.column + entry.name.length : column + Math.max(1, (entry.value.split("\n")[0] ?? "").length) };
+}
 
 /**
  * Lints a `.env` file (read as docker compose reads it): its TYK_* variables are one gateway's
@@ -67,12 +82,56 @@ function lintEnvFile(text: string, state: FileState, options: Parameters<typeof 
   }
   if (!entries.some((e) => /^tyk_/i.test(e.name))) return false;
   const variables = entries.map((e) => ({ name: e.name, value: e.unresolved ? undefined : e.value, where: e }));
-  for (const f of checkEnvironment(variables, options)) {
-    const e = f.where;
-    const column = f.at === "name" ? e.column : e.column + e.name.length + 1;
-    state.pending.push({ ruleId: f.ruleId, message: f.message, pointer: "", anchor: "value", range: { line: e.line, column, endLine: e.line, endColumn: f.at === "name" ? e.column + e.name.length : column + Math.max(1, (e.value.split("\n")[0] ?? "").length) } });
-  }
+  for (const f of checkEnvironment(variables, options)) state.pending.push({ ruleId: f.ruleId, message: f.message, pointer: "", anchor: "value", range: envEntryRange(f.where, f.at) });
   return true;
+}
+
+/**
+ * The files of `--env-file`, linted as one complete environment (a missing TYK_SECRET_* is
+ * missing), and `report` to put a finding at a variable's line in them.
+ */
+function readDeclaredEnvironment(envFiles: readonly string[], cwd: string, options: { run: ReturnType<typeof ruleSet>; ctx: LintContext }) {
+  const states: FileState[] = [];
+  const paths = new Set<string>();
+  const all: Array<{ variable: EnvVariable; state: FileState; entry: EnvEntry }> = [];
+  for (const file of envFiles) {
+    const absolute = path.resolve(cwd, file);
+    const shown = displayPath(absolute, cwd);
+    let text: string;
+    try {
+      text = readFileSync(absolute, "utf8");
+    } catch (err) {
+      throw ioError(err, file);
+    }
+    let entries: EnvEntry[];
+    try {
+      entries = parseDotenv(text).entries;
+    } catch (err) {
+      if (err instanceof DotenvSyntaxError) throw new InputError("env-file-syntax", `--env-file ${shown}:${err.line}:${err.column}: ${err.message}`, { hint: "docker compose refuses this file too; fix the line" });
+      throw err;
+    }
+    const state: FileState = { displayPath: shown, kinds: new Set(), pending: [] };
+    states.push(state);
+    paths.add(absolute);
+    for (const entry of entries) all.push({ variable: { name: entry.name, value: entry.value, file: shown, line: entry.line, column: entry.column }, state, entry });
+  }
+  const byVariable = new Map(all.map((a) => [a.variable, a]));
+  for (const f of checkEnvironment(all.map((a) => ({ name: a.variable.name, value: a.entry.unresolved ? undefined : a.variable.value, where: a })), { ...options, file: envFiles[0]!, complete: true })) {
+    f.where.state.pending.push({ ruleId: f.ruleId, message: f.message, pointer: "", anchor: "value", range: envEntryRange(f.where.entry, f.at) });
+  }
+  const env: DeclaredEnvironment = declaredEnvironment(all.map((a) => a.variable));
+  return {
+    states,
+    paths,
+    env,
+    report(variable: EnvVariable, ruleId: string, message: string) {
+      const found = byVariable.get(variable);
+      // The tyk.conf rules already ran on the variables alone; the same finding from tyk.conf + env is not repeated.
+      if (found && !found.state.pending.some((p) => p.ruleId === ruleId && p.message === message)) {
+        found.state.pending.push({ ruleId, message, pointer: "", anchor: "value", range: envEntryRange(found.entry, "value") });
+      }
+    },
+  };
 }
 
 /** How a document's pointers map back to its file. */
@@ -86,7 +145,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const config = loadConfig({ cwd, configPath: options.configPath });
   const run = ruleSet(config, options.profile);
-  const { files, ignored } = discoverFiles(options.paths, { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
+  const discovered = discoverFiles(options.paths, { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
+  const { ignored } = discovered;
   for (const file of ignored) options.onSkip?.(displayPath(file, cwd), "matches an ignore pattern in the config");
 
   const schemas = new SchemaSet(options.schemasDir);
@@ -94,6 +154,10 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const states: FileState[] = [];
   const documents: LintDocument[] = [];
   const origins = new WeakMap<LintDocument, DocumentOrigin>();
+  const effectiveConfigs = new WeakMap<LintDocument, ReturnType<typeof withEnvironment>>();
+  const declared = options.envFiles?.length ? readDeclaredEnvironment(options.envFiles, cwd, { run, ctx }) : undefined;
+  if (declared) states.push(...declared.states);
+  const files = discovered.files.filter((f) => !declared?.paths.has(f.absolutePath));
 
   for (const file of files) {
     const shown = displayPath(file.absolutePath, cwd);
@@ -128,9 +192,17 @@ export async function lint(options: LintOptions): Promise<LintReport> {
         for (const f of findings) state.pending.push({ ...f, source });
         documents.push(document);
         origins.set(document, { file: state, source, toFile });
+        // With --env-file, tyk.conf is checked as the gateway runs it; findings on env-set values go to the variable's line.
+        const effective = declared && document.kind === "tyk-conf" ? withEnvironment(document.value, declared.env) : undefined;
+        const checked = effective ? { ...document, value: effective.value } : document;
         for (const rule of run.documentRules(document.kind)) {
-          for (const f of rule.check(document, ctx)) state.pending.push({ ruleId: rule.id, message: f.message, source, pointer: toFile(f.pointer), anchor: f.at ?? "value" });
+          for (const f of rule.check(checked, ctx)) {
+            const variable = effective?.variableAt(f.pointer);
+            if (variable) declared!.report(variable, rule.id, `${variable.name}: ${f.message}`);
+            else state.pending.push({ ruleId: rule.id, message: f.message, source, pointer: toFile(f.pointer), anchor: f.at ?? "value" });
+          }
         }
+        if (effective) effectiveConfigs.set(document, effective);
       }
     }
     for (const source of parsed.format === "yaml" || state.kinds.size === 0 ? parsed.documents : []) {
@@ -163,6 +235,19 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   for (const rule of run.rules) {
     if (!rule.checkProject || run.severity(rule) === "off") continue;
     for (const f of rule.checkProject(documents, ctx)) report(f.document, rule.id, f.pointer, f.message, f.at);
+  }
+  if (declared) {
+    // References need every document: an API's secrets:// needs the gateway's secrets map.
+    const confs = documents.filter((d) => d.kind === "tyk-conf");
+    const secrets = confs.length === 1 ? valueAt(effectiveConfigs.get(confs[0]!)?.value, "/secrets") ?? {} : undefined;
+    for (const doc of documents) {
+      const effective = effectiveConfigs.get(doc);
+      for (const f of unsetReferences(effective ? { ...doc, value: effective.value } : doc, declared.env, secrets)) {
+        const variable = effective?.variableAt(f.pointer);
+        if (variable) declared.report(variable, secretReferenceUnset.id, `${variable.name}: ${f.message}`);
+        else report(doc, secretReferenceUnset.id, f.pointer, f.message);
+      }
+    }
   }
   if (options.bundlesDir !== undefined) {
     const bundlesDir = path.resolve(cwd, options.bundlesDir);

@@ -3,8 +3,9 @@
  * (src/config: envconfig's naming and parsing), the tyk.conf rules on the values the environment
  * sets, and env:// references to TYK_SECRET_* variables the same environment lacks.
  */
-import { applyEnv, checkEnvVariable, type EnvProblem, type EnvVariable } from "../../config/effective.js";
-import { parseReference, RESOLVED_CONFIG_FIELDS, secretVariable } from "../../config/secrets.js";
+import { applyEnv, checkEnvVariable, type EnvProblem, type EnvVariable, valueAtPath } from "../../config/effective.js";
+import { middlewareReferences, parseReference, RESOLVED_CONFIG_FIELDS, secretVariable } from "../../config/secrets.js";
+import { escapeSegment, isObject as isRecord } from "../read/pointer.js";
 import { envInvalidValue } from "../rules/env/env-invalid-value.js";
 import { envMisspeltVariable } from "../rules/env/env-misspelt-variable.js";
 import { envNotSettable } from "../rules/env/env-not-settable.js";
@@ -89,4 +90,61 @@ export function checkEnvironment<Where>(variables: ReadonlyArray<FoundVariable<W
     }
   }
   return findings;
+}
+
+/** The environment `lint --env-file` declares for the gateway: the last definition of each name. */
+export interface DeclaredEnvironment {
+  variables: ReadonlyMap<string, EnvVariable>;
+  omitConfigFile: boolean;
+}
+
+export function declaredEnvironment(definitions: readonly EnvVariable[]): DeclaredEnvironment {
+  const variables = new Map(definitions.map((v) => [v.name, v]));
+  return { variables, omitConfigFile: variables.get("TYK_GW_OMITCONFIGFILE")?.value.toLowerCase() === "true" };
+}
+
+/**
+ * tyk.conf as the gateway runs it in that environment (src/config/effective.ts): the file's
+ * document with the variables on top, or the variables alone under TYK_GW_OMITCONFIGFILE=true.
+ * `variableAt` names the variable that set a pointer's value, so findings there go to its line.
+ */
+export function withEnvironment(value: unknown, env: DeclaredEnvironment): { value: Record<string, unknown>; variableAt(pointer: string): EnvVariable | undefined } {
+  const config = env.omitConfigFile || !value || typeof value !== "object" ? {} : (structuredClone(value) as Record<string, unknown>);
+  const { set } = applyEnv(config, [...env.variables.values()]);
+  const byPointer = [...set].map(([path, variable]) => [pointerOf(path), variable] as const);
+  return { value: config, variableAt: (pointer) => byPointer.find(([p]) => pointer === p || pointer.startsWith(`${p}/`))?.[1] };
+}
+
+/**
+ * References in a document that the declared environment leaves unset: in tyk.conf the fields the
+ * gateway resolves (secrets.ts); in API definitions any whole `env://…`/`secrets://…` value and any
+ * `$secret_env.`/`$secret_conf.` inside a string. `secrets` is the gateway's secrets map when the
+ * run has its tyk.conf (else secrets:// references are not judged).
+ */
+export function unsetReferences(doc: LintDocument, env: DeclaredEnvironment, secrets: unknown): Array<{ pointer: string; message: string }> {
+  const out: Array<{ pointer: string; message: string }> = [];
+  // tyk.conf holds the secrets map itself, so there a missing key is certain.
+  const secretsMap = doc.kind === "tyk-conf" ? (valueAtPath(doc.value, "secrets") ?? {}) : secrets;
+  const judge = (pointer: string, text: string, scheme: string, key: string) => {
+    if (scheme === "env" && !env.variables.has(secretVariable(key))) out.push({ pointer, message: `${text} reads ${secretVariable(key)}, which the environment does not set: the gateway uses an empty string` });
+    if (scheme === "secrets" && secretsMap !== undefined && !(isRecord(secretsMap) && Object.hasOwn(secretsMap, key))) out.push({ pointer, message: `${text}: the gateway's secrets map has no "${key}"` });
+  };
+  if (doc.kind === "tyk-conf") {
+    for (const { path, when } of RESOLVED_CONFIG_FIELDS) {
+      const value = valueAtPath(doc.value, path);
+      const ref = typeof value === "string" && (!when || when(doc.value)) ? parseReference(value) : undefined;
+      if (ref) judge(pointerOf(path), value as string, ref.scheme, ref.key);
+    }
+    return out;
+  }
+  const walk = (node: unknown, pointer: string) => {
+    if (typeof node === "string") {
+      const ref = parseReference(node);
+      if (ref) judge(pointer, node, ref.scheme, ref.key);
+      for (const m of middlewareReferences(node)) judge(pointer, m.text, m.scheme, m.key);
+    } else if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${pointer}/${i}`));
+    else if (isRecord(node)) for (const [k, v] of Object.entries(node)) walk(v, `${pointer}/${escapeSegment(k)}`);
+  };
+  walk(doc.value, "");
+  return out;
 }
