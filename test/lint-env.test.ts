@@ -84,7 +84,7 @@ describe("lint: the gateway's environment in a repository", async () => {
     writeFileSync(path.join(dir, "weak.env"), "# gateway\nTYK_GW_SECRET=changeme\nTYK_GW_OMITCONFIGFILE=false\n");
     const { results: r } = await lint({ paths: ["tyk.conf"], cwd: dir, envFiles: ["weak.env"] });
     expect(findings(r, "weak.env")).toEqual(["2:15 example-secret"]);
-    expect(findings(r, "tyk.conf")).toEqual(["1:1 security/control-api-exposed", "10:17 secret-reference-unset"]);
+    expect(findings(r, "tyk.conf")).toEqual(["1:1 security/control-api-exposed", "11:17 secret-reference-unset"]);
   });
 
   it("the CLI takes --env-file and exits 1 on the findings", async () => {
