@@ -22,7 +22,16 @@ interface PrintFlags {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export const registerConfig: CommandRegistrar = (program: Command, wrap) => {
-  const config = program.command("config").description("the gateway's environment variables and the config it runs with them");
+  const config = program
+    .command("config")
+    .description("the gateway's environment variables and the config it runs with them")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  tyk-ts config env storage                    the TYK_GW_* variables of the storage section
+  tyk-ts config print -c tyk.conf --env-file .env --explain public_key_path`,
+    );
   config
     .command("env")
     .description("print the TYK_GW_* variable, type and default of tyk.conf fields")
