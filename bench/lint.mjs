@@ -105,6 +105,9 @@ function timeCommand(args, options = {}) {
 }
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "tyk-ts-bench-lint-"));
+// The report goes to a file of its own, outside the linted folder (never -o /dev/null: a tool that
+// replaces its output file atomically would replace the device).
+const outDir = mkdtempSync(path.join(os.tmpdir(), "tyk-ts-bench-lint-out-"));
 try {
   let bytes = 0;
   for (let i = 0; i < FILES; i++) {
@@ -126,7 +129,7 @@ try {
     const started = process.hrtime.bigint();
     for (const name of readdirSync(dir)) JSON.parse(readFileSync(path.join(dir, name), "utf8"));
     inProcess.push(Number(process.hrtime.bigint() - started) / 1e6);
-    linted.push(timeCommand([CLI, "lint", dir, "-f", "json", "-o", "/dev/null"], { cwd: dir }));
+    linted.push(timeCommand([CLI, "lint", dir, "-f", "json", "-o", path.join(outDir, "report.json")], { cwd: dir }));
     singleRun.push(timeCommand([CLI, "lint", single], { cwd: dir }));
     bare.push(timeCommand(["-e", "0"]));
   }
@@ -143,4 +146,5 @@ try {
   console.log(`node -e 0                           ${median(bare).toFixed(0).padStart(6)} ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
 }
