@@ -8,7 +8,20 @@
  *   const report = await verifyBundle("bundle.zip", { publicKey: "signing.pub.pem" });
  */
 export { buildBundle, type BuildOptions, type BuildProgress, type BuildResult, type BuiltFile } from "./bundle/build.js";
-export { verifyBundle, verifyBundles, type BundleReport, type VerifyOptions, type VerifyResult, type ZipLimits } from "./bundle/verify.js";
+export {
+  verifyBundle,
+  verifyBundles,
+  gatewaySettingsFromConfig,
+  DEFAULT_VERIFY_LIMITS,
+  type BundleReport,
+  type GatewaySettings,
+  type LimitHit,
+  type Verdict,
+  type VerifyLimits,
+  type VerifyOptions,
+  type VerifyResult,
+  type ZipLimits,
+} from "./bundle/verify.js";
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
 export type { BundleManifest, Problem } from "./bundle/manifest.js";
@@ -18,10 +31,11 @@ export type { Kind, LintMessage, LintResult, RuleMeta } from "./lint/types.js";
 export { createServer, type ServeOptions, type TykTsServer } from "./serve/server.js";
 export type { ServeLogEntry } from "./serve/log.js";
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";
+export { openOutput, resolveOutput, STANDARD_OUTPUT, writeOutput, type OutputDestination, type OutputFile, type OutputOptions } from "./fs/atomic-file.js";
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FindingsError, InputError, TykTsError, UsageError } from "./errors.js";
 export { envFields, envFieldByName, envFieldByPath, suggestEnvName, deriveEnvFields, type ConfigField, type EnvField } from "./config/env-names.js";
 export { parseEnvValue, type EnvKind, type ParsedValue } from "./config/envconfig.js";
 export { parseDotenv, DotenvSyntaxError, type DotenvResult, type EnvEntry } from "./config/dotenv.js";
 export { effectiveConfig, explainField, checkEnvVariable, type EffectiveConfig, type EnvProblem, type EnvVariable, type FieldExplanation } from "./config/effective.js";
-export { loadGatewayEnvironment, gatewayProblems, gatewayPublicKeyPath, readEnvFile, type GatewayEnvironment, type GatewayProblem } from "./config/load.js";
+export { loadGatewayEnvironment, gatewayProblems, gatewaySettings, readEnvFile, type GatewayEnvironment, type GatewayProblem } from "./config/load.js";
 export { parseReference, resolveReference, middlewareReferences, configReferences, type SecretReference } from "./config/secrets.js";

@@ -95,8 +95,8 @@ async function runServe(dir: string, flags: ServeFlags): Promise<number> {
   checkFlags(flags);
   if (flags.config || flags.envFile.length > 0) {
     if (flags.key) throw new UsageError(`--key and ${flags.config ? "--config" : "--env-file"} both name the public key; pass one of them`);
-    const { gatewayPublicKeyPath } = await import("../config/load.js");
-    const gw = await gatewayPublicKeyPath({ ...(flags.config ? { configFile: flags.config } : {}), envFiles: flags.envFile });
+    const { gatewaySettings } = await import("../config/load.js");
+    const gw = await gatewaySettings({ ...(flags.config ? { configFile: flags.config } : {}), envFiles: flags.envFile });
     printProblems(gw.problems);
     flags.key = gw.publicKeyPath;
   }

@@ -88,26 +88,31 @@ export async function loadGatewayEnvironment(options: GatewayEnvironmentOptions)
 }
 
 /**
- * The gateway's public_key_path after the environment (for `bundle verify -c` and `serve -c`):
- * TYK_GW_PUBLICKEYPATH when set (relative to the current directory, as the gateway resolves it),
- * else tyk.conf's (relative to the config file). This process's TYK_* variables apply last.
- * Problems that bear on the key come back too: a misspelt TYK_GW_PUBLIC_KEY_PATH, an ignored file.
+ * What `bundle verify -c` and `serve -c` need from a gateway, after its environment:
+ * public_key_path (TYK_GW_PUBLICKEYPATH over tyk.conf; a path from tyk.conf is relative to the
+ * config file, one from the environment to the current directory) and middleware_path. `processEnv`
+ * defaults to this process's TYK_* variables. Problems that bear on them come back too: a misspelt
+ * TYK_GW_PUBLIC_KEY_PATH, an ignored file.
  */
-export async function gatewayPublicKeyPath(options: Omit<GatewayEnvironmentOptions, "processEnv">): Promise<{
-  publicKeyPath?: string;
-  problems: Problem[];
-}> {
-  const gw = await loadGatewayEnvironment({ ...options, processEnv: processGatewayEnv() });
-  const value = valueAtPath(gw.config, "public_key_path");
-  if (value !== undefined && value !== null && typeof value !== "string") {
-    throw new InputError("config-type", `${options.configFile}: public_key_path must be a string, found ${Array.isArray(value) ? "array" : typeof value}`);
-  }
+export async function gatewaySettings(options: GatewayEnvironmentOptions): Promise<{ publicKeyPath?: string; middlewarePath?: string; problems: Problem[] }> {
+  const gw = await loadGatewayEnvironment({ ...options, processEnv: options.processEnv ?? processGatewayEnv() });
+  const setting = (name: string): string | undefined => {
+    const value = valueAtPath(gw.config, name);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string") throw new InputError("config-type", `${options.configFile ?? "the environment"}: ${name} must be a string, found ${Array.isArray(value) ? "array" : typeof value}`);
+    return value === "" ? undefined : value;
+  };
   const problems = gatewayProblems(gw, false)
-    .filter((p) => p.code === "env-ignored-file" || p.field === "public_key_path" || p.suggestion === "TYK_GW_PUBLICKEYPATH")
+    .filter((p) => p.code === "env-ignored-file" || p.field === "public_key_path" || p.field === "middleware_path" || p.suggestion === "TYK_GW_PUBLICKEYPATH" || p.suggestion === "TYK_GW_MIDDLEWAREPATH")
     .map(problemAt);
-  if (typeof value !== "string" || value === "") return { problems };
+  const publicKeyPath = setting("public_key_path");
   const source = gw.sources.get("public_key_path");
-  return { publicKeyPath: source?.from === "file" ? path.resolve(path.dirname(source.file), value) : path.resolve(value), problems };
+  return {
+    ...(publicKeyPath !== undefined ? { publicKeyPath: source?.from === "file" ? path.resolve(path.dirname(source.file), publicKeyPath) : path.resolve(publicKeyPath) } : {}),
+    // config.Default's "middleware" is the gateway's, but callers want to know it was not set (they say "assumed").
+    ...(setting("middleware_path") !== undefined && gw.sources.get("middleware_path")?.from !== "default" ? { middlewarePath: setting("middleware_path") } : {}),
+    problems,
+  };
 }
 
 /** A problem of a gateway's environment, at the file and line that set the variable. */
