@@ -110,5 +110,7 @@ describe.skipIf(!hasPython)("bundle verify -c with the gateway's environment", (
     const misspelt = await runCli(["bundle", "verify", "-c", "tyk.conf", bundle], { cwd: dir, env: { ...CLEAN, TYK_GW_PUBLIC_KEY_PATH: right.publicSpki } });
     expect(misspelt.code).toBe(1);
     expect(misspelt.stderr).toContain("TYK_GW_PUBLIC_KEY_PATH is not a gateway variable, the gateway ignores it; did you mean TYK_GW_PUBLICKEYPATH?");
+    const serveBoth = await runCli(["serve", dir, "-k", right.publicSpki, "-c", "tyk.conf"], { cwd: dir, env: CLEAN });
+    expect(serveBoth).toMatchObject({ code: 2, stderr: expect.stringContaining("--key and --config both name the public key") });
   });
 });

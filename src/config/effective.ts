@@ -120,7 +120,7 @@ export function checkEnvVariable(variable: EnvVariable, options: { valueKnown?: 
   const problems: EnvProblem[] = [];
   const field = envFieldByName(variable.name);
   if (!field) {
-    if (!variable.name.startsWith("TYK_GW_") && !/^tyk_?gw_/i.test(variable.name)) return { problems };
+    if (!/^tyk[_-]?gw[_-]/i.test(variable.name)) return { problems };
     if (otherGatewayVariable(variable.name)) return { problems };
     const removed = REMOVED_VARIABLES[variable.name];
     if (removed) {

@@ -201,7 +201,7 @@ export function suggestEnvName(name: string): string | undefined {
   const { fields, byName } = envTable();
   const upper = name.toUpperCase();
   if (upper !== name && byName.has(upper)) return upper;
-  const rest = upper.startsWith(`${ENV_PREFIX}_`) ? upper.slice(ENV_PREFIX.length + 1) : upper.replace(/^TYK_?GW_?/, "");
+  const rest = upper.startsWith(`${ENV_PREFIX}_`) ? upper.slice(ENV_PREFIX.length + 1) : upper.replace(/^TYK[_-]?GW[_-]?/, "");
   const byJsonPath = fields.find((f) => f.path.replace(/\./g, "_").toUpperCase() === rest);
   if (byJsonPath) return byJsonPath.name;
   const squashed = squash(rest);

@@ -34,7 +34,7 @@ function scalarText(value: unknown): string | undefined {
   return undefined;
 }
 
-const isTykName = (name: string) => /^tyk_/i.test(name);
+const isTykName = (name: string) => /^tyk/i.test(name);
 
 /** The groups of variables a YAML document sets. */
 export function envGroups(root: unknown): EnvGroup[] {

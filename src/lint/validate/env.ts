@@ -53,7 +53,7 @@ export function checkEnvironment<Where>(variables: ReadonlyArray<FoundVariable<W
   const findings: Array<EnvFinding<Where>> = [];
   const known: Array<EnvVariable & { where: Where }> = [];
   for (const v of variables) {
-    if (!/^tyk_?gw/i.test(v.name)) continue;
+    if (!/^tyk[_-]?gw/i.test(v.name)) continue;
     const variable = { name: v.name, value: v.value ?? "" };
     const { problems } = checkEnvVariable(variable, { valueKnown: v.value !== undefined });
     for (const p of problems) findings.push({ ruleId: ruleOf(p), message: p.message, where: v.where, at: p.code === "env-unknown" || p.code === "env-removed" ? "name" : "value" });
