@@ -30,20 +30,31 @@ describe("lint: the gateway's environment in a repository", async () => {
     expect(findings(results, "docker-compose.yml")).toEqual([
       "14:9 env-misspelt-variable", // - TYK_GW_ENABLE_BUNDLE_DOWNLOADER=true
       "16:9 env-invalid-value", // - TYK_GW_LISTENPORT=8O80
-      "32:7 env-misspelt-variable", // TYK_GW_TRACING_ENABLED: (map key)
-      "33:43 env-invalid-value", // a duration without a unit
-      "34:55 security/tls-verify-off",
-      "35:22 secret-reference-unset", // env://gw_secret, and the service sets no TYK_SECRET_GW_SECRET
-      "36:55 env-invalid-value", // yes is not a Go bool
+      // line 18: env://node_secret is fine, TYK_SECRET_NODE_SECRET comes from the env_file
+      "33:7 env-misspelt-variable", // TYK_GW_TRACING_ENABLED: (map key)
+      "34:43 env-invalid-value", // a duration without a unit
+      "35:55 security/tls-verify-off",
+      "36:22 secret-reference-unset", // env://gw_secret, and the service sets no TYK_SECRET_GW_SECRET
+      "37:55 env-invalid-value", // yes is not a Go bool
     ]);
     expect(message(results, "docker-compose.yml", 14)).toContain("did you mean TYK_GW_ENABLEBUNDLEDOWNLOADER?");
-    expect(message(results, "docker-compose.yml", 32)).toContain("did you mean TYK_GW_TRACER_ENABLED?");
-    expect(message(results, "docker-compose.yml", 33)).toContain('time: missing unit in duration "10000000000"');
+    expect(message(results, "docker-compose.yml", 33)).toContain("did you mean TYK_GW_TRACER_ENABLED?");
+    expect(message(results, "docker-compose.yml", 34)).toContain('time: missing unit in duration "10000000000"');
   });
 
   it("leaves alone other services, TYK_PMP_* variables and values compose interpolates (${GATEWAY_SECRET})", () => {
     const lines = findings(results, "docker-compose.yml").map((f) => Number(f.split(":")[0]));
-    expect(lines.some((l) => (l >= 20 && l <= 28) || l === 13)).toBe(false);
+    expect(lines.some((l) => (l >= 18 && l <= 29) || l === 13)).toBe(false);
+  });
+
+  it("a container's envFrom ConfigMap counts as its environment", async () => {
+    // The DaemonSet loads tyk-gateway-env, which has no TYK_SECRET_REDIS_PASSWORD.
+    expect(message(results, "k8s/gateway-deployment.yaml", 73)).toContain("the gateway reads TYK_SECRET_REDIS_PASSWORD, which this environment does not set");
+    const dir = await tempDir();
+    cpSync(REPO, dir, { recursive: true });
+    writeFileSync(path.join(dir, "k8s/gateway-configmap.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tyk-gateway-env\ndata:\n  TYK_SECRET_REDIS_PASSWORD: s3cret\n");
+    const { results: fixed } = await lint({ paths: ["k8s"], cwd: dir });
+    expect(findings(fixed, "k8s/gateway-deployment.yaml")).not.toContain("73:22 secret-reference-unset");
   });
 
   it(".env files: export, quotes and comments read as compose reads them", () => {
@@ -59,6 +70,7 @@ describe("lint: the gateway's environment in a repository", async () => {
       "35:21 env-misspelt-variable",
       "54:22 secret-reference-unset", // the StatefulSet's container has no other source of variables
       "56:22 security/weak-tls-version", // 0x0301 is TLS 1.0
+      "73:22 secret-reference-unset", // the DaemonSet's ConfigMap does not set TYK_SECRET_REDIS_PASSWORD
     ]);
     expect(findings(results, "k8s/gateway-configmap.yaml")).toEqual(["8:3 env-misspelt-variable", "9:28 env-invalid-value"]);
   });

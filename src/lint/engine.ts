@@ -21,7 +21,7 @@ import { checkBundles } from "./rules/support/bundles-dir.js";
 import type { Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta } from "./types.js";
 import { SchemaSet } from "./validate/schemas.js";
 import { validateDocument } from "./validate/document.js";
-import { checkEnvironment, declaredEnvironment, type DeclaredEnvironment, unsetReferences, withEnvironment } from "./validate/env.js";
+import { checkEnvironment, declaredEnvironment, type DeclaredEnvironment, environmentChecks, unsetReferences, withEnvironment } from "./validate/env.js";
 import { secretReferenceUnset } from "./rules/env/secret-reference-unset.js";
 import { valueAt } from "./read/pointer.js";
 import type { EnvVariable } from "../config/effective.js";
@@ -59,6 +59,15 @@ export interface LintReport {
 }
 
 const DATA_FILE = /\.(json|ya?ml|conf)$/i;
+
+/** The names a compose env_file sets; undefined when it cannot be read (then nothing is judged missing). */
+function readEnvFileNames(file: string): Set<string> | undefined {
+  try {
+    return new Set(parseDotenv(readFileSync(file, "utf8")).entries.map((e) => e.name));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Where a variable of a .env file is: its name, or its value after the `=`. */
 function envEntryRange(entry: EnvEntry, at: "name" | "value") {
@@ -116,7 +125,7 @@ function readDeclaredEnvironment(envFiles: readonly string[], cwd: string, optio
     for (const entry of entries) all.push({ variable: { name: entry.name, value: entry.value, file: shown, line: entry.line, column: entry.column }, state, entry });
   }
   const byVariable = new Map(all.map((a) => [a.variable, a]));
-  for (const f of checkEnvironment(all.map((a) => ({ name: a.variable.name, value: a.entry.unresolved ? undefined : a.variable.value, where: a })), { ...options, file: envFiles[0]!, complete: true })) {
+  for (const f of checkEnvironment(all.map((a) => ({ name: a.variable.name, value: a.entry.unresolved ? undefined : a.variable.value, where: a })), { ...options, file: envFiles[0]!, available: new Set(all.map((a) => a.variable.name)) })) {
     f.where.state.pending.push({ ruleId: f.ruleId, message: f.message, pointer: "", anchor: "value", range: envEntryRange(f.where.entry, f.at) });
   }
   const env: DeclaredEnvironment = declaredEnvironment(all.map((a) => a.variable));
@@ -158,6 +167,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const declared = options.envFiles?.length ? readDeclaredEnvironment(options.envFiles, cwd, { run, ctx }) : undefined;
   if (declared) states.push(...declared.states);
   const files = discovered.files.filter((f) => !declared?.paths.has(f.absolutePath));
+  const environmentsOfRun = environmentChecks({ run, ctx, readEnvFileNames });
 
   for (const file of files) {
     const shown = displayPath(file.absolutePath, cwd);
@@ -170,7 +180,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     }
     const state: FileState = { displayPath: shown, kinds: new Set(), pending: [] };
     if (!DATA_FILE.test(file.absolutePath) && ENV_FILE.test(path.basename(file.absolutePath))) {
-      if (lintEnvFile(text, state, { run, ctx, file: shown, complete: false }) || file.explicit) {
+      if (lintEnvFile(text, state, { run, ctx, file: shown }) || file.explicit) {
         locatePending(state, run);
         states.push(state);
       } else options.onSkip?.(shown, "an env file without TYK_* variables");
@@ -208,11 +218,9 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     for (const source of parsed.format === "yaml" || state.kinds.size === 0 ? parsed.documents : []) {
       for (const group of envGroups(source.value)) {
         environments++;
-        const variables = group.settings.map((s) => ({ name: s.name, value: s.value, where: s }));
-        for (const f of checkEnvironment(variables, { run, ctx, file: shown, complete: !group.open })) {
-          const s = f.where;
-          state.pending.push({ ruleId: f.ruleId, message: f.message, source, pointer: f.at === "name" ? s.namePointer : s.valuePointer, anchor: f.at === "name" ? s.nameAnchor : "value" });
-        }
+        environmentsOfRun.add(group, file.absolutePath, ({ ruleId, message, where, at }) => {
+          state.pending.push({ ruleId, message, source, pointer: at === "name" ? where.namePointer : where.valuePointer, anchor: at === "name" ? where.nameAnchor : "value" });
+        });
       }
     }
     if (state.kinds.size === 0 && environments === 0 && parsed.syntaxErrors.length === 0) {
@@ -228,6 +236,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     states.push(state);
   }
 
+  environmentsOfRun.finish();
   const report = (doc: LintDocument, ruleId: string, pointer: string, message: string, anchor: Anchor = "value") => {
     const origin = origins.get(doc);
     if (origin) origin.file.pending.push({ ruleId, message, source: origin.source, pointer: origin.toFile(pointer), anchor });

@@ -21,8 +21,14 @@ export interface EnvSetting {
 
 export interface EnvGroup {
   settings: EnvSetting[];
-  /** It also loads variables tyk-ts cannot read here (env_file, envFrom, secretRef), so a missing one may be set. */
-  open: boolean;
+  /** compose `env_file:` entries, as written (relative to the compose file). */
+  envFiles: string[];
+  /** Names of the ConfigMaps a container loads with `envFrom`. */
+  configMaps: string[];
+  /** It also gets variables tyk-ts cannot read (a Secret through envFrom or valueFrom), so a missing one may be set. */
+  opaque: boolean;
+  /** For a ConfigMap: its name, so containers that load it can find it. */
+  configMapName?: string;
 }
 
 /** Values a tool fills in later (compose `${VAR}`, Kubernetes `$(VAR)`, Helm `{{ }}`): not checked. */
@@ -49,19 +55,26 @@ export function envGroups(root: unknown): EnvGroup[] {
       return;
     }
     if (!isObject(node)) return;
-    if (node.kind === "ConfigMap" && isObject(node.data)) keep({ settings: mapSettings(node.data, `${pointer}/data`), open: false });
+    if (node.kind === "ConfigMap" && isObject(node.data)) {
+      const name = isObject(node.metadata) && typeof node.metadata.name === "string" ? node.metadata.name : undefined;
+      keep({ settings: mapSettings(node.data, `${pointer}/data`), envFiles: [], configMaps: [], opaque: false, ...(name ? { configMapName: name } : {}) });
+    }
     for (const [key, value] of Object.entries(node)) {
       const child = `${pointer}/${escapeSegment(key)}`;
       if (key === "environment") {
         // docker compose: a list of KEY=value strings, or a map.
-        const open = node.env_file !== undefined;
-        if (Array.isArray(value) && value.every((v) => typeof v === "string")) keep({ settings: listSettings(value as string[], child), open });
-        else if (isObject(value)) keep({ settings: mapSettings(value, child), open });
+        const sources = { envFiles: composeEnvFiles(node.env_file), configMaps: [], opaque: false };
+        if (Array.isArray(value) && value.every((v) => typeof v === "string")) keep({ settings: listSettings(value as string[], child), ...sources });
+        else if (isObject(value)) keep({ settings: mapSettings(value, child), ...sources });
       } else if (Array.isArray(value) && value.length > 0 && value.every((v) => isObject(v) && typeof v.name === "string")) {
         // Kubernetes env and Helm extraEnvs: [{name, value}] or [{name, valueFrom}].
         const items = value as Array<Record<string, unknown>>;
         if (items.some((v) => "value" in v || "valueFrom" in v)) {
-          keep({ settings: nameValueSettings(items, child), open: node.envFrom !== undefined || items.some((v) => "valueFrom" in v) });
+          const envFrom = Array.isArray(node.envFrom) ? node.envFrom.filter(isObject) : [];
+          const configMaps = envFrom.flatMap((e) => (isObject(e.configMapRef) && typeof e.configMapRef.name === "string" ? [e.configMapRef.name] : []));
+          // A Secret, or an envFrom prefix, hides names tyk-ts cannot see.
+          const opaque = envFrom.length > configMaps.length || envFrom.some((e) => e.prefix !== undefined) || items.some((v) => "valueFrom" in v);
+          keep({ settings: nameValueSettings(items, child), envFiles: [], configMaps, opaque });
           continue;
         }
       }
@@ -70,6 +83,12 @@ export function envGroups(root: unknown): EnvGroup[] {
   };
   visit(root, "", 0);
   return groups;
+}
+
+/** compose's `env_file:`: a path, a list of paths, or a list of `{path, required}`. */
+function composeEnvFiles(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.flatMap((v) => (typeof v === "string" ? [v] : isObject(v) && typeof v.path === "string" ? [v.path] : []));
 }
 
 function mapSettings(map: Record<string, unknown>, pointer: string): EnvSetting[] {

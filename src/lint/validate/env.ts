@@ -13,6 +13,8 @@ import { envUnknownVariable } from "../rules/env/env-unknown-variable.js";
 import { secretReferenceUnset } from "../rules/env/secret-reference-unset.js";
 import type { RuleSet } from "../rule-set.js";
 import type { LintContext, LintDocument } from "../types.js";
+import type { EnvGroup, EnvSetting } from "../read/env-settings.js";
+import path from "node:path";
 
 /** A variable as lint found it; `value` undefined when it is filled in elsewhere. */
 export interface FoundVariable<Where> {
@@ -45,25 +47,21 @@ function ruleOf(problem: EnvProblem): string {
 const pointerOf = (path: string) => `/${path.split(".").join("/")}`;
 
 /**
- * Findings for one environment: a compose service, a container, a ConfigMap, a .env file.
- * `complete` says every variable it gets is in `variables` (no env_file, envFrom or secretRef that
- * tyk-ts cannot read), so a missing TYK_SECRET_* really is missing.
+ * Findings for one environment: a compose service, a container, a ConfigMap, a .env file: its
+ * names and values, and the tyk.conf rules on what it sets. With `available` (every variable the
+ * gateway gets, when tyk-ts can know them all) env:// references to unset TYK_SECRET_* too.
  */
-export function checkEnvironment<Where>(variables: ReadonlyArray<FoundVariable<Where>>, options: { run: RuleSet; ctx: LintContext; file: string; complete: boolean }): Array<EnvFinding<Where>> {
+export function checkEnvironment<Where>(
+  variables: ReadonlyArray<FoundVariable<Where>>,
+  options: { run: RuleSet; ctx: LintContext; file: string; available?: ReadonlySet<string> },
+): Array<EnvFinding<Where>> {
   const findings: Array<EnvFinding<Where>> = [];
-  const known: Array<EnvVariable & { where: Where }> = [];
   for (const v of variables) {
     if (!/^tyk[_-]?gw/i.test(v.name)) continue;
-    const variable = { name: v.name, value: v.value ?? "" };
-    const { problems } = checkEnvVariable(variable, { valueKnown: v.value !== undefined });
+    const { problems } = checkEnvVariable({ name: v.name, value: v.value ?? "" }, { valueKnown: v.value !== undefined });
     for (const p of problems) findings.push({ ruleId: ruleOf(p), message: p.message, where: v.where, at: p.code === "env-unknown" || p.code === "env-removed" ? "name" : "value" });
-    if (v.value !== undefined && problems.length === 0) known.push({ ...variable, where: v.where });
   }
-
-  // The tyk.conf rules, on a config holding only what this environment sets.
-  const config: Record<string, unknown> = {};
-  const { set } = applyEnv(config, known);
-  const setBy = new Map([...set].map(([path, variable]) => [pointerOf(path), variable as (typeof known)[number]]));
+  const { config, setBy } = envConfig(variables);
   const doc: LintDocument = { kind: "tyk-conf", file: options.file, absolutePath: options.file, value: config, pointer: "", wrapper: "none" };
   for (const rule of options.run.documentRules("tyk-conf")) {
     for (const f of rule.check(doc, options.ctx)) {
@@ -71,23 +69,36 @@ export function checkEnvironment<Where>(variables: ReadonlyArray<FoundVariable<W
       if (variable) findings.push({ ruleId: rule.id, message: `${variable.name}: ${f.message}`, where: variable.where, at: "value" });
     }
   }
+  if (options.available) findings.push(...unsetSecretVariables(variables, options.available));
+  return findings;
+}
 
-  if (options.complete) {
-    const names = new Set(variables.map((v) => v.name));
-    for (const { path, when } of RESOLVED_CONFIG_FIELDS) {
-      const variable = setBy.get(pointerOf(path));
-      // A condition this environment does not settle (use_db_app_configs in tyk.conf?) is not guessed at.
-      if (when && !when(config)) continue;
-      const ref = variable ? parseReference(variable.value) : undefined;
-      if (variable && ref?.scheme === "env" && !names.has(secretVariable(ref.key))) {
-        findings.push({
-          ruleId: secretReferenceUnset.id,
-          message: `${variable.name}=${variable.value}: the gateway reads ${secretVariable(ref.key)}, which this environment does not set, and uses an empty ${path}`,
-          where: variable.where,
-          at: "value",
-        });
-      }
-    }
+/** A config holding only what these variables set (the valid ones), and which variable set each pointer. */
+function envConfig<Where>(variables: ReadonlyArray<FoundVariable<Where>>) {
+  const known = variables.filter((v): v is FoundVariable<Where> & { value: string } => v.value !== undefined && /^tyk[_-]?gw/i.test(v.name) && checkEnvVariable({ name: v.name, value: v.value }).problems.length === 0);
+  const config: Record<string, unknown> = {};
+  const { set } = applyEnv(config, known);
+  return { config, setBy: new Map([...set].map(([path, variable]) => [pointerOf(path), variable as (typeof known)[number]])) };
+}
+
+/**
+ * env:// references in the tyk.conf fields the gateway resolves whose TYK_SECRET_* variable is not
+ * among `available`. A condition the variables do not settle (use_db_app_configs set in tyk.conf?)
+ * is not guessed at.
+ */
+export function unsetSecretVariables<Where>(variables: ReadonlyArray<FoundVariable<Where>>, available: ReadonlySet<string>): Array<EnvFinding<Where>> {
+  const { config, setBy } = envConfig(variables);
+  const findings: Array<EnvFinding<Where>> = [];
+  for (const { path, when } of RESOLVED_CONFIG_FIELDS) {
+    const variable = setBy.get(pointerOf(path));
+    const ref = variable ? parseReference(variable.value) : undefined;
+    if (!variable || ref?.scheme !== "env" || (when && !when(config)) || available.has(secretVariable(ref.key))) continue;
+    findings.push({
+      ruleId: secretReferenceUnset.id,
+      message: `${variable.name}=${variable.value}: the gateway reads ${secretVariable(ref.key)}, which this environment does not set, and uses an empty ${path}`,
+      where: variable.where,
+      at: "value",
+    });
   }
   return findings;
 }
@@ -147,4 +158,32 @@ export function unsetReferences(doc: LintDocument, env: DeclaredEnvironment, sec
   };
   walk(doc.value, "");
   return out;
+}
+
+/**
+ * The environments of a run's YAML files, checked as they come; references to TYK_SECRET_* are
+ * judged at the end, when every ConfigMap of the run is known: a compose service's variables are
+ * its `environment:` and its `env_file:` files, a container's its `env:` and the ConfigMaps its
+ * `envFrom` names. A group with a source tyk-ts cannot read (a Secret, a missing file) is not judged.
+ */
+export function environmentChecks(options: { run: RuleSet; ctx: LintContext; readEnvFileNames(file: string): ReadonlySet<string> | undefined }) {
+  type Emit = (finding: EnvFinding<EnvSetting>) => void;
+  const pending: Array<{ group: EnvGroup; dir: string; emit: Emit }> = [];
+  const configMaps = new Map<string, Set<string>>();
+  return {
+    add(group: EnvGroup, file: string, emit: Emit): void {
+      const variables = group.settings.map((s) => ({ name: s.name, value: s.value, where: s }));
+      for (const f of checkEnvironment(variables, { ...options, file })) emit(f);
+      if (group.configMapName) configMaps.set(group.configMapName, new Set(group.settings.map((s) => s.name)));
+      else if (!group.opaque) pending.push({ group, dir: path.dirname(file), emit });
+    },
+    finish(): void {
+      for (const { group, dir, emit } of pending) {
+        const sources = [...group.envFiles.map((f) => options.readEnvFileNames(path.resolve(dir, f))), ...group.configMaps.map((name) => configMaps.get(name))];
+        if (sources.some((s) => s === undefined)) continue;
+        const available = new Set([...group.settings.map((s) => s.name), ...sources.flatMap((s) => [...s!])]);
+        for (const f of unsetSecretVariables(group.settings.map((s) => ({ name: s.name, value: s.value, where: s })), available)) emit(f);
+      }
+    },
+  };
 }
