@@ -24,7 +24,12 @@ export interface Discovery {
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", ".hg", ".svn"]);
 const DATA_FILE = /\.(json|ya?ml|conf)$/i;
 /** docker compose's env files: `.env`, `.env.production`, `gateway.env`. */
-export const ENV_FILE = /^(\.env(\..+)?|.+\.env)$/i;
+const ENV_FILE = /^(\.env(\..+)?|.+\.env)$/i;
+
+/** A .env file (not a data file that happens to start with `.env.`, such as `.env.json`). */
+export function isEnvFile(file: string): boolean {
+  return !DATA_FILE.test(file) && ENV_FILE.test(path.basename(file));
+}
 
 export function isGlob(arg: string): boolean {
   return picomatch.scan(arg).isGlob;
