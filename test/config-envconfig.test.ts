@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type EnvKind, parseEnvValue } from "../src/config/envconfig.js";
 import { envconfigError } from "../src/config/effective.js";
-import { envKindOf, type EnvField } from "../src/config/env-names.js";
+import { deriveEnvFields, envKindOf, type ConfigField, type EnvField } from "../src/config/env-names.js";
 import { ROOT } from "./helpers/cli.js";
 import { hasGo } from "./helpers/gateway-loader.js";
 
@@ -54,8 +54,8 @@ function ours(goType: string, raw: string): Verdict {
 }
 
 let oracleBinary: string | undefined;
-function oracle(cases: Array<{ type: string; value: string }>): Verdict[] {
-  oracleBinary ??= (() => {
+function buildOracle(): string {
+  return (oracleBinary ??= (() => {
     const out = path.join(os.tmpdir(), `tyk-ts-envconfig-oracle-${process.pid}`);
     execFileSync("go", ["build", "-o", out, "."], {
       cwd: path.join(ROOT, "test/support/envconfig-oracle"),
@@ -63,9 +63,12 @@ function oracle(cases: Array<{ type: string; value: string }>): Verdict[] {
       stdio: "pipe",
     });
     return out;
-  })();
+  })());
+}
+
+function oracle(cases: Array<{ type: string; value: string }>): Verdict[] {
   const input = cases.map((c) => JSON.stringify(c)).join("\n");
-  return execFileSync(oracleBinary, { input, encoding: "utf8", maxBuffer: 64 << 20 })
+  return execFileSync(buildOracle(), { input, encoding: "utf8", maxBuffer: 64 << 20 })
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l) as Verdict);
@@ -113,6 +116,35 @@ const EXAMPLES: Record<string, string[]> = {
 };
 
 if (!canRun) it.skip("parseEnvValue = envconfig.Process: skipped, needs go and golang-github-kelseyhightower-envconfig-dev", () => {});
+
+describe.skipIf(!canRun)("names: deriveEnvFields = envconfig's own (Go oracle)", () => {
+  it("names a struct with tyk's shapes as envconfig.Usage does: nested, embedded, pointer, Decoder, maps", () => {
+    // The inventory rows of the oracle's Config (test/support/envconfig-oracle/main.go), as the
+    // extractor writes them: JSON paths, Go paths with embedded struct names, Go types.
+    const rows: ConfigField[] = [
+      { path: "hostname", type: "string", goPath: "HostName", goType: "string" },
+      { path: "storage", type: "object", goPath: "Storage", goType: "struct{...}" },
+      { path: "storage.host", type: "string", goPath: "Storage.Host", goType: "string" },
+      { path: "storage.port", type: "integer", goPath: "Storage.Port", goType: "int" },
+      { path: "drl_threshold", type: "number", goPath: "RateLimit.DRLThreshold", goType: "float64" },
+      { path: "enable_fixed_window_rate_limiter", type: "boolean", goPath: "RateLimit.EnableFixedWindowRateLimiter", goType: "bool" },
+      { path: "tracing", type: "object", goPath: "Tracer", goType: "struct{...}" },
+      { path: "tracing.name", type: "string", goPath: "Tracer.Name", goType: "string" },
+      { path: "tracing.options", type: "object", goPath: "Tracer.Options", goType: "map[string]interface{}", values: "any" },
+      { path: "traces", type: "object", goPath: "Traces", goType: "main.TracesConfig", pointer: true },
+      { path: "traces.enabled", type: "boolean", goPath: "Traces.Base.Enabled", goType: "bool" },
+      { path: "traces.exporter", type: "object", goPath: "Traces.Base.Exporter", goType: "struct{...}" },
+      { path: "traces.exporter.endpoint", type: "string", goPath: "Traces.Base.Exporter.Endpoint", goType: "string" },
+      { path: "traces.extra", type: "integer", goPath: "Traces.Extra", goType: "int" },
+      { path: "certificates", type: "array", goPath: "Certificates", goType: "config.CertsData", items: "object" },
+      { path: "secrets", type: "object", goPath: "Secrets", goType: "map[string]string", values: "string" },
+      { path: "events", type: "object", goPath: "Events", goType: "map[string][]Trigger", values: "array" },
+      { path: "duration", type: "integer", goPath: "Duration", goType: "time.Duration" },
+    ];
+    const goNames = execFileSync(buildOracle(), ["names"], { encoding: "utf8" }).trim().split("\n");
+    expect(deriveEnvFields(rows).map((f) => f.name)).toEqual(goNames);
+  });
+});
 
 describe.skipIf(!canRun)("parseEnvValue = envconfig.Process (Go oracle)", () => {
   it("hand-picked values of every Go type the config uses", () => {

@@ -2,6 +2,8 @@
 // runs kelseyhightower/envconfig's Process("TYK_GW", &s) on a struct whose one field V has that Go
 // type, and prints one JSON line per case: {"value": <result>} or {"error": "<envconfig error>"}.
 // Floats print with strconv.FormatFloat so NaN and Inf survive JSON.
+// With the argument "names" it prints instead the variable names envconfig gives the fields of
+// Config below, a struct with the shapes tyk's config.Config uses.
 package main
 
 import (
@@ -75,7 +77,63 @@ func run(c Case) (interface{}, error) {
 	return nil, fmt.Errorf("unknown type %s", c.Type)
 }
 
+type CertData struct {
+	Name     string `json:"domain_name"`
+	CertFile string `json:"cert_file"`
+}
+
+// CertsData decodes itself from JSON, like tyk's config.CertsData.
+type CertsData []CertData
+
+func (c *CertsData) Decode(value string) error { return json.Unmarshal([]byte(value), c) }
+
+type RateLimit struct {
+	DRLThreshold                 float64 `json:"drl_threshold"`
+	EnableFixedWindowRateLimiter bool    `json:"enable_fixed_window_rate_limiter"`
+}
+
+type Base struct {
+	Enabled  bool `json:"enabled"`
+	Exporter struct {
+		Endpoint string `json:"endpoint"`
+	} `json:"exporter"`
+}
+
+type TracesConfig struct {
+	Base
+	Extra int `json:"extra"`
+}
+
+type Trigger struct {
+	Handler string `json:"handler"`
+}
+
+type Config struct {
+	HostName string `json:"hostname"`
+	Storage  struct {
+		Host string `json:"host"`
+		Port int    `json:"port"`
+	} `json:"storage"`
+	RateLimit
+	Tracer struct {
+		Name    string                 `json:"name"`
+		Options map[string]interface{} `json:"options"`
+	} `json:"tracing"`
+	Traces        *TracesConfig        `json:"traces"`
+	Certificates  CertsData            `json:"certificates"`
+	Secrets       map[string]string    `json:"secrets"`
+	CheckInterval int64                `json:"-" ignored:"true"`
+	Events        map[string][]Trigger `json:"events"`
+	Duration      time.Duration        `json:"duration"`
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "names" {
+		if err := envconfig.Usagef("TYK_GW", &Config{}, os.Stdout, "{{range .}}{{usage_key .}}\n{{end}}"); err != nil {
+			panic(err)
+		}
+		return
+	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 1<<20)
 	out := json.NewEncoder(os.Stdout)
