@@ -8,7 +8,7 @@
  * holds the listed files in file_list order (as bundles built by tyk-ts or the gateway do).
  */
 import { createVerify, type KeyObject } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
@@ -22,8 +22,8 @@ import {
   describeMismatch,
   MANIFEST_SIZE_LIMIT,
   manifestOnlySignatureWarning,
-  type Problem,
 } from "./manifest.js";
+import type { Problem } from "../problem.js";
 import { md5Digest } from "./md5-digest.js";
 import { goClean, MANIFEST_NAME } from "./names.js";
 import {
@@ -300,7 +300,7 @@ async function analyseArchive(file: string, archive: ZipArchive, options: Analys
     if (key && !signed) {
       findings.refuse(
         "bundle-not-signed",
-        'manifest.json has no signature, and with a public key set the gateway refuses unsigned bundles ("Bundle isn\'t signed"); sign it with `tyk-ts bundle build -k <private.pem>`',
+        'manifest.json has no signature, and with a public key set the gateway refuses unsigned bundles ("Bundle isn\'t signed"); sign it with the private key',
       );
     }
     const unreadable = listed.filter((l): l is Extract<ListedFile, { ok: false }> => !l.ok);
@@ -569,7 +569,7 @@ function noteFindings(findings: Findings, { manifest, tree, listed, key, signed 
     findings.note({
       severity: "info",
       code: "signature-not-checked",
-      message: "the signature was not checked (no public key given; pass -k or -c): a gateway without public_key_path accepts the bundle on its checksum alone",
+      message: "the signature was not checked (no public key given): a gateway without public_key_path accepts the bundle on its checksum alone",
     });
   }
   if (!key && !signed) {

@@ -1,6 +1,6 @@
 /** `tyk-ts config env` and `tyk-ts config print`: the gateway's TYK_GW_* variables and the config it runs. */
 import type { Command } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
 import { stdoutColor } from "../ui/color.js";
 import { printProblems } from "../ui/problems.js";

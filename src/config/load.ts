@@ -4,29 +4,18 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Problem } from "../bundle/manifest.js";
+import type { Problem } from "../problem.js";
 import { InputError, ioError } from "../errors.js";
-import { JsonSyntaxError, parseJson, toValue } from "../json/parse.js";
+import { toValue } from "../json/parse.js";
+import { readJsonFile } from "../json/read-file.js";
 import { DotenvSyntaxError, parseDotenv } from "./dotenv.js";
 import { type EffectiveConfig, type EnvVariable, effectiveConfig, valueAtPath } from "./effective.js";
 import { type SecretReference, configReferences } from "./secrets.js";
 
 /** Reads tyk.conf as the gateway decodes it: one JSON object. */
 export async function readGatewayConfig(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    throw ioError(err, file);
-  }
-  let value: unknown;
-  try {
-    value = toValue(parseJson(text));
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new InputError("config-syntax", `${file}:${err.position.line}:${err.position.column}: invalid JSON: ${err.reason}`);
-    throw err;
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new InputError("config-shape", `${file}: a gateway config must be a JSON object`);
+  const value = toValue((await readJsonFile(file, "config-syntax")).root);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new InputError("config-shape", `${file}: a gateway config must be a JSON object`, { data: { file } });
   return value as Record<string, unknown>;
 }
 
@@ -41,7 +30,7 @@ export async function readEnvFile(file: string, lookup: (name: string) => string
   try {
     return parseDotenv(text, lookup).entries.map((e) => ({ name: e.name, value: e.value, file, line: e.line, column: e.column }));
   } catch (err) {
-    if (err instanceof DotenvSyntaxError) throw new InputError("env-file-syntax", `${file}:${err.line}:${err.column}: ${err.message}`, { hint: "docker compose refuses this file too; fix the line" });
+    if (err instanceof DotenvSyntaxError) throw new InputError("env-file-syntax", `${file}:${err.line}:${err.column}: ${err.message}`, { hint: "docker compose refuses this file too; fix the line", data: { file, line: err.line, column: err.column } });
     throw err;
   }
 }

@@ -70,7 +70,7 @@ export function readDeclaredEnvironment(envFiles: readonly string[], cwd: string
     try {
       entries = parseDotenv(text).entries;
     } catch (err) {
-      if (err instanceof DotenvSyntaxError) throw new InputError("env-file-syntax", `--env-file ${shown}:${err.line}:${err.column}: ${err.message}`, { hint: "docker compose refuses this file too; fix the line" });
+      if (err instanceof DotenvSyntaxError) throw new InputError("env-file-syntax", `${shown}:${err.line}:${err.column}: ${err.message}`, { hint: "docker compose refuses this file too; fix the line", data: { file: shown, line: err.line, column: err.column } });
       throw err;
     }
     const state: FileState = { displayPath: shown, kinds: new Set(), pending: [] };
