@@ -12,24 +12,9 @@
  */
 import { closest } from "../suggest.js";
 import type { EnvKind } from "./envconfig.js";
-import { TYK_CONF_FIELDS } from "./tyk-conf-fields.js";
+import { type ConfigField, TYK_CONF_FIELDS } from "./tyk-conf-fields.js";
 
-/** One row of src/config/tyk-conf-fields.ts: a tyk.conf field as the inventory describes it. */
-export interface ConfigField {
-  /** JSON path, keys joined by dots. */
-  path: string;
-  /** JSON type from the inventory. */
-  type: string;
-  /** Go field names from config.Config down to this field, embedded struct names included. */
-  goPath: string;
-  goType: string;
-  items?: string;
-  values?: string;
-  pointer?: boolean;
-  deprecated?: boolean;
-  default?: unknown;
-  enum?: unknown[];
-}
+export type { ConfigField };
 
 /** A tyk.conf field that a TYK_GW_* variable sets. */
 export interface EnvField {
