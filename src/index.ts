@@ -10,6 +10,8 @@
 export { buildBundle, type BuildOptions, type BuildProgress, type BuildResult, type BuiltFile } from "./bundle/build.js";
 export { verifyBundle, verifyBundles, type BundleReport, type VerifyOptions, type VerifyResult, type ZipLimits } from "./bundle/verify.js";
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
+export { publishBundles, PublishRefusedError, type PublishOptions, type PublishResult, type PublishedBundle } from "./publish/publish.js";
+export type { DefinitionUpdate, ReferenceEdit } from "./publish/definitions.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
 export type { BundleManifest, Problem } from "./bundle/manifest.js";
 export { lint, type LintOptions } from "./lint/engine.js";

@@ -1,0 +1,142 @@
+/**
+ * The three kinds of store `bundle publish` writes to. Each answers two questions the same way:
+ * does this name already hold these bytes (`compare`), and write this name unless it exists
+ * (`create`). A name that holds other bytes is never replaced: the caller refuses before `create`,
+ * and `create` asks the store to refuse too where it can (S3 and HTTP `If-None-Match: *`).
+ */
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { InputError, ioError } from "../errors.js";
+import { writeFileAtomic } from "../fs/atomic-file.js";
+import { storedLocation, type PublishTarget } from "./target.js";
+
+export type Presence = "absent" | "same" | "different";
+
+export interface CreateOutcome {
+  /** `exists`: the store refused because the name appeared since `compare` (a concurrent publish). */
+  outcome: "written" | "exists";
+  /** Whether the write asked the store not to replace an existing object (`If-None-Match: *`); stores that ignore the header are guarded only by the check before it. */
+  conditional: boolean;
+  /** Parts of a multipart upload; 1 for a single request. */
+  parts: number;
+}
+
+export interface BundleStore {
+  /** Where `name` is stored: an s3:// URL, an http(s) URL or a file path. */
+  location(name: string): string;
+  compare(name: string, data: Buffer): Promise<Presence>;
+  create(name: string, data: Buffer): Promise<CreateOutcome>;
+  close(): void;
+}
+
+export interface StoreOptions {
+  /** S3: an S3-compatible endpoint URL instead of AWS's. */
+  endpoint?: string;
+  /** S3: path-style addressing (bucket in the path); the default with an endpoint. */
+  pathStyle?: boolean;
+  /** S3: the region; otherwise the AWS chain (AWS_REGION, the profile). */
+  region?: string;
+  /** HTTP: headers sent with every request to the store (resolved values). */
+  headers?: Record<string, string>;
+  /** Milliseconds one HTTP request may take. */
+  timeoutMs?: number;
+}
+
+export const md5Base64 = (data: Buffer): string => createHash("md5").update(data).digest("base64");
+
+/** A failure to reach or use the store: exit 2, and nothing after it happens. */
+export function storeError(code: "credentials" | "network" | "store", message: string, options: { hint?: string; cause?: unknown } = {}): InputError {
+  return new InputError(`publish-${code}`, message, options);
+}
+
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+/** The errno-like code of a network failure, looking through `fetch`'s and the SDK's wrappers. */
+export function networkCode(err: unknown): string | undefined {
+  for (let e = err as { code?: string; name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code && NETWORK_CODES.has(e.code)) return e.code;
+    if (e.name === "TimeoutError") return "ETIMEDOUT";
+  }
+  return undefined;
+}
+
+export async function openStore(target: PublishTarget, options: StoreOptions): Promise<BundleStore> {
+  if (target.kind === "s3") return (await import("./s3-store.js")).openS3Store(target, options);
+  if (target.kind === "http") return httpStore(target, options);
+  return folderStore(target);
+}
+
+function folderStore(target: PublishTarget & { kind: "folder" }): BundleStore {
+  const { dir } = target;
+  const file = (name: string) => storedLocation(target, name);
+  return {
+    location: file,
+    async compare(name, data) {
+      let existing: Buffer;
+      try {
+        existing = await readFile(file(name));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return "absent";
+        if ((err as NodeJS.ErrnoException).code === "EISDIR") return "different";
+        throw ioError(err, file(name));
+      }
+      return existing.equals(data) ? "same" : "different";
+    },
+    async create(name, data) {
+      const info = await stat(dir).catch(() => undefined);
+      if (!info?.isDirectory()) throw new InputError("publish-target", `the folder ${dir} does not exist`, { hint: "create it, or check the path" });
+      // Written under a hidden temporary name and renamed into place: a gateway or `serve` never
+      // sees half a bundle. The rename would replace a file created since `compare`; a folder has
+      // no conditional rename, and a content-addressed name makes that file the same bundle.
+      await writeFileAtomic(file(name), data);
+      return { outcome: "written", conditional: false, parts: 1 };
+    },
+    close() {},
+  };
+}
+
+function httpStore(target: PublishTarget & { kind: "http" }, options: StoreOptions): BundleStore {
+  const timeout = options.timeoutMs ?? 120_000;
+  const url = (name: string) => storedLocation(target, name);
+  const request = async (method: string, name: string, init: RequestInit = {}): Promise<Response> => {
+    try {
+      return await fetch(url(name), { ...init, method, headers: { ...options.headers, ...(init.headers as Record<string, string>) }, redirect: "manual", signal: AbortSignal.timeout(timeout) });
+    } catch (err) {
+      const code = networkCode(err);
+      throw storeError("network", `${method} ${url(name)} failed: ${code ?? (err as Error).message}`, { cause: err });
+    }
+  };
+  const refused = (method: string, name: string, res: Response): InputError =>
+    res.status === 401 || res.status === 403
+      ? storeError("credentials", `${method} ${url(name)}: the store refused the credentials (HTTP ${res.status})`, {
+          hint: "check the token or header the store expects; secrets come from the environment (TYK_TS_PUBLISH_TOKEN, or a header naming a variable)",
+        })
+      : storeError("store", `${method} ${url(name)}: the store answered HTTP ${res.status} ${res.statusText}`.trimEnd());
+  return {
+    location: url,
+    async compare(name, data) {
+      const res = await request("GET", name);
+      if (res.status === 404 || res.status === 410) {
+        await res.body?.cancel();
+        return "absent";
+      }
+      if (res.status !== 200) {
+        await res.body?.cancel();
+        throw refused("GET", name, res);
+      }
+      const existing = Buffer.from(await res.arrayBuffer());
+      return existing.equals(data) ? "same" : "different";
+    },
+    async create(name, data) {
+      const res = await request("PUT", name, {
+        body: data,
+        headers: { "Content-Type": "application/zip", "Content-MD5": md5Base64(data), "If-None-Match": "*" },
+      });
+      await res.body?.cancel();
+      if (res.status === 412) return { outcome: "exists", conditional: true, parts: 1 };
+      if (res.status >= 200 && res.status < 300) return { outcome: "written", conditional: true, parts: 1 };
+      throw refused("PUT", name, res);
+    },
+    close() {},
+  };
+}
