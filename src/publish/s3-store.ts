@@ -11,6 +11,7 @@
  * support conditional writes (501 NotImplemented) gets a plain write after the existence check.
  */
 import type { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { createRequire } from "node:module";
 import { storedLocation, type PublishTarget } from "./target.js";
 import { md5Base64, networkCode, storeError, type BundleStore, type CreateOutcome, type StoreOptions } from "./stores.js";
 
@@ -19,12 +20,16 @@ export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 /** S3's smallest part (except the last) is 5 MiB. */
 export const PART_SIZE = 8 * 1024 * 1024;
 
+// A require (not import()): the CLI bundle keeps the SDK external and runs as a script, where only
+// require can load it; the single executable bundles it (scripts/bundle-cli.mjs, package-sea.mjs).
+const require = createRequire(import.meta.url);
+
 type SdkError = S3ServiceException & { Code?: string; code?: string };
 
 const CREDENTIAL_ERRORS = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AllAccessDisabled", "InvalidClientTokenId"]);
 
 export async function openS3Store(target: PublishTarget & { kind: "s3" }, options: StoreOptions): Promise<BundleStore> {
-  const sdk = await import("@aws-sdk/client-s3");
+  const sdk = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (options.endpoint ? "us-east-1" : undefined);
   const client: S3Client = new sdk.S3Client({
     ...(region && { region }),
