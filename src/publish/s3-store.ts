@@ -54,8 +54,10 @@ export async function openS3Store(target: PublishTarget & { kind: "s3" }, option
       });
     }
     if (/Region is missing/i.test(e?.message ?? "")) return storeError("store", `${what}: no AWS region`, { hint: "set AWS_REGION in the environment", cause: err });
+    // A HEAD answer has no body, so the SDK names no error code ("Unknown"): the status says it.
+    const answer = [code && code !== "Unknown" ? code : undefined, status ? `HTTP ${status}` : undefined].filter(Boolean).join(", ");
     if (CREDENTIAL_ERRORS.has(code) || status === 401 || status === 403) {
-      return storeError("credentials", `${what}: the store refused the credentials (${code}${status ? `, HTTP ${status}` : ""})`, {
+      return storeError("credentials", `${what}: the store refused the credentials (${answer})`, {
         hint: "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the bucket policy (s3:PutObject, s3:GetObject on the prefix)",
         cause: err,
       });
@@ -63,7 +65,7 @@ export async function openS3Store(target: PublishTarget & { kind: "s3" }, option
     const net = networkCode(err);
     if (net || !status) return storeError("network", `${what} failed: ${net ?? e?.message ?? String(err)}`, { cause: err });
     if (code === "NoSuchBucket") return storeError("store", `${what}: the bucket ${bucket} does not exist`, { cause: err });
-    return storeError("store", `${what}: the store answered ${code ?? "an error"} (HTTP ${status})`, { cause: err });
+    return storeError("store", `${what}: the store answered ${answer}`, { cause: err });
   };
   const send = async <T>(action: string, name: string, run: () => Promise<T>): Promise<T> => {
     try {
