@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 const USE_EVERY_FUNCTION = `
 import { mkdirSync } from "node:fs";
-import { buildBundle, verifyBundle, inspectBundle, lint, createServer, generateKeyPair, initPlugin, TykTsError } from "tyk-ts";
+import { buildBundle, verifyBundle, inspectBundle, lint, createServer, generateKeyPair, initPlugin, publishBundles, TykTsError } from "tyk-ts";
 const [fixtures, work] = process.argv.slice(2);
 mkdirSync(work + "/site");
 
@@ -39,13 +39,16 @@ const response = await fetch(new URL("bundle.zip", server.url));
 const served = { status: response.status, size: (await response.arrayBuffer()).byteLength };
 await server.close();
 
+mkdirSync(work + "/store");
+const published = await publishBundles({ bundles: [built.output], to: work + "/store", publicKey: keys.publicKeyPath, dryRun: true });
+
 let failure;
 try {
   await buildBundle({ manifest: work + "/missing/manifest.json", output: work + "/x.zip" });
 } catch (err) {
   failure = { isTykTsError: err instanceof TykTsError, code: err.code, exitCode: err.exitCode, message: err.message };
 }
-console.log(JSON.stringify({ built, verified, inspected, linted, plugin, served, failure }));
+console.log(JSON.stringify({ built, verified, inspected, linted, plugin, served, published, failure }));
 `;
 
 const TYPED_USE = `
@@ -77,6 +80,7 @@ describe("import from \"tyk-ts\" in another project", () => {
     expect(r.linted[0]).toMatchObject({ filePath: expect.any(String), errorCount: expect.any(Number), messages: expect.any(Array) });
     expect(r.plugin).toMatchObject({ driver: "lua", files: expect.arrayContaining(["manifest.json", "middleware.lua"]) });
     expect(r.served).toEqual({ status: 200, size: r.built.size });
+    expect(r.published).toMatchObject({ dryRun: true, bundles: [{ base: "bundle", name: expect.stringMatching(/^bundle-[0-9a-f]{12}\.zip$/), upload: "planned" }], definitions: [] });
     expect(r.failure).toMatchObject({ isTykTsError: true, exitCode: 2 });
     expect(r.failure.message).toContain("manifest.json");
   });

@@ -123,6 +123,9 @@ export async function openS3Store(target: PublishTarget & { kind: "s3" }, option
         head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key(name) }));
       } catch (err) {
         if (isStatus(err, 404)) return "absent";
+        // Without s3:ListBucket, S3 answers a missing key with 403, and a HEAD's answer has no body
+        // to tell that from refused credentials: the conditional write decides, with the store's reason.
+        if (isStatus(err, 403)) return "absent";
         throw translate(err, "HEAD", name);
       }
       // A single-request upload's ETag is the MD5 of the bytes; otherwise compare the bytes.
