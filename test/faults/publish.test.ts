@@ -161,4 +161,28 @@ describe.skipIf(!hasNginx())("bundle publish to an HTTP store when things fail",
       await nginx.stop();
     }
   }, 60_000);
+
+  it("the store refuses the upload (413, its size limit): exit 2 with its answer; a rerun to a store that takes it completes", async () => {
+    const small = await startNginxDav({ token: "t0ken", maxBody: "16k" });
+    const f = await fixture(false);
+    const manifest = writeLargePlugin(path.join(f.dir, "src", "auth"), 1);
+    await buildBundle({ manifest, output: f.bundle });
+    f.name = `auth-${sha12(await readFile(f.bundle))}.zip`;
+    const publish = (base: string) =>
+      runCli(["bundle", "publish", f.bundle, "--to", `${base}/tyk/`, "--json", "--update", ...Object.values(f.defs)], { cwd: f.dir, env: { TYK_TS_PUBLISH_TOKEN: "t0ken" } });
+    try {
+      const r = await publish(small.url);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`PUT ${small.url}/tyk/${f.name}: the store answered HTTP 413 Request Entity Too Large`);
+      await expectDefinitionsUnchanged(f);
+    } finally {
+      await small.stop();
+    }
+    const big = await startNginxDav({ token: "t0ken" });
+    try {
+      await expectDefinitionsUpdated(f, await publish(big.url));
+    } finally {
+      await big.stop();
+    }
+  }, 60_000);
 });
