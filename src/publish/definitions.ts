@@ -19,10 +19,10 @@ import type { Document, Scalar } from "yaml";
 import { InputError, ioError } from "../errors.js";
 import { namesBuildOf } from "../bundle/content-name.js";
 import { writeFileAtomic } from "../fs/atomic-file.js";
-import { detectDocuments } from "../lint/detect.js";
-import { scanJsonPointer } from "../lint/json-locate.js";
-import { childPointer, pointerSegments, valueAt } from "../lint/pointer.js";
-import { isYamlPath } from "../lint/source.js";
+import { detectDocuments } from "../lint/read/detect.js";
+import { scanJsonPointer } from "../lint/read/positions.js";
+import { childPointer, pointerSegments, valueAt } from "../lint/read/pointer.js";
+import { isYamlPath } from "../lint/read/source.js";
 
 const require = createRequire(import.meta.url);
 
