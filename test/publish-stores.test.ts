@@ -72,6 +72,18 @@ describe.skipIf(!s3rverPath())("bundle publish to S3 (s3rver)", () => {
     expect(Buffer.from(await got.arrayBuffer()).equals(data)).toBe(true);
   });
 
+  it("takes the endpoint from AWS_ENDPOINT_URL_S3 as well, with path-style addressing", async () => {
+    const dir = await tempDir("tyk-ts-publish-s3-env-");
+    const bundle = await buildPlugin(dir, "envauth");
+    const r = await runCli(["bundle", "publish", bundle, "--to", "s3://bundles/env/", "--public-url", `${s3.url}/bundles/env/`, "--json"], {
+      cwd: dir,
+      env: { ...awsEnv(dir, S3RVER_KEYS), AWS_REGION: undefined, AWS_ENDPOINT_URL_S3: s3.url },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ bundles: [{ upload: "uploaded", readBack: true }] });
+  });
+
   it("never overwrites a key that holds other bytes (exit 1)", async () => {
     const dir = await tempDir("tyk-ts-publish-s3-conflict-");
     const bundle = await buildPlugin(dir, "conflict");
@@ -106,6 +118,16 @@ describe.skipIf(!hasMoto())("S3 conditional writes (moto_server, where installed
       expect(await store.compare("big.zip", big)).toBe("same");
       expect(await store.compare("x.zip", small)).toBe("same");
       store.close();
+
+      // Stopped in the middle (Ctrl-C): the unfinished multipart upload is aborted, so no parts stay stored.
+      const controller = new AbortController();
+      const stopping = openStore(parseTarget("s3://bundles/"), { endpoint: moto.url, signal: controller.signal });
+      setTimeout(() => controller.abort(), 150);
+      await expect((await stopping).create("stopped.zip", Buffer.alloc(4 * MULTIPART_THRESHOLD, 9))).rejects.toMatchObject({ code: "aborted" });
+      const lister = new sdk.S3Client({ endpoint: moto.url, region: "us-east-1", forcePathStyle: true });
+      const uploads = await lister.send(new sdk.ListMultipartUploadsCommand({ Bucket: "bundles" }));
+      expect(uploads.Uploads ?? []).toEqual([]);
+      lister.destroy();
     } finally {
       await moto.stop();
     }

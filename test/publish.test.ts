@@ -3,7 +3,7 @@
  * of API definitions: the CLI spawned as a user runs it, and the library function in-process.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { publishBundles, type PublishResult } from "../src/index.js";
@@ -86,6 +86,25 @@ describe("bundle publish to a folder", () => {
     expect(r.stderr).toContain(`${path.join(store, name)} already exists with other bytes; it was not overwritten`);
     expect(await readFile(path.join(store, name), "utf8")).toBe("someone else's bytes");
     expect(await readFile(defs.classic, "utf8")).toBe(before);
+  });
+
+  it("never reads through or replaces a symlink, pipe or folder under the name (exit 1)", async () => {
+    const { dir, store, bundle, name } = await setup();
+    const elsewhere = path.join(dir, "elsewhere.zip");
+    await symlink(elsewhere, path.join(store, name));
+    const r = await runCli(["bundle", "publish", bundle, "--to", store], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${path.join(store, name)} exists and is not a regular file; it was not replaced`);
+    expect((await lstat(path.join(store, name))).isSymbolicLink()).toBe(true);
+    await expect(lstat(elsewhere)).rejects.toThrow();
+  });
+
+  it("plans a definition named twice once", async () => {
+    const { dir, store, bundle, name, defs } = await setup();
+    const r = await runCli(["bundle", "publish", bundle, "--to", store, "--json", "--update", defs.classic, path.relative(dir, defs.classic)], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as PublishResult).definitions).toHaveLength(1);
+    expect(JSON.parse(await readFile(defs.classic, "utf8")).custom_middleware_bundle).toBe(name);
   });
 
   it("publishes nothing when the gateway would refuse a bundle (unsigned, with its public key)", async () => {

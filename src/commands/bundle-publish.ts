@@ -36,7 +36,8 @@ export const registerBundlePublish = (bundle: Command, wrap: Parameters<CommandR
     .option("-k, --key <public.pem>", "verify signatures with the gateway's public key (its public_key_path)")
     .option("-c, --config <tyk.conf>", "take public_key_path from this gateway config")
     .option("--endpoint <url>", "S3-compatible endpoint (MinIO, Ceph, R2, …) instead of AWS")
-    .option("--path-style", "S3 path-style addressing (the default with --endpoint)")
+    .option("--path-style", "S3 path-style addressing, bucket in the path (the default with --endpoint or AWS_ENDPOINT_URL_S3)")
+    .option("--no-path-style", "S3 virtual-hosted addressing, bucket in the host name (the default on AWS)")
     .option("--region <region>", "S3 region (default: AWS_REGION or the AWS profile; us-east-1 with --endpoint)")
     .option("--header <header>", 'HTTP header for the store, "Name: value"; $VAR in the value is read from the environment (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option("--max-size <size>", "refuse bundles that unpack to more than this (default 1GiB)", parseSize)
@@ -62,7 +63,7 @@ Exit codes: 0 published, 1 a bundle refused or a name holding other bytes or a r
 Examples:
   tyk-ts bundle publish dist/ --to /srv/bundles --update apis/*.json
   tyk-ts bundle publish auth.zip -k public.pem --to s3://acme-bundles/tyk/ --public-url https://bundles.acme.com/tyk/ --update apis/auth.json
-  tyk-ts bundle publish auth.zip --to s3://bundles/ --endpoint http://127.0.0.1:9000 --public-url http://127.0.0.1:9000/bundles/
+  AWS_ENDPOINT_URL_S3=http://127.0.0.1:9000 tyk-ts bundle publish auth.zip --to s3://bundles/ --public-url http://127.0.0.1:9000/bundles/
   TYK_TS_PUBLISH_TOKEN=… tyk-ts bundle publish auth.zip --to https://artifacts.acme.com/tyk/ --dry-run`,
     )
     .action(wrap(runPublish));
@@ -92,15 +93,22 @@ async function runPublish(paths: string[], flags: PublishFlags): Promise<number>
     headers: storeHeaders(flags.header),
     ...(flags.maxSize !== undefined && { limits: { maxTotalSize: flags.maxSize } }),
   };
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   let result: PublishResult;
   try {
-    result = await publishBundles(options);
+    result = await publishBundles({ ...options, signal: controller.signal });
   } catch (err) {
     if (err instanceof PublishRefusedError) {
       const { verifyFormatters } = await import("../bundle/verify-formats.js");
       process.stderr.write(verifyFormatters.text(err.reports.filter((r) => !r.accepted), stderrColor));
     }
     throw withFlagHint(err);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
   process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatPublish(result));
   return EXIT_OK;

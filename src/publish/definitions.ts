@@ -14,6 +14,7 @@
  * is `auth.zip` or `auth-<8 to 64 hex digits>.zip` (an earlier publish or `serve --watch` build).
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { createRequire } from "node:module";
 import type { Document, Scalar } from "yaml";
 import { InputError, ioError } from "../errors.js";
@@ -86,7 +87,8 @@ export async function planDefinitionUpdates(files: string[], published: Publishe
   // Longest base first: `auth-v2` must win over `auth` for `auth-v2.zip`.
   const bases = [...published].sort((a, b) => b.base.length - a.base.length);
   const plans: PlannedDefinition[] = [];
-  for (const file of files) {
+  // A file named twice (a glob and a name) is planned once: a second write would find it changed.
+  for (const file of uniquePaths(files)) {
     let text: string;
     try {
       text = await readFile(file, "utf8");
@@ -111,6 +113,11 @@ export async function planDefinitionUpdates(files: string[], published: Publishe
     plans.push({ file, status, references, text, splices });
   }
   return plans;
+}
+
+function uniquePaths(files: string[]): string[] {
+  const seen = new Set<string>();
+  return files.filter((f) => !seen.has(path.resolve(f)) && seen.add(path.resolve(f)));
 }
 
 /** Writes each planned file atomically, after checking nobody changed it since it was read. */
@@ -184,8 +191,15 @@ function locateInYaml(file: string, text: string): Located[] {
       });
     }
     if (doc.contents === null) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // yaml refuses aliases that expand without bound.
+      throw new InputError("publish-definition-syntax", `${file}: ${(err as Error).message}`);
+    }
     // A multi-document file may hold other resources (a Service, a policy) beside the APIs.
-    const pointers = referencePointers(doc.toJS({ maxAliasCount: 100 }));
+    const pointers = referencePointers(value);
     if (!pointers) continue;
     sawApi = true;
     for (const pointer of pointers) {

@@ -16,7 +16,7 @@ import { EXIT_FINDINGS, InputError, TykTsError, ioError } from "../errors.js";
 import { baseNameOf, contentAddressedName, sha256Hex, urlSafeName } from "../bundle/content-name.js";
 import type { BundleReport, ZipLimits } from "../bundle/verify.js";
 import { applyDefinitionUpdates, describePlan, planDefinitionUpdates, type DefinitionUpdate } from "./definitions.js";
-import { networkCode, openStore, storeError, type BundleStore, type StoreOptions } from "./stores.js";
+import { interrupted, networkCode, openStore, storeError, type BundleStore, type StoreOptions } from "./stores.js";
 import { describeTarget, gatewayBundleUrl, parseTarget, storedLocation } from "./target.js";
 
 export interface PublishOptions extends StoreOptions {
@@ -112,15 +112,18 @@ export async function publishBundles(options: PublishOptions): Promise<PublishRe
   const published: PublishedBundle[] = [];
   try {
     for (const b of bundles) {
+      if (options.signal?.aborted) throw interrupted();
       const written = await putBundle(store, b.name, b.data);
       const url = urlOf(b.name);
-      if (url) await readBack(url, b.data, options.timeoutMs);
+      if (url) await readBack(url, b.data, options);
       else if ((await store.compare(b.name, b.data)) !== "same") throw readBackMismatch(store.location(b.name));
       published.push({ ...b.summary, location: store.location(b.name), ...(url && { url }), ...written, readBack: true });
     }
   } finally {
     store.close();
   }
+  if (options.signal?.aborted) throw interrupted();
+  // From here on a signal is not heeded: the edits are local, quick, and each file is atomic.
   await applyDefinitionUpdates(plans);
   return result(published);
 }
@@ -178,14 +181,15 @@ function readBackMismatch(where: string, detail = ""): TykTsError {
 }
 
 /** A GET of the URL the gateway will use, as the gateway makes it: no credentials, only 200 counts. */
-async function readBack(url: string, expected: Buffer, timeoutMs = 120_000): Promise<void> {
+async function readBack(url: string, expected: Buffer, { timeoutMs = 120_000, signal }: StoreOptions): Promise<void> {
   let last = "";
   for (let attempt = 1; attempt <= READ_BACK_ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (attempt - 2)));
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) });
     } catch (err) {
+      if (signal?.aborted) throw interrupted();
       last = networkCode(err) ?? (err as Error).message;
       continue;
     }

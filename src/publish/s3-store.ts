@@ -13,7 +13,7 @@
 import type { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { createRequire } from "node:module";
 import { storedLocation, type PublishTarget } from "./target.js";
-import { md5Base64, networkCode, storeError, type BundleStore, type CreateOutcome, type StoreOptions } from "./stores.js";
+import { interrupted, md5Base64, networkCode, storeError, type BundleStore, type CreateOutcome, type StoreOptions } from "./stores.js";
 
 /** Above this size, upload in parts: a dropped connection costs one part, not the whole bundle. */
 export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
@@ -30,11 +30,13 @@ const CREDENTIAL_ERRORS = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch"
 
 export async function openS3Store(target: PublishTarget & { kind: "s3" }, options: StoreOptions): Promise<BundleStore> {
   const sdk = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
-  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (options.endpoint ? "us-east-1" : undefined);
+  // The SDK reads AWS_ENDPOINT_URL_S3 itself, but path-style must follow it as it follows --endpoint.
+  const endpoint = options.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined);
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (endpoint ? "us-east-1" : undefined);
   const client: S3Client = new sdk.S3Client({
     ...(region && { region }),
-    ...(options.endpoint && { endpoint: options.endpoint }),
-    forcePathStyle: options.pathStyle ?? options.endpoint !== undefined,
+    ...(endpoint && { endpoint }),
+    forcePathStyle: options.pathStyle ?? endpoint !== undefined,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
@@ -42,7 +44,9 @@ export async function openS3Store(target: PublishTarget & { kind: "s3" }, option
   const key = (name: string) => `${prefix}${name}`;
   const where = (name: string) => storedLocation(target, name);
 
+  const { signal } = options;
   const translate = (err: unknown, action: string, name: string): Error => {
+    if (signal?.aborted) return interrupted();
     const e = err as SdkError;
     const code = e?.name ?? e?.Code;
     const status = e?.$metadata?.httpStatusCode;
@@ -78,7 +82,7 @@ export async function openS3Store(target: PublishTarget & { kind: "s3" }, option
 
   const getBytes = async (name: string): Promise<Buffer> =>
     send("GET", name, async () => {
-      const res = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key(name) }));
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key(name) }), { abortSignal: signal });
       return Buffer.from(await res.Body!.transformToByteArray());
     });
 
@@ -92,25 +96,28 @@ export async function openS3Store(target: PublishTarget & { kind: "s3" }, option
         ContentType: "application/zip",
         ...(conditional && { IfNoneMatch: "*" }),
       }),
+      { abortSignal: signal },
     );
   };
 
   const putMultipart = async (name: string, data: Buffer, conditional: boolean): Promise<number> => {
-    const { UploadId } = await client.send(new sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key: key(name), ContentType: "application/zip" }));
+    const { UploadId } = await client.send(new sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key: key(name), ContentType: "application/zip" }), { abortSignal: signal });
     try {
       const parts: { ETag: string; PartNumber: number }[] = [];
       for (let offset = 0, n = 1; offset < data.length; offset += PART_SIZE, n++) {
         const body = data.subarray(offset, Math.min(offset + PART_SIZE, data.length));
-        const res = await client.send(new sdk.UploadPartCommand({ Bucket: bucket, Key: key(name), UploadId, PartNumber: n, Body: body, ContentMD5: md5Base64(body) }));
+        const res = await client.send(new sdk.UploadPartCommand({ Bucket: bucket, Key: key(name), UploadId, PartNumber: n, Body: body, ContentMD5: md5Base64(body) }), { abortSignal: signal });
         parts.push({ ETag: res.ETag!, PartNumber: n });
       }
       await client.send(
         new sdk.CompleteMultipartUploadCommand({ Bucket: bucket, Key: key(name), UploadId, MultipartUpload: { Parts: parts }, ...(conditional && { IfNoneMatch: "*" }) }),
+        { abortSignal: signal },
       );
       return parts.length;
     } catch (err) {
-      // Parts of an unfinished upload are stored (and billed) until aborted.
-      await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key(name), UploadId })).catch(() => undefined);
+      // Parts of an unfinished upload are stored (and billed) until aborted: also after Ctrl-C,
+      // which is why this request does not take the signal (a dead network gives up after 5 s).
+      await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key(name), UploadId }), { abortSignal: AbortSignal.timeout(5000) }).catch(() => undefined);
       throw err;
     }
   };
@@ -120,7 +127,7 @@ export async function openS3Store(target: PublishTarget & { kind: "s3" }, option
     async compare(name, data) {
       let head;
       try {
-        head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key(name) }));
+        head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key(name) }), { abortSignal: signal });
       } catch (err) {
         if (isStatus(err, 404)) return "absent";
         // Without s3:ListBucket, S3 answers a missing key with 403, and a HEAD's answer has no body

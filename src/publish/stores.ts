@@ -5,8 +5,8 @@
  * and `create` asks the store to refuse too where it can (S3 and HTTP `If-None-Match: *`).
  */
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
-import { InputError, ioError } from "../errors.js";
+import { lstat, readFile, stat } from "node:fs/promises";
+import { EXIT_FINDINGS, InputError, TykTsError, ioError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-file.js";
 import { storedLocation, type PublishTarget } from "./target.js";
 
@@ -32,7 +32,7 @@ export interface BundleStore {
 export interface StoreOptions {
   /** S3: an S3-compatible endpoint URL instead of AWS's. */
   endpoint?: string;
-  /** S3: path-style addressing (bucket in the path); the default with an endpoint. */
+  /** S3: path-style addressing (bucket in the path); the default with an endpoint (also one from AWS_ENDPOINT_URL_S3). */
   pathStyle?: boolean;
   /** S3: the region; otherwise the AWS chain (AWS_REGION, the profile). */
   region?: string;
@@ -40,6 +40,8 @@ export interface StoreOptions {
   headers?: Record<string, string>;
   /** Milliseconds one HTTP request may take. */
   timeoutMs?: number;
+  /** Stops an upload in progress (Ctrl-C); an unfinished multipart upload is aborted. */
+  signal?: AbortSignal;
 }
 
 export const md5Base64 = (data: Buffer): string => createHash("md5").update(data).digest("base64");
@@ -48,6 +50,8 @@ export const md5Base64 = (data: Buffer): string => createHash("md5").update(data
 export function storeError(code: "credentials" | "network" | "store", message: string, options: { hint?: string; cause?: unknown } = {}): InputError {
   return new InputError(`publish-${code}`, message, options);
 }
+
+export const interrupted = (): InputError => new InputError("aborted", "publish interrupted; no definition was changed", { hint: "run the same command again to finish" });
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
@@ -72,14 +76,20 @@ function folderStore(target: PublishTarget & { kind: "folder" }): BundleStore {
   return {
     location: file,
     async compare(name, data) {
-      let existing: Buffer;
-      try {
-        existing = await readFile(file(name));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return "absent";
-        if ((err as NodeJS.ErrnoException).code === "EISDIR") return "different";
+      const info = await lstat(file(name)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return undefined;
         throw ioError(err, file(name));
+      });
+      if (!info) return "absent";
+      // A symlink, pipe, device or folder under the name is never read through or replaced.
+      if (!info.isFile()) {
+        throw new TykTsError("publish-not-a-file", `${file(name)} exists and is not a regular file; it was not replaced`, EXIT_FINDINGS, {
+          hint: "move it away if the name is meant for this bundle",
+        });
       }
+      const existing = await readFile(file(name)).catch((err: unknown) => {
+        throw ioError(err, file(name));
+      });
       return existing.equals(data) ? "same" : "different";
     },
     async create(name, data) {
@@ -100,8 +110,10 @@ function httpStore(target: PublishTarget & { kind: "http" }, options: StoreOptio
   const url = (name: string) => storedLocation(target, name);
   const request = async (method: string, name: string, init: RequestInit = {}): Promise<Response> => {
     try {
-      return await fetch(url(name), { ...init, method, headers: { ...options.headers, ...(init.headers as Record<string, string>) }, redirect: "manual", signal: AbortSignal.timeout(timeout) });
+      const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeout)]) : AbortSignal.timeout(timeout);
+      return await fetch(url(name), { ...init, method, headers: { ...options.headers, ...(init.headers as Record<string, string>) }, redirect: "manual", signal });
     } catch (err) {
+      if (options.signal?.aborted) throw interrupted();
       const code = networkCode(err);
       throw storeError("network", `${method} ${url(name)} failed: ${code ?? (err as Error).message}`, { cause: err });
     }

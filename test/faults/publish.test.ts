@@ -4,9 +4,10 @@
  * store is gone. Each time: no definition changes, exit 1 or 2 with the reason, and a rerun once the
  * fault is gone completes the job.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import http from "node:http";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBundle } from "../../src/bundle/build.js";
@@ -16,7 +17,7 @@ import { runCli, type RunResult } from "../helpers/cli.js";
 import { buildPlugin, writeDefinitions } from "../helpers/publish.js";
 import { awsEnv, hasNginx, s3rverPath, startCuttingRelay, startNginxDav, startS3rver, type Running } from "../helpers/stores.js";
 import { tempDir } from "../helpers/tmp.js";
-import { writeLargePlugin } from "./support.js";
+import { CLI, writeLargePlugin } from "./support.js";
 
 const sha12 = (data: Buffer) => createHash("sha256").update(data).digest("hex").slice(0, 12);
 const KEYS = { id: "S3RVER", secret: "S3RVER" };
@@ -58,6 +59,11 @@ async function expectDefinitionsUpdated(f: Fixture, r: RunResult): Promise<void>
   expect(JSON.parse(await readFile(f.defs.classic!, "utf8")).custom_middleware_bundle).toBe(f.name);
 }
 
+/** The large fixture is shared by several tests: each puts its definitions back as they were. */
+async function resetDefinitions(f: Fixture): Promise<void> {
+  for (const [k, file] of Object.entries(f.defs)) await writeFile(file, f.texts[k]!);
+}
+
 describe.skipIf(!s3rverPath())("bundle publish to S3 when things fail", () => {
   let s3: Running & { dir: string };
   let large: Fixture;
@@ -87,6 +93,38 @@ describe.skipIf(!s3rverPath())("bundle publish to S3 when things fail", () => {
     await expectDefinitionsUnchanged(large);
     expect((await fetch(`${s3.url}/bundles/tyk/${large.name}`)).status).toBe(404);
     await expectDefinitionsUpdated(large, await publish(large, s3.url));
+    await resetDefinitions(large);
+  }, 120_000);
+
+  it("Ctrl-C while an upload hangs: exits at once with the reason, no definition changed; a rerun completes", async () => {
+    const relay = await startCuttingRelay(s3.port, 10 * 2 ** 20, "stall");
+    try {
+      const child = spawn(process.execPath, [CLI, "bundle", "publish", large.bundle, "--to", "s3://bundles/int/", "--endpoint", relay.url, "--public-url", `${s3.url}/bundles/int/`, "--update", ...Object.values(large.defs)], {
+        cwd: large.dir,
+        env: { ...process.env, ...awsEnv(large.dir, KEYS), NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      while (relay.forwarded() < 10 * 2 ** 20) await new Promise((r) => setTimeout(r, 50));
+      const t0 = Date.now();
+      child.kill("SIGINT");
+      expect(await exited).toBe(2);
+      // The abort of the unfinished multipart upload goes through the hung network too: it gives up after 5 s.
+      expect(Date.now() - t0).toBeLessThan(8000);
+      expect(stderr).toContain("publish interrupted; no definition was changed");
+    } finally {
+      await relay.stop();
+    }
+    await expectDefinitionsUnchanged(large);
+    const rerun = await runCli(["bundle", "publish", large.bundle, "--to", "s3://bundles/int/", "--endpoint", s3.url, "--public-url", `${s3.url}/bundles/int/`, "--json", "--update", ...Object.values(large.defs)], {
+      cwd: large.dir,
+      env: awsEnv(large.dir, KEYS),
+      timeoutMs: 90_000,
+    });
+    await expectDefinitionsUpdated(large, rerun);
+    await resetDefinitions(large);
   }, 120_000);
 
   it("the store refuses the credentials: exit 2 naming the store's answer; a rerun with good ones completes", async () => {

@@ -129,9 +129,10 @@ http {
 
 /**
  * A TCP relay to `port` that, once `cutAfter` bytes have gone from client to server, resets every
- * connection it carries and each new one: the network drops in the middle of an upload.
+ * connection it carries and each new one: the network drops in the middle of an upload. With
+ * `stall`, it stops forwarding instead and keeps the connections open: the network hangs.
  */
-export async function startCuttingRelay(port: number, cutAfter: number): Promise<Running & { forwarded(): number }> {
+export async function startCuttingRelay(port: number, cutAfter: number, mode: "cut" | "stall" = "cut"): Promise<Running & { forwarded(): number }> {
   let total = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -141,10 +142,11 @@ export async function startCuttingRelay(port: number, cutAfter: number): Promise
       client.resetAndDestroy();
       upstream.destroy();
     };
-    if (total >= cutAfter) return cut();
+    const stop = () => (mode === "cut" ? cut() : client.pause());
+    if (total >= cutAfter) return stop();
     client.on("data", (chunk: Buffer) => {
       total += chunk.length;
-      if (total >= cutAfter) cut();
+      if (total >= cutAfter) stop();
       else upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => client.write(chunk));
