@@ -16,6 +16,7 @@ import { EXIT_FINDINGS, InputError, TykTsError, ioError } from "../errors.js";
 import { baseNameOf, contentAddressedName, sha256Hex, urlSafeName } from "../bundle/content-name.js";
 import type { BundleReport, ZipLimits } from "../bundle/verify.js";
 import { applyDefinitionUpdates, describePlan, planDefinitionUpdates, type DefinitionUpdate } from "./definitions.js";
+import { httpRequest, type HttpReply } from "./http-client.js";
 import { interrupted, networkCode, openStore, storeError, type BundleStore, type StoreOptions } from "./stores.js";
 import { describeTarget, gatewayBundleUrl, parseTarget, storedLocation } from "./target.js";
 
@@ -182,27 +183,25 @@ function readBackMismatch(where: string, detail = ""): TykTsError {
   });
 }
 
-/** A GET of the URL the gateway will use, as the gateway makes it: no credentials, only 200 counts. */
+/** A GET of the URL the gateway will use, as the gateway makes it: no credentials, redirects followed, only 200 counts. */
 async function readBack(url: string, expected: Buffer, { timeoutMs = 120_000, signal }: StoreOptions): Promise<void> {
   let last = "";
   for (let attempt = 1; attempt <= READ_BACK_ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (attempt - 2)));
-    let res: Response;
+    let res: HttpReply;
     try {
-      res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) });
+      res = await httpRequest(url, { readBody: true, followRedirects: true, idleTimeoutMs: timeoutMs, signal });
     } catch (err) {
       if (signal?.aborted) throw interrupted();
       last = networkCode(err) ?? (err as Error).message;
       continue;
     }
     if (res.status !== 200) {
-      await res.body?.cancel();
       last = `HTTP ${res.status}`;
       continue;
     }
-    const got = Buffer.from(await res.arrayBuffer());
-    if (got.equals(expected)) return;
-    throw readBackMismatch(url, ` (${got.length} bytes, sha256 ${sha256Hex(got).slice(0, 12)}…; uploaded ${expected.length} bytes, sha256 ${sha256Hex(expected).slice(0, 12)}…)`);
+    if (res.body.equals(expected)) return;
+    throw readBackMismatch(url, ` (${res.body.length} bytes, sha256 ${sha256Hex(res.body).slice(0, 12)}…; uploaded ${expected.length} bytes, sha256 ${sha256Hex(expected).slice(0, 12)}…)`);
   }
   throw storeError("network", `reading the bundle back from ${url} failed (${last}); no definition was changed`, {
     hint: "gateways download from this URL: check that it is public (no credentials) and serves the store's objects",

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { lstat, readFile, stat } from "node:fs/promises";
 import { EXIT_FINDINGS, InputError, TykTsError, ioError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-file.js";
+import { httpRequest, type HttpReply } from "./http-client.js";
 import { storedLocation, type PublishTarget } from "./target.js";
 
 export type Presence = "absent" | "same" | "different";
@@ -53,7 +54,7 @@ export function storeError(code: "credentials" | "network" | "store", message: s
 
 export const interrupted = (): InputError => new InputError("aborted", "publish interrupted; no definition was changed", { hint: "run the same command again to finish" });
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"]);
 
 /** The errno-like code of a network failure, looking through `fetch`'s and the SDK's wrappers. */
 export function networkCode(err: unknown): string | undefined {
@@ -106,19 +107,17 @@ function folderStore(target: PublishTarget & { kind: "folder" }): BundleStore {
 }
 
 function httpStore(target: PublishTarget & { kind: "http" }, options: StoreOptions): BundleStore {
-  const timeout = options.timeoutMs ?? 120_000;
   const url = (name: string) => storedLocation(target, name);
-  const request = async (method: string, name: string, init: RequestInit = {}): Promise<Response> => {
+  const request = async (method: string, name: string, extra: { headers?: Record<string, string>; body?: Buffer; readBody?: boolean } = {}): Promise<HttpReply> => {
     try {
-      const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeout)]) : AbortSignal.timeout(timeout);
-      return await fetch(url(name), { ...init, method, headers: { ...options.headers, ...(init.headers as Record<string, string>) }, redirect: "manual", signal });
+      // No redirects: one would carry the store's credentials to another address.
+      return await httpRequest(url(name), { method, headers: { ...options.headers, ...extra.headers }, body: extra.body, readBody: extra.readBody, idleTimeoutMs: options.timeoutMs ?? 120_000, signal: options.signal });
     } catch (err) {
       if (options.signal?.aborted) throw interrupted();
-      const code = networkCode(err);
-      throw storeError("network", `${method} ${url(name)} failed: ${code ?? (err as Error).message}`, { cause: err });
+      throw storeError("network", `${method} ${url(name)} failed: ${networkCode(err) ?? (err as Error).message}`, { cause: err });
     }
   };
-  const refused = (method: string, name: string, res: Response): InputError =>
+  const refused = (method: string, name: string, res: HttpReply): InputError =>
     res.status === 401 || res.status === 403
       ? storeError("credentials", `${method} ${url(name)}: the store refused the credentials (HTTP ${res.status})`, {
           hint: "check the token or header the store expects; secrets come from the environment (TYK_TS_PUBLISH_TOKEN, or a header naming a variable)",
@@ -127,24 +126,13 @@ function httpStore(target: PublishTarget & { kind: "http" }, options: StoreOptio
   return {
     location: url,
     async compare(name, data) {
-      const res = await request("GET", name);
-      if (res.status === 404 || res.status === 410) {
-        await res.body?.cancel();
-        return "absent";
-      }
-      if (res.status !== 200) {
-        await res.body?.cancel();
-        throw refused("GET", name, res);
-      }
-      const existing = Buffer.from(await res.arrayBuffer());
-      return existing.equals(data) ? "same" : "different";
+      const res = await request("GET", name, { readBody: true });
+      if (res.status === 404 || res.status === 410) return "absent";
+      if (res.status !== 200) throw refused("GET", name, res);
+      return res.body.equals(data) ? "same" : "different";
     },
     async create(name, data) {
-      const res = await request("PUT", name, {
-        body: data,
-        headers: { "Content-Type": "application/zip", "Content-MD5": md5Base64(data), "If-None-Match": "*" },
-      });
-      await res.body?.cancel();
+      const res = await request("PUT", name, { body: data, headers: { "Content-Type": "application/zip", "Content-MD5": md5Base64(data), "If-None-Match": "*" } });
       if (res.status === 412) return { outcome: "exists", conditional: true, parts: 1 };
       if (res.status >= 200 && res.status < 300) return { outcome: "written", conditional: true, parts: 1 };
       throw refused("PUT", name, res);
