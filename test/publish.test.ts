@@ -157,6 +157,7 @@ describe("bundle publish to a folder", () => {
     const r = await runCli(["bundle", "publish", bundle, "--to", store, "--json", "--update", other, none], { cwd: dir });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as PublishResult).definitions.map((d) => d.status)).toEqual(["unmatched", "unmatched"]);
+    expect(r.stderr).toContain("note no definition given to --update names auth.zip or auth-<hex>.zip; none was changed");
     expect([await readFile(other, "utf8"), await readFile(none, "utf8")]).toEqual(before);
   });
 

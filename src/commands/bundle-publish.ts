@@ -111,6 +111,10 @@ async function runPublish(paths: string[], flags: PublishFlags): Promise<number>
     process.off("SIGTERM", onSignal);
   }
   process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatPublish(result));
+  if (result.definitions.length > 0 && !result.definitions.some((d) => d.status === "updated" || d.status === "current")) {
+    const bases = result.bundles.map((b) => `${b.base}.zip or ${b.base}-<hex>.zip`).join(", ");
+    process.stderr.write(`${stderrColor.cyan("note")} no definition given to --update names ${bases}; none was changed\n`);
+  }
   return EXIT_OK;
 }
 
