@@ -11,7 +11,7 @@
  * support conditional writes (501 NotImplemented) gets a plain write after the existence check.
  */
 import type { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { createRequire } from "node:module";
+import { requirePackage } from "../package-files.js";
 import { storedLocation, type PublishTarget } from "./target.js";
 import { interrupted, md5Base64, networkCode, storeError, type BundleStore, type CreateOutcome, type StoreOptions } from "./stores.js";
 
@@ -20,16 +20,14 @@ export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 /** S3's smallest part (except the last) is 5 MiB. */
 export const PART_SIZE = 8 * 1024 * 1024;
 
-// A require (not import()): the CLI bundle keeps the SDK external and runs as a script, where only
-// require can load it; the single executable bundles it (scripts/bundle-cli.mjs, package-sea.mjs).
-const require = createRequire(import.meta.url);
-
 type SdkError = S3ServiceException & { Code?: string; code?: string };
 
 const CREDENTIAL_ERRORS = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AllAccessDisabled", "InvalidClientTokenId"]);
 
 export async function openS3Store(target: PublishTarget & { kind: "s3" }, options: StoreOptions): Promise<BundleStore> {
-  const sdk = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
+  // Not import(): the CLI bundle keeps the SDK external and runs as a script, where only require can
+  // load it; the single executable carries it as an asset (scripts/bundle-cli.mjs, package-sea.mjs).
+  const sdk = requirePackage("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
   // The SDK reads AWS_ENDPOINT_URL_S3 itself, but path-style must follow it as it follows --endpoint.
   const endpoint = options.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined);
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (endpoint ? "us-east-1" : undefined);
