@@ -5,7 +5,7 @@ import { EXIT_OK, TykTsError, UsageError } from "../errors.js";
 import type { PublishOptions, PublishResult } from "../publish/publish.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 import { formatBytes } from "../ui/progress.js";
-import { parseSize } from "./bundle-verify.js";
+import { LIMIT_FLAGS, parseSize } from "./bundle-verify.js";
 
 interface PublishFlags {
   to: string;
@@ -75,9 +75,10 @@ async function runPublish(paths: string[], flags: PublishFlags): Promise<number>
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const { publishBundles, PublishRefusedError } = await import("../publish/publish.js");
   let publicKey = flags.key;
+  let middlewarePath: string | undefined;
   if (flags.config) {
-    const { publicKeyPathFromConfig } = await import("../bundle/verify.js");
-    publicKey = await publicKeyPathFromConfig(flags.config);
+    const { gatewaySettingsFromConfig } = await import("../bundle/verify.js");
+    ({ publicKeyPath: publicKey, middlewarePath } = await gatewaySettingsFromConfig(flags.config));
     if (!publicKey) process.stderr.write(`${stderrColor.cyan("note")} ${flags.config} sets no public_key_path: that gateway does not check signatures\n`);
   }
   const options: PublishOptions = {
@@ -87,6 +88,7 @@ async function runPublish(paths: string[], flags: PublishFlags): Promise<number>
     update: flags.update,
     dryRun: flags.dryRun,
     publicKey,
+    middlewarePath,
     endpoint: flags.endpoint,
     pathStyle: flags.pathStyle,
     region: flags.region,
@@ -103,7 +105,7 @@ async function runPublish(paths: string[], flags: PublishFlags): Promise<number>
   } catch (err) {
     if (err instanceof PublishRefusedError) {
       const { verifyFormatters } = await import("../bundle/verify-formats.js");
-      process.stderr.write(verifyFormatters.text(err.reports.filter((r) => !r.accepted), stderrColor));
+      process.stderr.write(verifyFormatters.text(err.reports.filter((r) => r.verdict !== "accepted"), { color: stderrColor, limitFlags: LIMIT_FLAGS }));
     }
     throw withFlagHint(err);
   } finally {

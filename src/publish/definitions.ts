@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import type { Document, Scalar } from "yaml";
 import { InputError, ioError } from "../errors.js";
 import { namesBuildOf } from "../bundle/content-name.js";
-import { writeFileAtomic } from "../fs/atomic-file.js";
+import { writeOutput } from "../fs/atomic-file.js";
 import { detectDocuments } from "../lint/read/detect.js";
 import { scanJsonPointer } from "../lint/read/positions.js";
 import { childPointer, pointerSegments, valueAt } from "../lint/read/pointer.js";
@@ -134,7 +134,7 @@ export async function applyDefinitionUpdates(plans: PlannedDefinition[]): Promis
     }
     let text = plan.text;
     for (const s of [...plan.splices].sort((a, b) => b.start - a.start)) text = text.slice(0, s.start) + s.text + text.slice(s.end);
-    await writeFileAtomic(plan.file, text);
+    await writeOutput(plan.file, text);
   }
 }
 

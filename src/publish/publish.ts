@@ -14,7 +14,7 @@ import path from "node:path";
 import type { KeyObject } from "node:crypto";
 import { EXIT_FINDINGS, InputError, TykTsError, ioError } from "../errors.js";
 import { baseNameOf, contentAddressedName, sha256Hex, urlSafeName } from "../bundle/content-name.js";
-import type { BundleReport, ZipLimits } from "../bundle/verify.js";
+import type { BundleReport, VerifyOptions } from "../bundle/verify.js";
 import { applyDefinitionUpdates, describePlan, planDefinitionUpdates, type DefinitionUpdate } from "./definitions.js";
 import { httpRequest, type HttpReply } from "./http-client.js";
 import { interrupted, networkCode, openStore, storeError, type BundleStore, type StoreOptions } from "./stores.js";
@@ -34,7 +34,9 @@ export interface PublishOptions extends StoreOptions {
   dryRun?: boolean;
   /** The gateway's public_key_path, as for `bundle verify`. */
   publicKey?: string | KeyObject;
-  limits?: Partial<ZipLimits>;
+  /** The gateway's middleware_path, as for `bundle verify`. */
+  middlewarePath?: string;
+  limits?: VerifyOptions["limits"];
 }
 
 export interface PublishedBundle {
@@ -67,11 +69,11 @@ export interface PublishResult {
   definitions: DefinitionUpdate[];
 }
 
-/** The gateway would refuse some bundles: nothing was uploaded. Exit 1. */
+/** Some bundles are not accepted by verify (the gateway would refuse them, or a safety limit left them unchecked): nothing was uploaded. Exit 1. */
 export class PublishRefusedError extends TykTsError {
   constructor(readonly reports: BundleReport[]) {
-    const refused = reports.filter((r) => !r.accepted);
-    super("publish-refused", `${refused.map((r) => r.file).join(", ")}: the gateway would refuse ${refused.length === 1 ? "this bundle" : "these bundles"}; nothing was published`, EXIT_FINDINGS, {
+    const notAccepted = reports.filter((r) => r.verdict !== "accepted");
+    super("publish-refused", `${notAccepted.map((r) => `${r.file} (${r.verdict})`).join(", ")}: only bundles the gateway would accept are published; nothing was published`, EXIT_FINDINGS, {
       hint: "`tyk-ts bundle verify` with the same key shows why",
     });
   }
@@ -90,9 +92,9 @@ export async function publishBundles(options: PublishOptions): Promise<PublishRe
   }
 
   const { verifyBundles } = await import("../bundle/verify.js");
-  const reports = await verifyBundles(options.bundles, { publicKey: options.publicKey, limits: options.limits });
+  const reports = await verifyBundles(options.bundles, { publicKey: options.publicKey, limits: options.limits, middlewarePath: options.middlewarePath });
   if (reports.length === 0) throw new InputError("publish-no-bundles", `no .zip files in ${options.bundles.join(", ")}`);
-  if (reports.some((r) => !r.accepted)) throw new PublishRefusedError(reports);
+  if (reports.some((r) => r.verdict !== "accepted")) throw new PublishRefusedError(reports);
 
   const bundles = await nameBundles(reports.map((r) => r.file));
   const plans = await planDefinitionUpdates(options.update ?? [], bundles);

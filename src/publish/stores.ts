@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { lstat, readFile, stat } from "node:fs/promises";
 import { EXIT_FINDINGS, InputError, TykTsError, ioError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic-file.js";
+import { writeOutput } from "../fs/atomic-file.js";
 import { httpRequest, type HttpReply } from "./http-client.js";
 import { storedLocation, type PublishTarget } from "./target.js";
 
@@ -99,7 +99,7 @@ function folderStore(target: PublishTarget & { kind: "folder" }): BundleStore {
       // Written under a hidden temporary name and renamed into place: a gateway or `serve` never
       // sees half a bundle. The rename would replace a file created since `compare`; a folder has
       // no conditional rename, and a content-addressed name makes that file the same bundle.
-      await writeFileAtomic(file(name), data);
+      await writeOutput(file(name), data, { binary: true });
       return { outcome: "written", conditional: false, parts: 1 };
     },
     close() {},

@@ -6,16 +6,17 @@
  * (src/bundle/content-name.ts, shared with `bundle publish`). Bundles are built reproducibly (same inputs,
  * same bytes), so the name changes exactly when the content does: a file, a hook, the driver or the
  * signature; saving a file unchanged keeps the name. The zip is written under a hidden name (never
- * served) and renamed into place, so a download sees the whole bundle or nothing.
+ * served) and renamed into place, so a download sees the whole bundle or nothing (`placeFile`: the
+ * same rules as every other output).
  */
 import type { KeyObject } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
-import { rename, stat, unlink } from "node:fs/promises";
+import { stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { MANIFEST_NAME } from "../bundle/names.js";
 import { contentAddressedName, fileSha256, urlSafeName } from "../bundle/content-name.js";
-import { temporaryNameFor } from "../fs/atomic-file.js";
+import { placeFile, temporaryNameFor } from "../fs/atomic-file.js";
 import { isHiddenName, isInside } from "./request-path.js";
 import type { BuildFailedLogEntry, BuildLogEntry } from "./log.js";
 
@@ -135,7 +136,8 @@ export class PluginWatcher {
       const bundle = contentAddressedName(this.source.name, await fileSha256(staging));
       const target = path.join(this.options.root, bundle);
       if (bundle === this.current && (await stat(target).catch(() => undefined))) return;
-      await rename(staging, target);
+      // A link in its place is followed, a device written to; never replaced.
+      await placeFile(staging, target);
       this.current = bundle;
       this.options.report({
         type: "build",
