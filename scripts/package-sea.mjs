@@ -76,6 +76,9 @@ const bundleLocalRequires = {
   },
 };
 
+/** esbuild options shared by the CLI and the packages bundled apart. */
+const COMMONJS_BUNDLE = { bundle: true, platform: "node", format: "cjs", target: "node20", minifySyntax: true, legalComments: "none", logLevel: "warning" };
+
 async function bundleCli(outfile) {
   if (!existsSync(path.join(ROOT, "dist/cli.js"))) fail("dist/cli.js does not exist", "run `npm run build` first (`npm run package` does)");
   await build({
@@ -85,14 +88,8 @@ async function bundleCli(outfile) {
       sourcefile: "sea-entry.js",
       loader: "js",
     },
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
+    ...COMMONJS_BUNDLE,
     outfile,
-    minifySyntax: true,
-    legalComments: "none",
-    logLevel: "warning",
     // Code that locates files from its own URL gets the executable's; package files come from SEA assets.
     define: { "import.meta.url": "__tykTsModuleUrl" },
     banner: { js: 'const __tykTsModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
@@ -117,14 +114,8 @@ async function bundleLazyPackages(dir) {
     const outfile = path.join(dir, "vendor", `${name.replace(/\//g, "__")}.cjs`);
     await build({
       stdin: { contents: `module.exports = require(${JSON.stringify(name)});\n`, resolveDir: ROOT, sourcefile: `${name}-entry.js`, loader: "js" },
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: "node20",
+      ...COMMONJS_BUNDLE,
       outfile,
-      minifySyntax: true,
-      legalComments: "none",
-      logLevel: "warning",
     });
     assets[`vendor/${path.basename(outfile)}`] = outfile;
   }
