@@ -9,7 +9,7 @@
  * atomically. A failure at any step leaves every definition as it was; bundles already uploaded are
  * content-addressed, so a rerun finds them and skips them.
  */
-import { readFile } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import path from "node:path";
 import type { KeyObject } from "node:crypto";
 import { EXIT_FINDINGS, InputError, TykTsError, ioError } from "../errors.js";
@@ -91,12 +91,19 @@ export async function publishBundles(options: PublishOptions): Promise<PublishRe
     throw new InputError("publish-no-public-url", "publishing to S3 needs the public URL gateways download bundles from (their bundle_base_url), to read each bundle back before any definition changes");
   }
 
-  const { verifyBundles } = await import("../bundle/verify.js");
-  const reports = await verifyBundles(options.bundles, { publicKey: options.publicKey, limits: options.limits, middlewarePath: options.middlewarePath });
-  if (reports.length === 0) throw new InputError("publish-no-bundles", `no .zip files in ${options.bundles.join(", ")}`);
+  const { expandBundlePaths, verifyBundles } = await import("../bundle/verify.js");
+  const files = await expandBundlePaths(options.bundles);
+  // The bytes are read before verifying and checked unchanged after: what is uploaded is what was verified.
+  const bundles = await nameBundles(files);
+  const reports = await verifyBundles(files, { publicKey: options.publicKey, limits: options.limits, middlewarePath: options.middlewarePath });
   if (reports.some((r) => r.verdict !== "accepted")) throw new PublishRefusedError(reports);
+  for (const b of bundles) {
+    const now = await stat(b.summary.file).catch(() => undefined);
+    if (!now || now.ino !== b.identity.ino || now.size !== b.identity.size || now.mtimeMs !== b.identity.mtimeMs) {
+      throw new InputError("publish-bundle-changed", `${b.summary.file} changed while it was being verified; nothing was published`, { hint: "run again once the build that writes it has finished" });
+    }
+  }
 
-  const bundles = await nameBundles(reports.map((r) => r.file));
   const plans = await planDefinitionUpdates(options.update ?? [], bundles);
   const result = (published: PublishedBundle[]): PublishResult => ({
     dryRun: options.dryRun === true,
@@ -135,15 +142,15 @@ interface NamedBundle {
   base: string;
   name: string;
   data: Buffer;
+  /** The file as it was read. */
+  identity: { ino: number; size: number; mtimeMs: number };
   summary: Pick<PublishedBundle, "file" | "base" | "name" | "sha256" | "size">;
 }
 
 async function nameBundles(files: string[]): Promise<NamedBundle[]> {
   const out: NamedBundle[] = [];
   for (const file of files) {
-    const data = await readFile(file).catch((err: unknown) => {
-      throw ioError(err, file);
-    });
+    const [data, identity] = await readWithIdentity(file);
     const sha256 = sha256Hex(data);
     const base = urlSafeName(baseNameOf(path.basename(file), sha256));
     const clash = out.find((b) => b.base === base);
@@ -154,9 +161,23 @@ async function nameBundles(files: string[]): Promise<NamedBundle[]> {
     }
     if (clash) continue;
     const name = contentAddressedName(base, sha256);
-    out.push({ base, name, data, summary: { file, base, name, sha256, size: data.length } });
+    out.push({ base, name, data, identity, summary: { file, base, name, sha256, size: data.length } });
   }
   return out;
+}
+
+async function readWithIdentity(file: string): Promise<[Buffer, NamedBundle["identity"]]> {
+  try {
+    const handle = await open(file, "r");
+    try {
+      const { ino, size, mtimeMs } = await handle.stat();
+      return [await handle.readFile(), { ino, size, mtimeMs }];
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw ioError(err, file);
+  }
 }
 
 /** Uploads unless the name already holds these bytes; refuses a name that holds other bytes. */
