@@ -118,8 +118,15 @@ describe("bundle publish to a folder", () => {
     expect(await readdir(store)).toEqual([]);
     expect(await readFile(defs.classic, "utf8")).toBe(before);
 
+    // The same key through the gateway's own config, as `bundle verify -c` reads it.
+    const conf = path.join(dir, "tyk.conf");
+    await writeFile(conf, JSON.stringify({ listen_port: 8080, secret: "x", enable_bundle_downloader: true, bundle_base_url: "http://127.0.0.1/", public_key_path: keys.publicSpki }));
+    const viaConfig = await runCli(["bundle", "publish", bundle, "-c", conf, "--to", store], { cwd: dir });
+    expect(viaConfig.code).toBe(1);
+    expect(viaConfig.stderr).toContain("Bundle isn't signed");
+
     const signed = await buildPlugin(dir, "auth", "", keys.privatePkcs8);
-    const ok = await runCli(["bundle", "publish", signed, "-k", keys.publicSpki, "--to", store, "--update", defs.classic], { cwd: dir });
+    const ok = await runCli(["bundle", "publish", signed, "-c", conf, "--to", store, "--update", defs.classic], { cwd: dir });
     expect(ok.code).toBe(0);
   });
 
