@@ -9,7 +9,10 @@ export const registerBundleCommands: CommandRegistrar = (program, wrap) => {
   const bundle = program
     .command("bundle")
     .description("build, verify, inspect and publish plugin bundles")
-    .addHelpText("after", "\nExamples:\n  tyk-ts bundle build -y\n  tyk-ts bundle build -m plugin/manifest.json -o plugin.zip -k signing.pem");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tyk-ts bundle build -y\n  tyk-ts bundle build -m plugin/manifest.json -o plugin.zip -k signing.pem\n  tyk-ts bundle publish plugin.zip -k signing.pub.pem --to /srv/bundles --update apis/*.json",
+    );
   registerBundleBuild(bundle, wrap);
   registerBundleVerify(bundle, wrap);
   registerBundleInspect(bundle, wrap);
