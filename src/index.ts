@@ -26,7 +26,8 @@ export { inspectBundle, type BundleInspection, type InspectedEntry, type Inspect
 export { publishBundles, PublishRefusedError, type PublishOptions, type PublishResult, type PublishedBundle } from "./publish/publish.js";
 export type { DefinitionUpdate, ReferenceEdit } from "./publish/definitions.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
-export type { BundleManifest, Problem } from "./bundle/manifest.js";
+export type { BundleManifest } from "./bundle/manifest.js";
+export type { Problem } from "./problem.js";
 export { lint, type LintOptions, type LintReport } from "./lint/engine.js";
 export { errorsOnly, exitCodeFor, lintGate, type GateOptions, type GateVerdict } from "./lint/gate.js";
 export type { Kind, LintMessage, LintResult, RuleMeta } from "./lint/types.js";

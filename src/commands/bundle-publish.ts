@@ -1,10 +1,12 @@
 /** `tyk-ts bundle publish`: flags → publishBundles() → one line per upload and edit, or JSON. */
 import type { Command } from "commander";
-import type { CommandRegistrar } from "../cli.js";
-import { EXIT_OK, TykTsError, UsageError } from "../errors.js";
+import type { CommandRegistrar } from "./types.js";
+import { BUNDLE_PROBLEM_WORDS } from "./bundle-words.js";
+import { inCliWords, problemsInCliWords, type ErrorWords } from "./cli-words.js";
+import { EXIT_OK, UsageError } from "../errors.js";
 import type { PublishOptions, PublishResult } from "../publish/publish.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
-import { formatBytes } from "../ui/progress.js";
+import { formatBytes } from "../bytes.js";
 import { LIMIT_FLAGS, parseSize } from "./bundle-verify.js";
 
 interface PublishFlags {
@@ -101,13 +103,14 @@ async function runPublish(paths: string[], flags: PublishFlags): Promise<number>
   process.once("SIGTERM", onSignal);
   let result: PublishResult;
   try {
-    result = await publishBundles({ ...options, signal: controller.signal });
-  } catch (err) {
-    if (err instanceof PublishRefusedError) {
-      const { verifyFormatters } = await import("../bundle/verify-formats.js");
-      process.stderr.write(verifyFormatters.text(err.reports.filter((r) => r.verdict !== "accepted"), { color: stderrColor, limitFlags: LIMIT_FLAGS }));
-    }
-    throw withFlagHint(err);
+    result = await publishBundles({ ...options, signal: controller.signal }).catch(async (err: unknown) => {
+      if (err instanceof PublishRefusedError) {
+        const { verifyFormatters } = await import("../format/verify.js");
+        const notAccepted = err.reports.filter((r) => r.verdict !== "accepted").map((r) => ({ ...r, problems: problemsInCliWords(r.problems, BUNDLE_PROBLEM_WORDS) }));
+        process.stderr.write(verifyFormatters.text(notAccepted, { color: stderrColor, limitFlags: LIMIT_FLAGS }));
+      }
+      return inCliWords(PUBLISH_WORDS)(err);
+    });
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -143,15 +146,12 @@ export function storeHeaders(given: string[], env: NodeJS.ProcessEnv = process.e
   return headers;
 }
 
-const FLAG_HINTS: Record<string, string> = {
-  "publish-no-public-url": "pass --public-url with the gateways' bundle_base_url, e.g. --public-url https://bundles.example.com/tyk/",
-  "publish-public-url": "--public-url takes the gateways' bundle_base_url, an http(s) URL",
+/** The core's errors that come from a flag's value, said with the flag. */
+const PUBLISH_WORDS: ErrorWords = {
+  "publish-no-public-url": () => ({ hint: "pass --public-url with the gateways' bundle_base_url, e.g. --public-url https://bundles.example.com/tyk/" }),
+  "publish-public-url": () => ({ hint: "--public-url takes the gateways' bundle_base_url, an http(s) URL" }),
+  "publish-refused": () => ({ hint: "`tyk-ts bundle verify` with the same -k or -c shows the same; an unchecked bundle needs a higher --max-size" }),
 };
-
-function withFlagHint(err: unknown): unknown {
-  if (!(err instanceof TykTsError) || !FLAG_HINTS[err.code]) return err;
-  return new UsageError(err.message, { hint: FLAG_HINTS[err.code], cause: err });
-}
 
 export function formatPublish(r: PublishResult): string {
   const c = stdoutColor;

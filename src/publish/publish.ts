@@ -17,7 +17,8 @@ import { baseNameOf, contentAddressedName, sha256Hex, urlSafeName } from "../bun
 import type { BundleReport, VerifyOptions } from "../bundle/verify.js";
 import { applyDefinitionUpdates, describePlan, planDefinitionUpdates, type DefinitionUpdate } from "./definitions.js";
 import { httpRequest, type HttpReply } from "./http-client.js";
-import { interrupted, networkCode, openStore, storeError, type BundleStore, type StoreOptions } from "./stores.js";
+import { interrupted, networkCode, storeError, type BundleStore, type StoreOptions } from "./store.js";
+import { openStore } from "./stores.js";
 import { describeTarget, gatewayBundleUrl, parseTarget, storedLocation } from "./target.js";
 
 export interface PublishOptions extends StoreOptions {

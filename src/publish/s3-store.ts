@@ -13,7 +13,7 @@
 import type { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { requirePackage } from "../package-files.js";
 import { storedLocation, type PublishTarget } from "./target.js";
-import { interrupted, md5Base64, networkCode, storeError, type BundleStore, type CreateOutcome, type StoreOptions } from "./stores.js";
+import { interrupted, md5Base64, networkCode, storeError, type BundleStore, type CreateOutcome, type StoreOptions } from "./store.js";
 
 /** Above this size, upload in parts: a dropped connection costs one part, not the whole bundle. */
 export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
