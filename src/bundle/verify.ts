@@ -14,7 +14,6 @@ import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { type BundleTree, type BundleDirectory, bundleDirectory, middlewarePathRoom, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
 import { builtWithGo124, GO_RSA_MIN_BITS, GO_RSA_MIN_RELEASES, goRsaKeySizeError } from "./gateway-versions.js";
-import { readJsonFile } from "../json/read-file.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
 import {
   type BundleManifest,
@@ -195,23 +194,14 @@ export interface GatewaySettings {
   middlewarePath?: string;
 }
 
-/** public_key_path and middleware_path of a gateway config, read as Go reads them. */
+/**
+ * public_key_path and middleware_path of a gateway config, read as Go reads them (tyk.conf only:
+ * src/config/load.ts `gatewaySettings` adds the environment on top).
+ */
 export async function gatewaySettingsFromConfig(configPath: string): Promise<GatewaySettings> {
-  const { root } = await readJsonFile(configPath, "config-syntax");
-  if (root.type !== "object") throw new InputError("config-shape", `${configPath}: a gateway config must be a JSON object`);
-  const members = root.members;
-  const stringSetting = (name: string): string | undefined => {
-    // Go matches keys case-insensitively and the last occurrence wins.
-    const member = members.filter((m) => m.key.toLowerCase() === name).at(-1);
-    if (!member || member.value.type === "null") return undefined;
-    if (member.value.type !== "string") throw new InputError("config-type", `${configPath}: ${name} must be a string, found ${member.value.type}`);
-    return member.value.value === "" ? undefined : member.value.value;
-  };
-  const publicKeyPath = stringSetting("public_key_path");
-  return {
-    publicKeyPath: publicKeyPath === undefined ? undefined : path.resolve(path.dirname(configPath), publicKeyPath),
-    middlewarePath: stringSetting("middleware_path"),
-  };
+  const { gatewaySettings } = await import("../config/load.js");
+  const { publicKeyPath, middlewarePath } = await gatewaySettings({ configFile: configPath, processEnv: [] });
+  return { publicKeyPath, middlewarePath };
 }
 
 export interface AnalyseOptions {
