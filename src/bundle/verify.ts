@@ -383,8 +383,8 @@ async function readPrefix(archive: ZipArchive, entry: ZipEntryHeader, limit: num
   let length = 0;
   try {
     for await (const chunk of await archive.openEntry(entry)) {
-      chunks.push(chunk as Buffer);
-      length += (chunk as Buffer).length;
+      chunks.push(chunk);
+      length += chunk.length;
       if (length >= limit) break;
     }
   } catch (err) {
@@ -416,13 +416,13 @@ async function streamEntries(
   let next = 0;
   let hashable = order !== undefined;
   const failures: UnpackFailure[] = [];
+  const hashChunk = (chunk: Buffer) => {
+    verifier?.update(chunk);
+    return md5.update(chunk);
+  };
   const read = async (entry: ZipEntryHeader, hash: boolean): Promise<ZipReadError | undefined> => {
     try {
-      for await (const chunk of await archive.openEntry(entry)) {
-        if (!hash) continue;
-        verifier?.update(chunk as Buffer);
-        await md5.update(chunk as Buffer);
-      }
+      await archive.readEntry(entry, hash ? hashChunk : ignore);
       return undefined;
     } catch (err) {
       if (err instanceof ZipReadError) return err;
@@ -450,6 +450,8 @@ async function streamEntries(
     await md5.close();
   }
 }
+
+function ignore(): void {}
 
 function checksumMismatchMessage(manifest: BundleManifest, computed: string): string {
   const declared = manifest.checksum;
