@@ -148,9 +148,11 @@ export function goIsDirectory(name: string, creatorVersion: number, externalAttr
   }
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** A binary string (one char per byte) as UTF-8 text; invalid bytes become U+FFFD. */
 export function binaryToText(binary: string): string {
-  return Buffer.from(binary, "latin1").toString("utf8");
+  return ASCII.test(binary) ? binary : Buffer.from(binary, "latin1").toString("utf8");
 }
 
 /** Text as the binary string of its UTF-8 bytes, to compare with entry names. */
@@ -251,9 +253,13 @@ class SequentialReader {
   }
 }
 
-type HeaderResult = { entry: Omit<ZipEntryHeader, "index"> } | { failure: "format" | "short" | "eof" };
+type HeaderResult = { entry: ZipEntryHeader } | { failure: "format" | "short" | "eof" };
 
-/** Go's readDirectoryHeader. */
+/**
+ * Go's readDirectoryHeader. The entry's index and headerOffset are the record's own (the caller
+ * sets its place in the directory and adds data prepended to the zip). Plain numbers unless zip64
+ * values are present: a bundle's thousands of records are read with little garbage.
+ */
 async function readCentralHeader(reader: SequentialReader): Promise<HeaderResult> {
   const fixed = await reader.readFull(CENTRAL_HEADER_LENGTH);
   if (typeof fixed === "string") return { failure: fixed };
@@ -263,49 +269,51 @@ async function readCentralHeader(reader: SequentialReader): Promise<HeaderResult
   const commentLength = fixed.readUInt16LE(32);
   const variable = await reader.readFull(nameLength + extraLength + commentLength);
   if (typeof variable === "string") return { failure: variable };
-  const name = variable.subarray(0, nameLength).toString("latin1");
-  const extra = variable.subarray(nameLength, nameLength + extraLength);
+  const name = variable.toString("latin1", 0, nameLength);
 
-  let compressedSize = BigInt(fixed.readUInt32LE(20));
-  let uncompressedSize = BigInt(fixed.readUInt32LE(24));
-  let headerOffset = BigInt(fixed.readUInt32LE(42));
-  let needUncompressed = uncompressedSize === BigInt(UINT32_MAX);
-  let needCompressed = compressedSize === BigInt(UINT32_MAX);
-  let needOffset = headerOffset === BigInt(UINT32_MAX);
-  let at = 0;
-  while (extra.length - at >= 4) {
-    const tag = extra.readUInt16LE(at);
-    const size = extra.readUInt16LE(at + 2);
-    at += 4;
-    if (extra.length - at < size) break;
-    const field = extra.subarray(at, at + size);
-    at += size;
-    if (tag !== ZIP64_EXTRA_ID) continue;
-    // Only the values that are maxed out in the fixed header are present, in this order.
-    let f = 0;
-    const next = (): bigint | undefined => {
-      if (field.length - f < 8) return undefined;
-      const v = field.readBigUInt64LE(f);
-      f += 8;
-      return v;
-    };
-    if (needUncompressed) {
-      needUncompressed = false;
-      const v = next();
-      if (v === undefined) return { failure: "format" };
-      uncompressedSize = v;
-    }
-    if (needCompressed) {
-      needCompressed = false;
-      const v = next();
-      if (v === undefined) return { failure: "format" };
-      compressedSize = v;
-    }
-    if (needOffset) {
-      needOffset = false;
-      const v = next();
-      if (v === undefined) return { failure: "format" };
-      headerOffset = v;
+  let compressedSize = fixed.readUInt32LE(20);
+  let uncompressedSize = fixed.readUInt32LE(24);
+  let headerOffset = fixed.readUInt32LE(42);
+  let needUncompressed = uncompressedSize === UINT32_MAX;
+  let needCompressed = compressedSize === UINT32_MAX;
+  let needOffset = headerOffset === UINT32_MAX;
+  if (needUncompressed || needCompressed || needOffset) {
+    const extra = variable.subarray(nameLength, nameLength + extraLength);
+    let at = 0;
+    while (extra.length - at >= 4) {
+      const tag = extra.readUInt16LE(at);
+      const size = extra.readUInt16LE(at + 2);
+      at += 4;
+      if (extra.length - at < size) break;
+      const field = extra.subarray(at, at + size);
+      at += size;
+      if (tag !== ZIP64_EXTRA_ID) continue;
+      // Only the values that are maxed out in the fixed header are present, in this order.
+      let f = 0;
+      const next = (): bigint | undefined => {
+        if (field.length - f < 8) return undefined;
+        const v = field.readBigUInt64LE(f);
+        f += 8;
+        return v;
+      };
+      if (needUncompressed) {
+        needUncompressed = false;
+        const v = next();
+        if (v === undefined) return { failure: "format" };
+        uncompressedSize = toNumber(v);
+      }
+      if (needCompressed) {
+        needCompressed = false;
+        const v = next();
+        if (v === undefined) return { failure: "format" };
+        compressedSize = toNumber(v);
+      }
+      if (needOffset) {
+        needOffset = false;
+        const v = next();
+        if (v === undefined) return { failure: "format" };
+        headerOffset = BigInt.asIntN(64, v) < 0n ? -1 : toNumber(v);
+      }
     }
   }
   // Go accepts an uncompressed size of 2^32-1 without zip64 (42.zip), but not the other two.
@@ -314,16 +322,17 @@ async function readCentralHeader(reader: SequentialReader): Promise<HeaderResult
   const externalAttributes = fixed.readUInt32LE(38);
   return {
     entry: {
+      index: 0,
       name,
       displayName: binaryToText(name),
       creatorVersion,
       flags: fixed.readUInt16LE(8),
       method: fixed.readUInt16LE(10),
       crc32: fixed.readUInt32LE(16),
-      compressedSize: toNumber(compressedSize),
-      uncompressedSize: toNumber(uncompressedSize),
+      compressedSize,
+      uncompressedSize,
       externalAttributes,
-      headerOffset: toNumber(BigInt.asIntN(64, headerOffset) < 0n ? -1n : headerOffset),
+      headerOffset,
       isDirectory: goIsDirectory(name, creatorVersion, externalAttributes),
     },
   };
@@ -369,6 +378,9 @@ function dataError(entry: ZipEntryHeader, err: unknown): unknown {
 }
 
 export class ZipArchive {
+  /** Where each entry's data starts, once its local header passed openCheck (verify checks every header before reading any data). */
+  private readonly dataStarts = new Map<number, number>();
+
   private constructor(
     private readonly handle: FileHandle,
     private readonly file: ByteSource,
@@ -407,6 +419,8 @@ export class ZipArchive {
    * its file): the local header and the compression method. Returns where the data starts.
    */
   async openCheck(entry: ZipEntryHeader): Promise<number> {
+    const known = this.dataStarts.get(entry.index);
+    if (known !== undefined) return known;
     const header = await this.readAt(entry.headerOffset, LOCAL_HEADER_LENGTH);
     if (!header) {
       throw new ZipReadError("bad-local-header", `the local header of "${entry.displayName}" lies outside the file`, "unexpected EOF");
@@ -421,7 +435,9 @@ export class ZipArchive {
         "zip: unsupported compression algorithm",
       );
     }
-    return entry.headerOffset + LOCAL_HEADER_LENGTH + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const start = entry.headerOffset + LOCAL_HEADER_LENGTH + header.readUInt16LE(26) + header.readUInt16LE(28);
+    this.dataStarts.set(entry.index, start);
+    return start;
   }
 
   /**
@@ -627,8 +643,10 @@ async function readCentralDirectory(file: ByteSource, size: number, limits: ZipL
     if (entries.length >= limits.maxEntries) {
       throw new ZipLimitError("entries", `the zip has more than ${limits.maxEntries} entries`);
     }
-    const offset = result.entry.headerOffset + Number(baseOffset);
-    entries.push({ ...result.entry, index: entries.length, headerOffset: result.entry.headerOffset < 0 ? -1 : offset });
+    const { entry } = result;
+    entry.index = entries.length;
+    if (entry.headerOffset >= 0) entry.headerOffset += Number(baseOffset);
+    entries.push(entry);
   }
   if ((entries.length & 0xffff) !== Number(end.records & 0xffffn)) {
     throw new ZipReadError(
