@@ -23,7 +23,7 @@ import {
   manifestOnlySignatureWarning,
   type Problem,
 } from "./manifest.js";
-import { md5Digest } from "./md5-digest.js";
+import { type Md5Digest, md5Digest } from "./md5-digest.js";
 import { goClean, MANIFEST_NAME } from "./names.js";
 import {
   binaryToText,
@@ -212,10 +212,21 @@ export async function analyseBundle(file: string, options: AnalyseOptions): Prom
       findings.refuse(`limit-${err.limit}`, limitMessage(err));
       return { ...early(), entries: archive.entries };
     }
-    return await analyseArchive(file, archive, options.key, findings);
+    // Made before the header checks and the manifest, so that a worker's start-up overlaps them.
+    const md5 = md5Digest(fileBytes(archive.entries));
+    try {
+      return await analyseArchive(file, archive, options.key, findings, md5);
+    } finally {
+      await md5.close();
+    }
   } finally {
     await archive.close();
   }
+}
+
+/** What the entries unpack to: about what the checksum covers. */
+function fileBytes(entries: ZipEntryHeader[]): number {
+  return entries.reduce((n, e) => (e.isDirectory || e.name === MANIFEST_NAME ? n : n + e.uncompressedSize), 0);
 }
 
 function limitMessage(err: ZipLimitError): string {
@@ -223,7 +234,7 @@ function limitMessage(err: ZipLimitError): string {
   return `${err.message}. tyk-ts stopped there; the gateway would unpack all of it to disk. If the bundle is genuine, raise the limit with ${flag}`;
 }
 
-async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject | undefined, findings: Findings): Promise<BundleAnalysis> {
+async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject | undefined, findings: Findings, md5: Md5Digest): Promise<BundleAnalysis> {
   const { entries } = archive;
   const openFailures = new Map<number, ZipReadError>();
   for (const entry of entries) {
@@ -243,7 +254,7 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
   const listed = manifest ? manifest.file_list.map((f, i) => resolveListed(tree, f, i)) : [];
   const signed = (manifest?.signature ?? "") !== "";
   const verifier = key && signed ? createVerify("sha256") : undefined;
-  const data = await streamEntries(archive, plan, listed, verifier);
+  const data = await streamEntries(archive, plan, listed, verifier, md5);
 
   // The gateway's steps, in its order.
   reportUnpackFailures(findings, [...plan.failures, ...data.failures].sort((a, b) => a.entry.index - b.entry.index));
@@ -410,9 +421,9 @@ async function streamEntries(
   plan: UnpackPlan,
   listed: ListedFile[],
   verifier: ReturnType<typeof createVerify> | undefined,
+  md5: Md5Digest,
 ): Promise<StreamedData> {
   const order = listed.every((l) => l.ok) ? listed.map((l) => (l as Extract<ListedFile, { ok: true }>).entry) : undefined;
-  const md5 = md5Digest(order?.reduce((n, e) => n + e.uncompressedSize, 0) ?? 0);
   let next = 0;
   let hashable = order !== undefined;
   const failures: UnpackFailure[] = [];
@@ -429,26 +440,22 @@ async function streamEntries(
       throw err;
     }
   };
-  try {
-    for (const entry of plan.copied) {
-      const hash = hashable && order?.[next] === entry;
-      const failure = await read(entry, hash);
-      if (failure) {
-        const encrypted = entry.flags & 0x1 ? " (the entry is encrypted: the gateway cannot read password-protected zips)" : "";
-        failures.push({ entry, code: "zip-entry-corrupt", message: `${failure.message}${encrypted}; the gateway's unpack fails ("${failure.goError}")` });
-        if (hash) hashable = false;
-      } else if (hash) {
-        next++;
-      }
-    }
-    while (hashable && order && next < order.length) {
-      if (await read(order[next]!, true)) hashable = false;
+  for (const entry of plan.copied) {
+    const hash = hashable && order?.[next] === entry;
+    const failure = await read(entry, hash);
+    if (failure) {
+      const encrypted = entry.flags & 0x1 ? " (the entry is encrypted: the gateway cannot read password-protected zips)" : "";
+      failures.push({ entry, code: "zip-entry-corrupt", message: `${failure.message}${encrypted}; the gateway's unpack fails ("${failure.goError}")` });
+      if (hash) hashable = false;
+    } else if (hash) {
       next++;
     }
-    return { failures, checksum: hashable ? await md5.digest() : undefined };
-  } finally {
-    await md5.close();
   }
+  while (hashable && order && next < order.length) {
+    if (await read(order[next]!, true)) hashable = false;
+    next++;
+  }
+  return { failures, checksum: hashable ? await md5.digest() : undefined };
 }
 
 function ignore(): void {}
