@@ -165,8 +165,11 @@ function toNumber(value: bigint): number {
   return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(value);
 }
 
-/** Zips up to this size are read into memory at once: one read instead of several per entry. */
-const IN_MEMORY_MAX = 4 * 1024 * 1024;
+/**
+ * Zips up to this size are read into memory with one read: a bundle of thousands of small files
+ * then waits for the disk (or the thread pool) once, not once per block.
+ */
+const IN_MEMORY_MAX = 16 * 1024 * 1024;
 /**
  * Larger zips are read a block of this size at a time: the local header, data and data descriptor
  * of small entries lying side by side then cost one read per block instead of three reads each.
@@ -203,22 +206,23 @@ class BlockSource implements ByteSource {
     if (position >= this.blockStart && end <= this.blockStart + this.block.length) {
       return this.block.subarray(position - this.blockStart, end - this.blockStart);
     }
-    if (length >= BLOCK_SIZE) return this.readFresh(position, end - position);
-    this.block = await this.readFresh(position, Math.min(BLOCK_SIZE, this.size - position));
+    if (length >= BLOCK_SIZE) return readFully(this.handle, position, end - position);
+    this.block = await readFully(this.handle, position, Math.min(BLOCK_SIZE, this.size - position));
     this.blockStart = position;
     return this.block.subarray(0, end - position);
   }
+}
 
-  private async readFresh(position: number, length: number): Promise<Buffer> {
-    const buffer = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.handle.read(buffer, done, length - done, position + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return done === length ? buffer : buffer.subarray(0, done);
+/** `length` bytes at `position` in a buffer of their own; fewer when the file ends first. */
+async function readFully(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
   }
+  return done === length ? buffer : buffer.subarray(0, done);
 }
 
 /** io.ReadFull over a window of the file: "eof" when nothing was left, "short" when some was. */
@@ -398,7 +402,7 @@ export class ZipArchive {
       let size = (await handle.stat()).size;
       let source: ByteSource = new BlockSource(handle, size);
       if (size <= IN_MEMORY_MAX) {
-        const bytes = await handle.readFile();
+        const bytes = await readFully(handle, 0, size);
         source = memorySource(bytes);
         size = bytes.length;
       }
