@@ -1,12 +1,12 @@
 /** `tyk-ts lint`: flags → lint() → formatters. Results go to stdout (or -o files), everything else to stderr. */
 import { createRequire } from "node:module";
-import path from "node:path";
 import { InvalidArgumentError, Option } from "commander";
 import type { CommandRegistrar } from "../cli.js";
-import { EXIT_FINDINGS, EXIT_OK, ioError } from "../errors.js";
+import { EXIT_OK } from "../errors.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 import { FORMATS, type Format } from "../lint/formatters/formats.js";
-import { KINDS, PROFILES, type Kind, type LintResult, type Profile, type RuleMeta } from "../lint/types.js";
+import { KINDS, PROFILES, type Kind, type Profile } from "../lint/types.js";
+import { withOutputHint } from "./output-hints.js";
 
 interface LintFlags {
   kind?: Kind;
@@ -46,7 +46,7 @@ export const registerLint: CommandRegistrar = (program, wrap) => {
     .description("check tyk.conf, API definitions (Classic and OAS), policies and bundle manifests")
     .argument("[paths...]", "files, directories and globs (default: the current directory)")
     .option("-f, --format <format>", `output format: ${FORMATS.join(", ")} (repeatable; default stylish)`, addFormat)
-    .option("-o, --output <file>", "write the output of the preceding --format to a file (repeatable)", addOutput)
+    .option("-o, --output <file>", "write the output of the preceding --format to a file, - for standard output (repeatable)", addOutput)
     .addOption(new Option("--kind <kind>", "lint every document as this kind instead of detecting it").choices([...KINDS]))
     .option("-c, --config <file>", "config file (default: tyk-ts.config.json or .tyk-ts.json in the current directory or above)")
     .option("--bundles <dir>", "check that every custom_middleware_bundle is in <dir> and passes bundle verify")
@@ -96,50 +96,39 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     return EXIT_OK;
   }
   const { lint } = await import("../lint/engine.js");
+  const { errorsOnly, lintGate } = await import("../lint/gate.js");
   const { formatters } = await import("../lint/formatters/index.js");
   const cwd = process.cwd();
-  let rules: readonly RuleMeta[] = ruleCatalog();
-  let results = await lint({
+  const report = await lint({
     paths,
     cwd,
     profile: flags.profile,
-    onRules: (runRules) => (rules = runRules),
     kind: flags.kind,
     configPath: flags.config,
     bundlesDir: flags.bundles,
     onSkip: flags.verbose ? (file, reason) => process.stderr.write(`${stderrColor.dim("skipped")} ${file}: ${reason}\n`) : undefined,
   });
-  if (flags.quiet) results = results.map(errorsOnly);
+  const results = flags.quiet ? errorsOnly(report.results) : report.results;
 
   const outputs: OutputTarget[] = targets.length > 0 ? targets : [{ format: "stylish" }];
-  const context = { rules, cwd, toolVersion: toolVersion() };
+  const context = { rules: report.rules, cwd, toolVersion: toolVersion() };
   for (const { format, file } of outputs) {
     const formatter = formatters[format];
     if (file) {
       const { Chalk } = await import("chalk");
       const text = formatter(results, { ...context, color: new Chalk({ level: 0 }) });
-      const { writeFileAtomic } = await import("../fs/atomic-file.js");
-      await writeFileAtomic(path.resolve(cwd, file), text);
+      const { writeOutput } = await import("../fs/atomic-file.js");
+      await writeOutput(file, text).catch((err: unknown) => Promise.reject(withOutputHint(err, "-o")));
     } else {
       process.stdout.write(formatter(results, { ...context, color: stdoutColor }));
     }
   }
 
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  const gate = lintGate(results, { failSeverity: flags.failSeverity, maxWarnings: flags.maxWarnings, quiet: flags.quiet });
   if (results.length === 0) process.stderr.write(`${stderrColor.yellow("warning")} no Tyk documents found${paths.length ? ` in ${paths.join(", ")}` : ""}\n`);
-  else if (errors + warnings === 0) process.stderr.write(`${stderrColor.green("✔")} ${results.length} ${results.length === 1 ? "file" : "files"} checked, no problems\n`);
-  if (errors > 0 || (flags.failSeverity === "warning" && warnings > 0)) return EXIT_FINDINGS;
-  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
-    process.stderr.write(`${stderrColor.red("error")} ${warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);
-    return EXIT_FINDINGS;
-  }
-  return EXIT_OK;
-}
-
-function errorsOnly(result: LintResult): LintResult {
-  const messages = result.messages.filter((m) => m.severity === 2);
-  return { ...result, messages, warningCount: 0 };
+  else if (gate.errors + gate.warnings === 0) process.stderr.write(`${stderrColor.green("✔")} ${results.length} ${results.length === 1 ? "file" : "files"} checked, no problems\n`);
+  if (gate.tooManyWarnings) process.stderr.write(`${stderrColor.red("error")} ${gate.warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);
+  return gate.exitCode;
 }
 
 function toolVersion(): string {
