@@ -397,6 +397,55 @@ function dataError(entry: ZipEntryHeader, err: unknown): unknown {
   return err;
 }
 
+/**
+ * A small entry's data in one synchronous call, into a buffer of its declared size (capped just
+ * above it, so a lying header cannot make it large).
+ */
+function inflateSmall(entry: ZipEntryHeader, compressed: Buffer): Buffer {
+  if (entry.method === METHOD_STORE) return compressed;
+  const outputSize = entry.uncompressedSize + 1;
+  return zlib.inflateRawSync(compressed, { maxOutputLength: outputSize, chunkSize: Math.max(outputSize, zlib.constants.Z_MIN_CHUNK) });
+}
+
+/** Go's readDataDescriptor: the CRC-32 a data descriptor holds, with or without the optional signature. */
+function dataDescriptorCrc(bytes: Buffer): number | undefined {
+  if (bytes.length < 4) return undefined;
+  const signed = bytes.readUInt32LE(0) === DATA_DESCRIPTOR_SIGNATURE;
+  const needed = signed ? 16 : 12;
+  if (bytes.length < needed) return undefined;
+  return signed ? bytes.readUInt32LE(4) : bytes.readUInt32LE(0);
+}
+
+/**
+ * The checks Go's reader makes at the end of an entry's data: its size, the data descriptor
+ * (`descriptor`: the bytes after the data, read when the entry is flagged as having one), the CRC-32.
+ */
+function checkEnd(entry: ZipEntryHeader, read: number, crc: number, descriptor: Buffer | undefined): void {
+  if (read !== entry.uncompressedSize) {
+    const marker = entry.uncompressedSize === UINT32_MAX ? " (0xFFFFFFFF, zip64's marker, but the entry has no zip64 size record)" : "";
+    throw new ZipReadError("truncated", `"${entry.displayName}" has ${read} bytes of data, but its header declares ${entry.uncompressedSize}${marker}`, "unexpected EOF");
+  }
+  const mismatch = () =>
+    new ZipReadError("crc-mismatch", `"${entry.displayName}" fails its CRC-32 check: the data is damaged`, "zip: checksum error");
+  if (entry.flags & 0x8) {
+    const descriptorCrc = dataDescriptorCrc(descriptor ?? Buffer.alloc(0));
+    if (descriptorCrc === undefined) {
+      throw new ZipReadError("truncated", `"${entry.displayName}" is flagged as followed by a data descriptor, but the file ends after its data`, "unexpected EOF");
+    }
+    if (descriptorCrc !== entry.crc32 && crc === entry.crc32) {
+      // The data is intact: the flag promises a descriptor that is not there, and Go reads what follows as one.
+      throw new ZipReadError(
+        "missing-data-descriptor",
+        `"${entry.displayName}" is flagged as followed by a data descriptor (general purpose bit 3), but the bytes after its data are not one; Go reads them as the descriptor and its CRC-32 does not match`,
+        "zip: checksum error",
+      );
+    }
+    if (descriptorCrc !== entry.crc32 || crc !== entry.crc32) throw mismatch();
+  } else if (entry.crc32 !== 0 && crc !== entry.crc32) {
+    throw mismatch();
+  }
+}
+
 export class ZipArchive {
   /** Where each entry's data starts, once its local header passed openCheck (verify checks every header before reading any data). */
   private readonly dataStarts = new Map<number, number>();
@@ -477,21 +526,22 @@ export class ZipArchive {
    * read (usually served from the cached block) and one inflate call, with no generator in between.
    */
   async readEntry(entry: ZipEntryHeader, onChunk: (chunk: Buffer) => unknown): Promise<void> {
-    const start = await this.openCheck(entry);
+    const start = this.dataStarts.get(entry.index) ?? (await this.openCheck(entry));
     if (!isSmall(entry)) {
       for await (const chunk of this.checkedData(entry, start)) await onChunk(chunk);
       return;
     }
+    const { compressed, descriptor } = await this.smallEntryBytes(entry, start);
     let data: Buffer;
     try {
-      data = await this.smallData(entry, start);
+      data = inflateSmall(entry, compressed);
     } catch (err) {
       throw dataError(entry, err);
     }
     if (data.length > entry.uncompressedSize) throw tooMuchData(entry);
     const crc = zlib.crc32(data);
     await onChunk(data);
-    await this.checkEnd(entry, start, data.length, crc);
+    checkEnd(entry, data.length, crc, descriptor);
   }
 
   /** The entry's uncompressed bytes, streamed (or inflated in one call when small), checked as they pass. */
@@ -508,40 +558,13 @@ export class ZipArchive {
     } catch (err) {
       throw dataError(entry, err);
     }
-    await this.checkEnd(entry, start, read, crc);
-  }
-
-  /** The checks Go's reader makes at the end of an entry's data: its size, the data descriptor, the CRC-32. */
-  private async checkEnd(entry: ZipEntryHeader, start: number, read: number, crc: number): Promise<void> {
-    if (read !== entry.uncompressedSize) {
-      const marker = entry.uncompressedSize === UINT32_MAX ? " (0xFFFFFFFF, zip64's marker, but the entry has no zip64 size record)" : "";
-      throw new ZipReadError("truncated", `"${entry.displayName}" has ${read} bytes of data, but its header declares ${entry.uncompressedSize}${marker}`, "unexpected EOF");
-    }
-    const mismatch = () =>
-      new ZipReadError("crc-mismatch", `"${entry.displayName}" fails its CRC-32 check: the data is damaged`, "zip: checksum error");
-    if (entry.flags & 0x8) {
-      const descriptorCrc = await this.readDataDescriptorCrc(start + entry.compressedSize);
-      if (descriptorCrc === undefined) {
-        throw new ZipReadError("truncated", `"${entry.displayName}" is flagged as followed by a data descriptor, but the file ends after its data`, "unexpected EOF");
-      }
-      if (descriptorCrc !== entry.crc32 && crc === entry.crc32) {
-        // The data is intact: the flag promises a descriptor that is not there, and Go reads what follows as one.
-        throw new ZipReadError(
-          "missing-data-descriptor",
-          `"${entry.displayName}" is flagged as followed by a data descriptor (general purpose bit 3), but the bytes after its data are not one; Go reads them as the descriptor and its CRC-32 does not match`,
-          "zip: checksum error",
-        );
-      }
-      if (descriptorCrc !== entry.crc32 || crc !== entry.crc32) throw mismatch();
-    } else if (entry.crc32 !== 0 && crc !== entry.crc32) {
-      throw mismatch();
-    }
+    checkEnd(entry, read, crc, entry.flags & 0x8 ? await this.descriptorBytes(start + entry.compressedSize) : undefined);
   }
 
   /** Decompressed data, unchecked: in one piece when small, else through a zlib stream on the thread pool (which stops when the caller stops reading). */
   private async *uncompressed(entry: ZipEntryHeader, start: number): AsyncGenerator<Buffer> {
     if (isSmall(entry)) {
-      yield await this.smallData(entry, start);
+      yield inflateSmall(entry, (await this.smallEntryBytes(entry, start)).compressed);
       return;
     }
     if (entry.method === METHOD_STORE) {
@@ -560,27 +583,22 @@ export class ZipArchive {
   }
 
   /**
-   * A small entry's data, unchecked: one read and one synchronous inflate into a buffer of the declared
-   * size (capped just above it, so a lying header cannot make it large).
+   * A small entry's compressed bytes and, when it is flagged as having one, the data descriptor's
+   * bytes after them: one read, usually served from memory.
    */
-  private async smallData(entry: ZipEntryHeader, start: number): Promise<Buffer> {
+  private async smallEntryBytes(entry: ZipEntryHeader, start: number): Promise<{ compressed: Buffer; descriptor?: Buffer }> {
     // Like Go's section reader, the data stops at the end of the file.
     const available = Math.max(0, Math.min(entry.compressedSize, this.size - start));
-    const bytes = (await this.readAt(start, available)) ?? Buffer.alloc(0);
-    if (entry.method === METHOD_STORE) return bytes;
-    const outputSize = entry.uncompressedSize + 1;
-    return zlib.inflateRawSync(bytes, { maxOutputLength: outputSize, chunkSize: Math.max(outputSize, zlib.constants.Z_MIN_CHUNK) });
+    const flagged = (entry.flags & 0x8) !== 0;
+    const descriptorLength = flagged ? Math.max(0, Math.min(DATA_DESCRIPTOR_LENGTH, this.size - start - entry.compressedSize)) : 0;
+    const bytes = (await this.readAt(start, available + descriptorLength)) ?? Buffer.alloc(0);
+    return { compressed: bytes.subarray(0, available), descriptor: flagged ? bytes.subarray(available) : undefined };
   }
 
-  /** Go's readDataDescriptor: the CRC-32 it holds, with or without the optional signature. */
-  private async readDataDescriptorCrc(offset: number): Promise<number | undefined> {
+  /** The bytes where a data descriptor would be: up to its size, fewer at the end of the file. */
+  private async descriptorBytes(offset: number): Promise<Buffer> {
     const available = Math.max(0, Math.min(DATA_DESCRIPTOR_LENGTH, this.size - offset));
-    const bytes = (await this.readAt(offset, available)) ?? Buffer.alloc(0);
-    if (bytes.length < 4) return undefined;
-    const signed = bytes.readUInt32LE(0) === DATA_DESCRIPTOR_SIGNATURE;
-    const needed = signed ? 16 : 12;
-    if (bytes.length < needed) return undefined;
-    return signed ? bytes.readUInt32LE(4) : bytes.readUInt32LE(0);
+    return (await this.readAt(offset, available)) ?? Buffer.alloc(0);
   }
 
   /** Exactly `length` bytes at `offset`, or undefined when the file does not hold them (ReadAt's EOF). */
