@@ -1,0 +1,144 @@
+/**
+ * Go plugins read from ELF, and plugin.Open's verdict predicted: each case is also opened by Go's
+ * own runtime in the stand-in gateway (test/support/goplugin/host), and the two must agree.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkGoPlugins, type PluginLoadPrediction } from "../src/goplugin/check.js";
+import { inspectGoFile } from "../src/goplugin/inspect.js";
+import { goPluginFixtures, goPluginsUnavailable, openInHost, type GoPluginFixtures } from "./helpers/go-plugins.js";
+
+let fx: GoPluginFixtures;
+
+describe.skipIf(goPluginsUnavailable)(`Go plugins${goPluginsUnavailable ? ` (skipped: ${goPluginsUnavailable})` : ""}`, () => {
+  beforeAll(() => {
+    fx = goPluginFixtures();
+  }, 15 * 60_000);
+
+  it("reads a plugin: platform, plugin path, exports with their types, package hashes, Go version", async () => {
+    const f = await inspectGoFile(fx.ok);
+    expect(f.kind).toBe("go-plugin");
+    expect([f.goos, f.goarch]).toEqual(["linux", "amd64"]);
+    expect(f.pluginPath).toBe("example.com/plugins/ok");
+    expect(f.exports).toEqual([
+      { name: "AddFooBarHeader", kind: "func", type: "func(http.ResponseWriter, *http.Request)" },
+      { name: "MyResponse", kind: "func", type: "func(http.ResponseWriter, *http.Response, *http.Request)" },
+      { name: "NotAFunc", kind: "var", type: "*int" },
+    ]);
+    const paths = f.packages.map((p) => p.path);
+    expect(paths).toContain("github.com/TykTechnologies/tyk/ctx");
+    expect(paths).toContain("example.com/shared");
+    expect(paths.at(-1)).toBe("example.com/plugins/ok");
+    expect(f.packages.every((p) => /^[0-9a-f]{16}$/.test(p.hash))).toBe(true);
+    expect(f.goVersion).toMatch(/^go1\.\d+/);
+  });
+
+  it("reads the same facts from a stripped plugin (no .symtab, no DWARF)", async () => {
+    const [full, stripped] = await Promise.all([inspectGoFile(fx.ok), inspectGoFile(fx.okStripped)]);
+    expect(stripped.pluginPath).toBe(full.pluginPath);
+    expect(stripped.exports).toEqual(full.exports);
+    expect(stripped.packages).toEqual(full.packages);
+    expect(stripped.goVersion).toBeUndefined();
+    expect(stripped.unknown.join(" ")).toMatch(/no DWARF/);
+  });
+
+  it("reads a gateway binary: build info, the tyk module, the packages a plugin is checked against, also when stripped", async () => {
+    for (const file of [fx.host, fx.hostStripped]) {
+      const g = await inspectGoFile(file);
+      expect(g.kind).toBe("go-executable");
+      expect(g.loadsPlugins).toBe(true);
+      expect(g.goVersion).toMatch(/^go1\.\d+/);
+      expect(g.mainModule?.path).toBe("example.com/gateway");
+      expect(g.modules).toContainEqual({ path: "github.com/TykTechnologies/tyk", version: "v0.0.0", replacedBy: "../tyk" });
+      expect(g.packages.find((p) => p.path === "github.com/TykTechnologies/tyk/ctx")).toBeDefined();
+    }
+  });
+
+  it("says what a file that is not a Go plugin is", async () => {
+    expect((await inspectGoFile(fx.cLibrary)).kind).toBe("shared-object");
+    expect((await inspectGoFile(fx.notElf)).kind).toBe("not-elf");
+    expect((await inspectGoFile(fx.host)).kind).toBe("go-executable");
+  });
+
+  // Each case: files opened in order by one gateway process. Symbols as file:Name:hook.
+  const cases: Array<[string, (f: GoPluginFixtures) => string[]]> = [
+    ["a matching plugin", (f) => [f.ok]],
+    ["a plugin built against a changed github.com/TykTechnologies/tyk", (f) => [f.okMismatch]],
+    ["the same plugin path twice (a copy)", (f) => [f.ok, f.okCopy]],
+    ["the same file twice", (f) => [f.ok, f.ok]],
+    ["a hard link to a loaded plugin", (f) => [f.ok, f.okLink]],
+    ["two plugins that disagree on a package the gateway lacks", (f) => [f.ok, f.other]],
+    ["the same two, the other way round", (f) => [f.other, f.ok]],
+    ["the other plugin alone", (f) => [f.other]],
+    ["a refused plugin, then a good one with its plugin path", (f) => [f.okMismatch, f.ok]],
+    ["a refused plugin opened twice", (f) => [f.okMismatch, f.okMismatch]],
+    ["a stripped plugin", (f) => [f.okStripped]],
+    ["a C library after a Go plugin", (f) => [f.ok, f.cLibrary]],
+    ["a file that is not ELF", (f) => [f.notElf, f.ok]],
+    ["a plugin for arm64", (f) => (f.okArm64 ? [f.okArm64, f.ok] : [])],
+  ];
+
+  for (const gateway of ["host", "hostStripped"] as const) {
+    for (const [name, pick] of cases) {
+      it(`agrees with plugin.Open (${gateway === "host" ? "gateway" : "stripped gateway"}): ${name}`, async () => {
+        const files = pick(fx);
+        if (files.length === 0) return;
+        const oracle = openInHost(fx[gateway], files);
+        const predicted = await checkGoPlugins(files, { gateway: fx[gateway] });
+        expect(oracle.results).toHaveLength(files.length);
+        predicted.plugins.forEach((p, i) => expectSameVerdict(p, oracle.results[i]!));
+      });
+    }
+  }
+
+  it("agrees with plugin.Open on a C library opened first: a fatal runtime error that stops the gateway", async () => {
+    const oracle = openInHost(fx.host, [fx.cLibrary]);
+    expect(oracle.fatal).toBe("runtime: no plugin module data");
+    const [p] = (await checkGoPlugins([fx.cLibrary], { gateway: fx.host })).plugins;
+    expect(p!.loads).toBe(false);
+    expect(p!.failure).toMatchObject({ reason: "not-a-go-plugin", crashes: true });
+    expect(p!.goError).toBe(oracle.fatal);
+  });
+
+  it("names the package that differs and the hashes, as the runtime checks it", async () => {
+    const [p] = (await checkGoPlugins([fx.okMismatch], { gateway: fx.host })).plugins;
+    expect(p!.failure).toMatchObject({ reason: "package-mismatch", package: "github.com/TykTechnologies/tyk/ctx", against: "gateway", toolchain: false });
+  });
+
+  it("agrees with Lookup and the gateway's cast for each hook kind", async () => {
+    const hooks = [
+      { name: "AddFooBarHeader", hook: "pre" },
+      { name: "AddFooBarHeadr", hook: "pre" },
+      { name: "NotAFunc", hook: "post" },
+      { name: "MyResponse", hook: "response" },
+      { name: "MyResponse", hook: "auth_check" },
+      { name: "AddFooBarHeader", hook: "response" },
+    ];
+    for (const file of [fx.ok, fx.okStripped]) {
+      const oracle = openInHost(fx.host, hooks.map((h) => `${file}:${h.name}:${h.hook}`));
+      const { plugins } = await checkGoPlugins([file], { gateway: fx.host, symbols: { [file]: hooks } });
+      const symbols = plugins[0]!.symbols;
+      hooks.forEach((h, i) => {
+        const o = oracle.results[i]!;
+        expect(symbols[i]!.found, `${h.name} found`).toBe(o.found);
+        expect(symbols[i]!.typeMatches ?? false, `${h.name} cast as ${h.hook}`).toBe(o.cast);
+      });
+      expect(symbols[1]!.suggestion).toBe("AddFooBarHeader");
+      expect(oracle.results[1]!.symError).toBe(`plugin: symbol AddFooBarHeadr not found in plugin ${plugins[0]!.facts.pluginPath}`);
+    }
+  });
+
+  it("without a gateway: says what it cannot know, and still finds what fails everywhere", async () => {
+    const r = await checkGoPlugins([fx.ok, fx.okCopy, fx.other, fx.notElf]);
+    expect(r.plugins.map((p) => p.loads)).toEqual([null, false, null, false]);
+    expect(r.plugins[1]!.failure).toMatchObject({ reason: "already-loaded", file: fx.ok });
+    expect(r.conflicts).toContainEqual({ package: "example.com/shared", files: [fx.ok, fx.other] });
+  });
+});
+
+function expectSameVerdict(p: PluginLoadPrediction, o: { ok: boolean; error?: string }): void {
+  const label = `${p.file}: Go said ${o.ok ? "ok" : o.error}; tyk-ts said ${p.loads ? "ok" : JSON.stringify(p.failure)}`;
+  expect(p.loads, label).toBe(o.ok);
+  if (!o.ok && p.goError) expect(o.error, label).toContain(`: ${p.goError}`);
+  // Errors the runtime writes (not dlopen's) must be predicted word for word.
+  if (!o.ok && /plugin already loaded|different version of package/.test(o.error ?? "")) expect(p.goError, label).toBeDefined();
+}
