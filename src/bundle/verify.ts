@@ -14,6 +14,7 @@ import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { type BundleTree, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
+import { analyseGoPlugins, bundleFiles, type GoPluginAnalysis, type GoPluginOptions } from "../goplugin/bundle.js";
 import {
   type BundleManifest,
   checkMiddleware,
@@ -43,6 +44,8 @@ export interface VerifyOptions {
   /** The gateway's public_key_path: a PEM path or a loaded key. Without one, signatures are not checked. */
   publicKey?: string | KeyObject;
   limits?: Partial<ZipLimits>;
+  /** For goplugin bundles: the gateway version and binary the `.so` files are checked for. */
+  goPlugins?: GoPluginOptions;
 }
 
 export interface BundleReport {
@@ -72,6 +75,8 @@ export interface BundleAnalysis {
   listed: ListedFile[];
   /** MD5 over file_list, when every listed file could be read. */
   computedChecksum?: string;
+  /** goplugin bundles: which file each gateway loads per hook, and what those files are. */
+  goPlugins?: GoPluginAnalysis;
 }
 
 /** manifest.json is read up to this size; Go's decoder also stops after the first JSON value. */
@@ -106,7 +111,7 @@ class Findings {
 
 export async function verifyBundle(file: string, options: VerifyOptions = {}): Promise<BundleReport> {
   const key = typeof options.publicKey === "string" ? await loadPublicKey(options.publicKey) : options.publicKey;
-  return (await analyseBundle(file, { key, limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits } })).report;
+  return (await analyseBundle(file, { key, limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits }, goPlugins: options.goPlugins })).report;
 }
 
 /** Verifies each path; a directory stands for the `.zip` files directly inside it. */
@@ -173,6 +178,7 @@ export async function publicKeyPathFromConfig(configPath: string): Promise<strin
 export interface AnalyseOptions {
   key?: KeyObject;
   limits: ZipLimits;
+  goPlugins?: GoPluginOptions;
 }
 
 export async function analyseBundle(file: string, options: AnalyseOptions): Promise<BundleAnalysis> {
@@ -212,7 +218,7 @@ export async function analyseBundle(file: string, options: AnalyseOptions): Prom
       findings.refuse(`limit-${err.limit}`, limitMessage(err));
       return { ...early(), entries: archive.entries };
     }
-    return await analyseArchive(file, archive, options.key, findings);
+    return await analyseArchive(file, archive, options, findings);
   } finally {
     await archive.close();
   }
@@ -223,7 +229,7 @@ function limitMessage(err: ZipLimitError): string {
   return `${err.message}. tyk-ts stopped there; the gateway would unpack all of it to disk. If the bundle is genuine, raise the limit with ${flag}`;
 }
 
-async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject | undefined, findings: Findings): Promise<BundleAnalysis> {
+async function analyseArchive(file: string, archive: ZipArchive, { key, goPlugins: goPluginOptions }: AnalyseOptions, findings: Findings): Promise<BundleAnalysis> {
   const { entries } = archive;
   const openFailures = new Map<number, ZipReadError>();
   for (const entry of entries) {
@@ -270,6 +276,8 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
     noteFindings(findings, { manifest, tree, listed, key, signed });
   }
   noteUnpackFindings(findings, plan);
+  const goPlugins = manifest?.custom_middleware.driver === "goplugin" ? await analyseGoPlugins(manifest, bundleFiles(archive, tree), goPluginOptions) : undefined;
+  for (const p of goPlugins?.problems ?? []) findings.note(p);
   return {
     report: {
       file,
@@ -284,6 +292,7 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
     manifest,
     listed,
     computedChecksum: data.checksum,
+    ...(goPlugins && { goPlugins }),
   };
 }
 

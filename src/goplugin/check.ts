@@ -197,3 +197,33 @@ function conflicts(files: string[], objects: GoObject[]): PluginConflict[] {
   }
   return out;
 }
+
+/** A sentence for a failure: what plugin.Open does and why. */
+export function describeLoadFailure(failure: LoadFailure, goError?: string): string {
+  const said = goError ? ` ("${goError}")` : "";
+  switch (failure.reason) {
+    case "not-elf":
+      return "is not an ELF shared object, so dlopen refuses it";
+    case "platform":
+      return `was built for ${failure.plugin} and the gateway is ${failure.gateway}, so dlopen refuses it`;
+    case "gateway-without-plugins":
+      return "the gateway binary does not import package plugin (built without Go plugin support), so it cannot load any Go plugin";
+    case "not-a-go-plugin":
+      return failure.crashes
+        ? `is not a Go plugin (${failure.kind}): plugin.Open stops the whole gateway with a fatal runtime error${said}`
+        : `is not a Go plugin (${failure.kind}): plugin.Open fails${said}`;
+    case "same-file":
+      return failure.crashes ? `is the same file as ${failure.file}, opened under another name: the gateway stops with a fatal runtime error${said}` : `is the same file as ${failure.file}, opened under another name${said}`;
+    case "already-loaded":
+      return `has the plugin path ${failure.pluginPath}, like ${failure.file}, which is loaded first${said}; give each plugin its own module path`;
+    case "previous-failure":
+      return `failed when ${failure.file} was opened, and plugin.Open remembers it${said}`;
+    case "package-mismatch": {
+      const against = failure.against === "gateway" ? "the gateway" : failure.against;
+      const why = failure.toolchain
+        ? "the two were built with different Go toolchains (or build flags such as -trimpath, -race, -gcflags): build the plugin with the gateway's exact Go version"
+        : `build it against the same version of the module that holds ${failure.package} as ${against}`;
+      return `was built with a different version of package ${failure.package} than ${against} (hash ${failure.pluginHash}, ${against === "the gateway" ? "gateway's" : "theirs"} ${failure.otherHash})${said}: ${why}`;
+    }
+  }
+}
