@@ -14,6 +14,7 @@ import { registerInit } from "./commands/init.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerLint } from "./commands/lint.js";
 import { registerSchema } from "./commands/schema.js";
+import { registerPlugin } from "./commands/plugin.js";
 
 const require = createRequire(import.meta.url);
 const { version } = require("../package.json") as { version: string };
@@ -38,7 +39,7 @@ export function action<A extends unknown[]>(
 
 export type CommandRegistrar = (program: Command, wrap: <A extends unknown[]>(fn: (...args: A) => Promise<ActionResult>) => (...args: A) => Promise<void>) => void;
 
-const registrars: CommandRegistrar[] = [registerInit, registerBundleCommands, registerKeygen, registerServe, registerCompletion, registerLint, registerSchema];
+const registrars: CommandRegistrar[] = [registerInit, registerBundleCommands, registerKeygen, registerServe, registerCompletion, registerLint, registerSchema, registerPlugin];
 
 export function createProgram(state: ProgramState = { exitCode: EXIT_OK }): Command {
   const program = new Command("tyk-ts")

@@ -3,6 +3,7 @@
  * verify does (nothing is unpacked or executed) and shows the manifest, the checksum status, the
  * signature and the zip entries.
  */
+import type { GoPluginAnalysis, GoPluginOptions } from "../goplugin/bundle.js";
 import { allHooks, type Problem } from "./manifest.js";
 import { analyseBundle, DEFAULT_ZIP_LIMITS } from "./verify.js";
 import { METHOD_DEFLATE, METHOD_STORE, type ZipLimits } from "./zip-reader.js";
@@ -51,6 +52,8 @@ export interface BundleInspection {
     fileList: InspectedFile[];
   };
   entries: InspectedEntry[];
+  /** goplugin bundles: which .so each gateway loads per hook, and what each .so is. */
+  goPlugins: GoPluginAnalysis | null;
   problems: Problem[];
 }
 
@@ -58,8 +61,8 @@ function methodName(method: number): string {
   return method === METHOD_DEFLATE ? "deflate" : method === METHOD_STORE ? "store" : `method ${method}`;
 }
 
-export async function inspectBundle(file: string, options: { limits?: Partial<ZipLimits> } = {}): Promise<BundleInspection> {
-  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits } });
+export async function inspectBundle(file: string, options: { limits?: Partial<ZipLimits>; goPlugins?: GoPluginOptions } = {}): Promise<BundleInspection> {
+  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits }, goPlugins: options.goPlugins });
   const { report, manifest } = analysis;
   const listedIndexes = new Set(analysis.listed.flatMap((l) => (l.ok ? [l.entry.index] : [])));
   const declared = report.checksum;
@@ -88,6 +91,7 @@ export async function inspectBundle(file: string, options: { limits?: Partial<Zi
       method: methodName(e.method),
       listed: listedIndexes.has(e.index),
     })),
+    goPlugins: analysis.goPlugins ?? null,
     problems: report.problems,
   };
 }

@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandRegistrar } from "../cli.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
+import { parseGatewayVersion } from "../goplugin/file-names.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 
 interface VerifyFlags {
@@ -11,6 +12,8 @@ interface VerifyFlags {
   maxEntries?: number;
   maxSize?: number;
   maxRatio?: number;
+  gateway?: string;
+  gatewayVersion?: string;
 }
 
 const SIZE_UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
@@ -21,6 +24,11 @@ export function parseSize(value: string): number {
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined) throw new InvalidArgumentError(`expected a size such as 500MB or 2GiB, got "${value}"`);
   return Math.floor(Number(m[1]) * unit);
+}
+
+function parseVersionFlag(value: string): string {
+  if (!parseGatewayVersion(value)) throw new InvalidArgumentError(`expected a gateway version such as 5.3.0, got "${value}"`);
+  return value.trim();
 }
 
 function parsePositive(value: string): number {
@@ -40,19 +48,24 @@ export const registerBundleVerify = (bundle: Command, wrap: Parameters<CommandRe
     .option("--max-entries <n>", "refuse zips with more entries than this (default 10000)", parsePositive)
     .option("--max-size <size>", "refuse zips that unpack to more than this (default 1GiB)", parseSize)
     .option("--max-ratio <n>", "refuse entries over 1 MiB that compress better than n:1 (default 100)", parsePositive)
+    .option("--gateway <tyk>", "goplugin bundles: check each .so against this gateway binary (package hashes, platform, plugin paths)")
+    .option("--gateway-version <version>", "goplugin bundles: say which .so this gateway version loads for each hook (default: gatewayVersion in tyk-ts.config.json)", parseVersionFlag)
     .addHelpText(
       "after",
       `
 The verdict is the gateway's on a fresh download: unpack (names it refuses, folders without
 directory entries), manifest.json decoding, "Bundle isn't signed" when a key is set, the MD5
-checksum over file_list and the RSA signature. Nothing is unpacked to disk.
+checksum over file_list and the RSA signature. Nothing is unpacked to disk, except the .so files
+of a goplugin bundle, to a private temporary folder while they are read (never loaded).
 
-Exit codes: 0 every bundle accepted, 1 any refused, 2 usage error or unreadable path.
+Exit codes: 0 every bundle accepted, 1 any refused or with an error finding (such as a Go plugin
+that will not load), 2 usage error or unreadable path.
 
 Examples:
   tyk-ts bundle verify bundle.zip
   tyk-ts bundle verify -k public.pem dist/
-  tyk-ts bundle verify -c /opt/tyk-gateway/tyk.conf --format github bundles/*.zip`,
+  tyk-ts bundle verify -c /opt/tyk-gateway/tyk.conf --format github bundles/*.zip
+  tyk-ts bundle verify go-bundle.zip --gateway-version 5.3.0 --gateway /opt/tyk-gateway/tyk`,
     )
     .action(wrap(runVerify));
 };
@@ -71,11 +84,14 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
     ...(flags.maxSize !== undefined && { maxTotalSize: flags.maxSize }),
     ...(flags.maxRatio !== undefined && { maxRatio: flags.maxRatio }),
   };
-  const reports = await verifyBundles(paths, { publicKey, limits });
+  const gatewayVersion = flags.gatewayVersion ?? (await import("../lint/config.js")).loadConfig({ cwd: process.cwd() }).gatewayVersion;
+  const goPlugins = { ...(flags.gateway && { gateway: flags.gateway }), ...(gatewayVersion && { gatewayVersion }) };
+  const reports = await verifyBundles(paths, { publicKey, limits, goPlugins });
   process.stdout.write(verifyFormatters[flags.format](reports, stdoutColor));
   const refused = reports.filter((r) => !r.accepted).length;
+  const failed = reports.filter((r) => !r.accepted || r.problems.some((p) => p.severity === "error")).length;
   if (flags.format === "text" && reports.length > 1) {
     process.stderr.write(`${reports.length} bundles: ${reports.length - refused} accepted, ${refused} refused\n`);
   }
-  return refused > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return failed > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

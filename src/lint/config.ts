@@ -4,15 +4,18 @@
  *   {
  *     "rules": { "unknown-field": "error", "example-secret": "off", "some-rule": ["warning", { …options }] },
  *     "ignore": ["legacy/**", "**\/*.draft.json", { "files": "apis/status.json", "rules": "security/keyless-api", "reason": "…" }],
- *     "orgRules": [{ "id": "org/https-upstream", "given": "/proxy/target_url", "then": { "pattern": "^https://" } }]
+ *     "orgRules": [{ "id": "org/https-upstream", "given": "/proxy/target_url", "then": { "pattern": "^https://" } }],
+ *     "gatewayVersion": "5.3.0"
  *   }
  *
  * Ignore patterns are globs relative to the directory of the config file; object entries ignore
  * findings (src/lint/ignores.ts). `orgRules` are the team's own rules (src/lint/org-rules.ts).
+ * `gatewayVersion` is the gateway `bundle verify` checks Go plugin file names for.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
+import { parseGatewayVersion } from "../goplugin/file-names.js";
 import { parseIgnoreEntry, type IgnoreEntry } from "./ignores.js";
 import { parseOrgRules, type OrgRuleDefinition } from "./org-rules.js";
 import { isObject } from "./read/pointer.js";
@@ -31,6 +34,8 @@ export interface LintConfig {
   /** Findings accepted by the team (object entries of `ignore`). */
   ignores: IgnoreEntry[];
   orgRules: OrgRuleDefinition[];
+  /** The gateway version `bundle verify` resolves Go plugin file names for (src/goplugin/file-names.ts). */
+  gatewayVersion?: string;
 }
 
 const SEVERITIES: readonly RuleSeverity[] = ["error", "warning", "off"];
@@ -79,7 +84,7 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
   if (!isObject(raw)) throw configError(file, "the config must be a JSON object");
   const config: LintConfig = { file, baseDir: path.dirname(file), severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [] };
   for (const key of Object.keys(raw)) {
-    if (key !== "rules" && key !== "ignore" && key !== "orgRules" && key !== "$schema") throw configError(file, `unknown setting "${key}" (known: rules, ignore, orgRules)`);
+    if (!["rules", "ignore", "orgRules", "gatewayVersion", "$schema"].includes(key)) throw configError(file, `unknown setting "${key}" (known: rules, ignore, orgRules, gatewayVersion)`);
   }
   if (raw.rules !== undefined) {
     if (!isObject(raw.rules)) throw configError(file, '"rules" must be an object of rule id → severity');
@@ -101,5 +106,11 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
     });
   }
   if (raw.orgRules !== undefined) config.orgRules = parseOrgRules(raw.orgRules, file);
+  if (raw.gatewayVersion !== undefined) {
+    if (typeof raw.gatewayVersion !== "string" || !parseGatewayVersion(raw.gatewayVersion)) {
+      throw configError(file, `"gatewayVersion" must be a gateway version such as "5.3.0"; found ${JSON.stringify(raw.gatewayVersion)}`);
+    }
+    config.gatewayVersion = raw.gatewayVersion;
+  }
   return config;
 }
