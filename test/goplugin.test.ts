@@ -2,10 +2,14 @@
  * Go plugins read from ELF, and plugin.Open's verdict predicted: each case is also opened by Go's
  * own runtime in the stand-in gateway (test/support/goplugin/host), and the two must agree.
  */
+import { copyFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkGoPlugins, type PluginLoadPrediction } from "../src/goplugin/check.js";
 import { inspectGoFile } from "../src/goplugin/inspect.js";
+import { runCli } from "./helpers/cli.js";
 import { goPluginFixtures, goPluginsUnavailable, openInHost, type GoPluginFixtures } from "./helpers/go-plugins.js";
+import { tempDir } from "./helpers/tmp.js";
 
 let fx: GoPluginFixtures;
 
@@ -132,6 +136,59 @@ describe.skipIf(goPluginsUnavailable)(`Go plugins${goPluginsUnavailable ? ` (ski
     expect(r.plugins.map((p) => p.loads)).toEqual([null, false, null, false]);
     expect(r.plugins[1]!.failure).toMatchObject({ reason: "already-loaded", file: fx.ok });
     expect(r.conflicts).toContainEqual({ package: "example.com/shared", files: [fx.ok, fx.other] });
+  });
+});
+
+describe.skipIf(goPluginsUnavailable)("Go plugins from the command line", () => {
+  beforeAll(() => {
+    fx = goPluginFixtures();
+  }, 15 * 60_000);
+
+  it("plugin inspect prints the facts, --json the same object inspectGoFile returns", async () => {
+    const text = await runCli(["plugin", "inspect", fx.ok]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/plugin path\s+example\.com\/plugins\/ok/);
+    expect(text.stdout).toMatch(/AddFooBarHeader\s+func\(http\.ResponseWriter, \*http\.Request\)/);
+    const json = await runCli(["plugin", "inspect", fx.ok, fx.host, "--json"]);
+    expect(JSON.parse(json.stdout)).toEqual([await inspectGoFile(fx.ok), await inspectGoFile(fx.host)]);
+    const missing = await runCli(["plugin", "inspect", path.join(fx.dir, "nope.so")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.so does not exist/);
+  });
+
+  it("plugin check: exit 1 naming the package that differs, exit 0 when all load and hold their hooks", async () => {
+    const bad = await runCli(["plugin", "check", fx.okMismatch, "--gateway", fx.host]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain("will not load: was built with a different version of package github.com/TykTechnologies/tyk/ctx than the gateway");
+    const good = await runCli(["plugin", "check", fx.ok, "--gateway", fx.host, "--hook", "pre:AddFooBarHeader", "--hook", "response:MyResponse"]);
+    expect(good.stdout).toMatch(/loads\n  pre AddFooBarHeader  ok/);
+    expect(good.code).toBe(0);
+    const typo = await runCli(["plugin", "check", fx.ok, "--hook", "pre:AddFooBarHeadr"]);
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toContain("pre AddFooBarHeadr  not found: did you mean AddFooBarHeader?");
+  });
+
+  it("bundle verify --gateway checks each .so of a goplugin bundle", async () => {
+    const dir = await tempDir();
+    await copyFile(fx.okMismatch, path.join(dir, "plugin_v5.3.0_linux_amd64.so"));
+    await copyFile(fx.ok, path.join(dir, "plugin.so"));
+    await copyFile(fx.okCopy, path.join(dir, "auth.so"));
+    await writeFile(
+      path.join(dir, "manifest.json"),
+      JSON.stringify({
+        file_list: ["plugin_v5.3.0_linux_amd64.so", "plugin.so", "auth.so"],
+        custom_middleware: { driver: "goplugin", pre: [{ name: "AddFooBarHeader", path: "plugin.so" }], auth_check: { name: "AddFooBarHeader", path: "auth.so" } },
+      }),
+    );
+    expect((await runCli(["bundle", "build", "-y", "-o", "b.zip"], { cwd: dir })).code).toBe(0);
+    // 5.3.0 loads the mismatched versioned build; 5.2.0 loads plugin.so, then auth.so with the same plugin path.
+    const v53 = await runCli(["bundle", "verify", "b.zip", "--gateway", fx.host, "--gateway-version", "5.3.0", "--format", "json"], { cwd: dir });
+    const codes53 = JSON.parse(v53.stdout)[0].problems.map((p: { code: string; message: string }) => `${p.code}: ${p.message}`);
+    expect(codes53.find((c: string) => c.startsWith("goplugin-will-not-load"))).toMatch(/plugin_v5\.3\.0_linux_amd64\.so: was built with a different version of package github\.com\/TykTechnologies\/tyk\/ctx than the gateway/);
+    expect(v53.code).toBe(1);
+    const v52 = await runCli(["bundle", "verify", "b.zip", "--gateway", fx.host, "--gateway-version", "5.2.0"], { cwd: dir });
+    expect(v52.stdout).toContain('error auth.so: has the plugin path example.com/plugins/ok, like plugin.so, which is loaded first ("plugin already loaded")');
+    expect(v52.code).toBe(1);
   });
 });
 

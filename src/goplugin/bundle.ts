@@ -151,7 +151,7 @@ export async function analyseGoPlugins(manifest: BundleManifest, bundle: BundleF
       for (const p of checked.plugins) {
         const name = inBundle.get(p.file)!;
         result.files.push({ ...p.facts, file: name });
-        problems.push(...pluginProblems(name, p));
+        problems.push(...pluginProblems(name, p, (f) => inBundle.get(f) ?? f));
       }
     }
     if (!version) {
@@ -170,10 +170,13 @@ export async function analyseGoPlugins(manifest: BundleManifest, bundle: BundleF
   return result;
 }
 
-function pluginProblems(file: string, p: PluginLoadPrediction): Problem[] {
+/** Problems for one checked file; `name` turns the temporary copies' paths back into bundle paths. */
+function pluginProblems(file: string, p: PluginLoadPrediction, name: (local: string) => string): Problem[] {
   const out: Problem[] = [];
   if (p.loads === false && p.failure) {
-    out.push({ severity: "error", code: "goplugin-will-not-load", message: `${file}: ${describeLoadFailure(p.failure, p.goError)}` });
+    const f = p.failure;
+    const failure = "file" in f ? { ...f, file: name(f.file) } : "against" in f && f.against !== "gateway" ? { ...f, against: name(f.against) } : f;
+    out.push({ severity: "error", code: "goplugin-will-not-load", message: `${file}: ${describeLoadFailure(failure, p.goError)}` });
     return out;
   }
   const named = parseVersionedName(file)?.platform;
