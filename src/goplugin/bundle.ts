@@ -9,7 +9,6 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
-import { InputError } from "../errors.js";
 import type { BundleTree } from "../bundle/gateway-unpack.js";
 import { binaryToText, type ZipArchive } from "../bundle/zip-reader.js";
 import { allHooks, type BundleManifest, type Problem } from "../bundle/manifest.js";
@@ -17,7 +16,7 @@ import { checkGoPlugins, describeLoadFailure, type PluginLoadPrediction, type Sy
 import {
   bundlePath,
   DEFAULT_GATEWAY_PLATFORM,
-  parseGatewayVersion,
+  gatewayVersionOf,
   parseVersionedName,
   resolvePluginFile,
   versionedVariants,
@@ -65,13 +64,6 @@ export interface GoPluginAnalysis {
   /** Facts about each `.so` some gateway would load for a hook. */
   files: GoFileFacts[];
   problems: Problem[];
-}
-
-/** Parses a gateway version from a flag or config, with the error people see. */
-export function gatewayVersionOf(value: string, source: string): GatewayVersion {
-  const version = parseGatewayVersion(value);
-  if (!version) throw new InputError("gateway-version-invalid", `${source}: "${value}" is not a gateway version`, { hint: "give it as major.minor.patch, e.g. 5.3.0" });
-  return version;
 }
 
 const platformLabel = (p: GoPlatform) => `${p.goos}/${p.goarch}`;

@@ -14,6 +14,7 @@
  * getPluginNameFromTykVersion); GOOS/GOARCH are the gateway's (runtime.GOOS, runtime.GOARCH).
  */
 import { posix } from "node:path";
+import { InputError } from "../errors.js";
 
 export interface GoPlatform {
   goos: string;
@@ -42,6 +43,13 @@ export function parseGatewayVersion(value: string): GatewayVersion | undefined {
 
 function atLeast(v: GatewayVersion, major: number, minor: number, patch: number): boolean {
   return v.major !== major ? v.major > major : v.minor !== minor ? v.minor > minor : v.patch >= patch;
+}
+
+/** Parses a gateway version from a flag or config, with the error people see. */
+export function gatewayVersionOf(value: string, source: string): GatewayVersion {
+  const version = parseGatewayVersion(value);
+  if (!version) throw new InputError("gateway-version-invalid", `${source}: "${value}" is not a gateway version`, { hint: "give it as major.minor.patch, e.g. 5.3.0" });
+  return version;
 }
 
 export function loadingOrder(v: GatewayVersion): LoadingOrder {
