@@ -2,12 +2,14 @@
  * Go plugins read from ELF, and plugin.Open's verdict predicted: each case is also opened by Go's
  * own runtime in the stand-in gateway (test/support/goplugin/host), and the two must agree.
  */
-import { copyFile, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { copyFile, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkGoPlugins, type PluginLoadPrediction } from "../src/goplugin/check.js";
 import { inspectGoFile } from "../src/goplugin/inspect.js";
-import { runCli } from "./helpers/cli.js";
+import { ROOT, runCli } from "./helpers/cli.js";
+import { pollPeakRss } from "./helpers/memory.js";
 import { goPluginFixtures, goPluginsUnavailable, openInHost, type GoPluginFixtures } from "./helpers/go-plugins.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -166,6 +168,23 @@ describe.skipIf(goPluginsUnavailable)("Go plugins from the command line", () => 
     const typo = await runCli(["plugin", "check", fx.ok, "--hook", "pre:AddFooBarHeadr"]);
     expect(typo.code).toBe(1);
     expect(typo.stdout).toContain("pre AddFooBarHeadr  not found: did you mean AddFooBarHeader?");
+  });
+
+  it("reads a 1 GiB plugin (the real one, zero-padded) with positioned reads: same facts, flat memory", async () => {
+    const big = path.join(await tempDir(), "big.so");
+    await copyFile(fx.ok, big);
+    await truncate(big, 1024 ** 3); // sparse: costs no disk
+    const child = spawn(process.execPath, [path.join(ROOT, "bin/tyk-ts.js"), "plugin", "inspect", big, "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    const memory = pollPeakRss(child.pid, 5);
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    const peakMiB = memory.stop() / 1024;
+    expect(code).toBe(0);
+    const [facts] = JSON.parse(out);
+    expect({ ...facts, file: fx.ok, size: 0 }).toEqual({ ...(await inspectGoFile(fx.ok)), size: 0 });
+    // Node itself takes about 60 MiB; reading the file whole would take 1 GiB more.
+    expect(peakMiB).toBeLessThan(200);
   });
 
   it("bundle verify --gateway checks each .so of a goplugin bundle", async () => {

@@ -84,7 +84,7 @@ describe("tyk-ts init", () => {
     const made = await runCli(["init", dir, "--driver", "goplugin", "--gateway-version", "v5.3.0"]);
     expect(made.code, made.stderr).toBe(0);
     expect(readManifest(dir).file_list).toEqual(["plugin_v5.3.0_linux_amd64.so"]);
-    expect(readManifest(dir).custom_middleware.pre[0].path).toBe("plugin.so");
+    expect(readManifest(dir).custom_middleware.pre[0]?.path).toBe("plugin.so");
     expect(readFileSync(path.join(dir, "go.mod"), "utf8")).toMatch(/^\/\/ Tyk Gateway 5\.3\.0:/m);
     const readme = readFileSync(path.join(dir, "README.md"), "utf8");
     expect(readme).toContain("tykio/tyk-plugin-compiler:v5.3.0");

@@ -10,12 +10,10 @@ export const ET_EXEC = 2;
 export const ET_DYN = 3;
 const SHT_SYMTAB = 2;
 const SHT_RELA = 4;
-const SHT_NOBITS = 8;
+export const SHT_NOBITS = 8;
 const SHT_REL = 9;
 const SHT_DYNSYM = 11;
 export const SHF_COMPRESSED = 0x800;
-export const STT_OBJECT = 1;
-export const STT_FUNC = 2;
 
 /** The largest table tyk-ts reads in one piece: bigger than any real symbol table, small enough to hold. */
 const TABLE_LIMIT = 512 * 1024 * 1024;
@@ -42,9 +40,11 @@ export interface ElfSymbol {
 
 export interface ElfRelocation {
   offset: number;
-  /** Index into the symbol table the relocation section links to. */
+  /** Index into the symbol table the relocation section links to; 0 for none (RELATIVE). */
   symbol: number;
   type: number;
+  /** RELA only: the value the slot receives (plus the load address, for RELATIVE). */
+  addend?: number;
 }
 
 export class ElfFormatError extends Error {
@@ -154,12 +154,14 @@ export class ElfFile {
       const data = await this.sectionBytes(section);
       const entsize = section.entsize || (this.is64 ? (section.type === SHT_RELA ? 24 : 16) : section.type === SHT_RELA ? 12 : 8);
       for (let o = 0; o + entsize <= data.length; o += entsize) {
+        const rela = section.type === SHT_RELA;
         if (this.is64) {
           const info = readU64(data, o + 8, this.littleEndian);
-          out.push({ offset: readU64(data, o, this.littleEndian), symbol: Math.floor(info / 2 ** 32), type: info % 2 ** 32 });
+          const addend = rela ? Number(this.littleEndian ? data.readBigInt64LE(o + 16) : data.readBigInt64BE(o + 16)) : undefined;
+          out.push({ offset: readU64(data, o, this.littleEndian), symbol: Math.floor(info / 2 ** 32), type: info % 2 ** 32, ...(addend !== undefined && { addend }) });
         } else {
           const info = this.u32(data, o + 4);
-          out.push({ offset: this.u32(data, o), symbol: info >>> 8, type: info & 0xff });
+          out.push({ offset: this.u32(data, o), symbol: info >>> 8, type: info & 0xff, ...(rela && { addend: data.readInt32LE(o + 8) }) });
         }
       }
     }

@@ -16,7 +16,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInflate } from "node:zlib";
-import { ElfFile, ElfFormatError, ET_DYN, ET_EXEC, SHF_COMPRESSED, STT_FUNC, type ElfSection, type ElfSymbol } from "./elf.js";
+import { ElfFile, ElfFormatError, ET_DYN, ET_EXEC, SHF_COMPRESSED, SHT_NOBITS, type ElfRelocation, type ElfSection, type ElfSymbol } from "./elf.js";
 
 export const TYK_MODULE = "github.com/TykTechnologies/tyk";
 const PKGHASH = "go.link.pkghash.";
@@ -134,7 +134,7 @@ export async function readGoObject(file: string): Promise<GoObject> {
     if (pkghashes) {
       facts.kind = "go-plugin";
       for (const entry of pkghashes.entries) facts.packages.push({ path: entry.path, hash: (await hashOf(entry.path)) ?? entry.linkHash ?? "" });
-      const md = await readPluginModuleData(elf, pkghashes.address, pkghashes.entries.length);
+      const md = await readPluginModuleData(elf, pkghashes.relocs, pkghashes.address, pkghashes.entries.length);
       if (md) {
         facts.pluginPath = md.pluginPath;
         facts.exports = md.exports;
@@ -180,10 +180,9 @@ interface PkgHashEntry {
  * relocations sorted by address are the entries in order (cmd/link/internal/ld/symtab.go writes
  * them as {modulename string, linktimehash string, runtimehash *string}).
  */
-async function pluginPackageHashes(elf: ElfFile, dynsym: ElfSymbol[]): Promise<{ address: number; entries: PkgHashEntry[] } | undefined> {
-  const relocs = (await elf.dynamicRelocations())
-    .filter((r) => dynsym[r.symbol - 1]?.name.startsWith(PKGHASH))
-    .sort((a, b) => a.offset - b.offset);
+async function pluginPackageHashes(elf: ElfFile, dynsym: ElfSymbol[]): Promise<{ address: number; entries: PkgHashEntry[]; relocs: ElfRelocation[] } | undefined> {
+  const all = await elf.dynamicRelocations();
+  const relocs = all.filter((r) => dynsym[r.symbol - 1]?.name.startsWith(PKGHASH)).sort((a, b) => a.offset - b.offset);
   if (relocs.length === 0) return undefined;
   const p = elf.pointerSize;
   const stride = 5 * p;
@@ -200,27 +199,50 @@ async function pluginPackageHashes(elf: ElfFile, dynsym: ElfSymbol[]): Promise<{
     }
     entries.push(entry);
   }
-  return { address, entries };
+  return { address, entries, relocs: all };
 }
+
+/** How many words of runtime.moduledata before `pkghashes` are read: `types` and `ptab` are among them. */
+const MODULEDATA_WINDOW = 48;
 
 /**
  * The plugin's runtime.moduledata, found by its `pkghashes` slice header ({address, n, n}); the
  * fields before it are, in every Go release with plugins, `ptab []ptabEntry` and `pluginpath string`.
+ * In a shared object the header's pointer carries a RELATIVE relocation whose addend is the array's
+ * address, which finds it without reading the data sections; otherwise they are scanned in chunks.
  */
-async function readPluginModuleData(elf: ElfFile, pkghashes: number, count: number): Promise<{ pluginPath: string; exports: GoPluginExport[] } | undefined> {
+async function readPluginModuleData(
+  elf: ElfFile,
+  relocs: ElfRelocation[],
+  pkghashes: number,
+  count: number,
+): Promise<{ pluginPath: string; exports: GoPluginExport[] } | undefined> {
   const p = elf.pointerSize;
+  const span = MODULEDATA_WINDOW * p;
+  const matches = (b: Buffer, o: number) => elf.word(b, o) === pkghashes && elf.word(b, o + p) === count && elf.word(b, o + 2 * p) === count;
+  const fromWindow = async (window: Buffer | undefined): Promise<{ pluginPath: string; exports: GoPluginExport[] } | undefined> => {
+    if (!window || !matches(window, span)) return undefined;
+    const pathBytes = await elf.readAddress(elf.word(window, span - 2 * p), elf.word(window, span - p));
+    if (!pathBytes) return undefined;
+    const exports = await readPtab(elf, window, span - 5 * p, { address: elf.word(window, span - 5 * p), length: elf.word(window, span - 4 * p) });
+    return { pluginPath: pathBytes.toString("utf8"), exports };
+  };
+  for (const r of relocs) {
+    if (r.symbol !== 0 || r.addend !== pkghashes) continue;
+    const found = await fromWindow(await elf.readAddress(r.offset - span, span + 3 * p));
+    if (found) return found;
+  }
+  const CHUNK = 1024 * 1024;
   for (const name of [".noptrdata", ".data", ".data.rel.ro"]) {
     const section = elf.section(name);
-    if (!section) continue;
-    const data = await elf.sectionBytes(section);
-    for (let o = 0; o + 3 * p <= data.length; o += p) {
-      if (elf.word(data, o) !== pkghashes || elf.word(data, o + p) !== count || elf.word(data, o + 2 * p) !== count) continue;
-      if (o < 40 * p) continue;
-      const pathBytes = await elf.readAddress(elf.word(data, o - 2 * p), elf.word(data, o - p));
-      if (!pathBytes) continue;
-      const ptab = { address: elf.word(data, o - 5 * p), length: elf.word(data, o - 4 * p) };
-      const exports = await readPtab(elf, data, o - 5 * p, ptab);
-      return { pluginPath: pathBytes.toString("utf8"), exports };
+    if (!section || section.type === SHT_NOBITS) continue;
+    for (let start = 0; start < section.size; start += CHUNK) {
+      const chunk = await elf.read(section.offset + start, Math.min(CHUNK + 3 * p, section.size - start));
+      for (let o = 0; o + 3 * p <= chunk.length; o += p) {
+        if (!matches(chunk, o) || start + o < span) continue;
+        const found = await fromWindow(await elf.readAddress(section.addr + start + o - span, span + 3 * p));
+        if (found) return found;
+      }
     }
   }
   return undefined;
