@@ -2,7 +2,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandRegistrar } from "../cli.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
-import { parseGatewayVersion } from "../goplugin/file-names.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 
 interface VerifyFlags {
@@ -26,11 +25,6 @@ export function parseSize(value: string): number {
   return Math.floor(Number(m[1]) * unit);
 }
 
-function parseVersionFlag(value: string): string {
-  if (!parseGatewayVersion(value)) throw new InvalidArgumentError(`expected a gateway version such as 5.3.0, got "${value}"`);
-  return value.trim();
-}
-
 function parsePositive(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
@@ -49,7 +43,7 @@ export const registerBundleVerify = (bundle: Command, wrap: Parameters<CommandRe
     .option("--max-size <size>", "refuse zips that unpack to more than this (default 1GiB)", parseSize)
     .option("--max-ratio <n>", "refuse entries over 1 MiB that compress better than n:1 (default 100)", parsePositive)
     .option("--gateway <tyk>", "goplugin bundles: check each .so against this gateway binary (package hashes, platform, plugin paths)")
-    .option("--gateway-version <version>", "goplugin bundles: say which .so this gateway version loads for each hook (default: gatewayVersion in tyk-ts.config.json)", parseVersionFlag)
+    .option("--gateway-version <version>", "goplugin bundles: say which .so this gateway version loads for each hook (default: gatewayVersion in tyk-ts.config.json)")
     .addHelpText(
       "after",
       `
@@ -84,6 +78,9 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
     ...(flags.maxSize !== undefined && { maxTotalSize: flags.maxSize }),
     ...(flags.maxRatio !== undefined && { maxRatio: flags.maxRatio }),
   };
+  if (flags.gatewayVersion !== undefined && !(await import("../goplugin/file-names.js")).parseGatewayVersion(flags.gatewayVersion)) {
+    throw new UsageError(`option '--gateway-version <version>' argument '${flags.gatewayVersion}' is invalid: expected a gateway version such as 5.3.0, got "${flags.gatewayVersion}"`);
+  }
   const gatewayVersion = flags.gatewayVersion ?? (await import("../lint/config.js")).loadConfig({ cwd: process.cwd() }).gatewayVersion;
   const goPlugins = { ...(flags.gateway && { gateway: flags.gateway }), ...(gatewayVersion && { gatewayVersion }) };
   const reports = await verifyBundles(paths, { publicKey, limits, goPlugins });

@@ -222,7 +222,9 @@ export function describeLoadFailure(failure: LoadFailure, goError?: string): str
       const against = failure.against === "gateway" ? "the gateway" : failure.against;
       const why = failure.toolchain
         ? "the two were built with different Go toolchains (or build flags such as -trimpath, -race, -gcflags): build the plugin with the gateway's exact Go version"
-        : `build it against the same version of the module that holds ${failure.package} as ${against}`;
+        : failure.against === "gateway"
+          ? `build it against the gateway's own source of ${failure.package} (same version, same source path: Go hashes file paths too), as Tyk's plugin compiler image for the gateway's version does`
+          : `build both against the same version of the module that holds ${failure.package}`;
       return `was built with a different version of package ${failure.package} than ${against} (hash ${failure.pluginHash}, ${against === "the gateway" ? "gateway's" : "theirs"} ${failure.otherHash})${said}: ${why}`;
     }
   }
