@@ -6,11 +6,12 @@ import { type Command, InvalidArgumentError } from "commander";
 import type { CommandRegistrar } from "../cli.js";
 import { EXIT_FINDINGS, EXIT_OK } from "../errors.js";
 import type { PluginCheckResult, PluginLoadPrediction } from "../goplugin/check.js";
+import { HOOK_SIGNATURES } from "../goplugin/hooks.js";
 import type { GoFileFacts } from "../goplugin/inspect.js";
 import { stdoutColor } from "../ui/color.js";
 import { formatBytes } from "../ui/progress.js";
 
-const HOOK_KINDS = ["pre", "post", "post_key_auth", "auth_check", "response", "traffic_logs"];
+const HOOK_KINDS = Object.keys(HOOK_SIGNATURES);
 
 /** `pre:AddFooBarHeader` or `AddFooBarHeader`, collected over repeated --hook flags. */
 function collectHook(value: string, previous: Array<{ name: string; hook?: string }> = []): Array<{ name: string; hook?: string }> {

@@ -16,17 +16,10 @@
  */
 import { realpath } from "node:fs/promises";
 import { closest } from "../suggest.js";
+import { HOOK_SIGNATURES } from "./hooks.js";
 import { readGoObject, type GoFileFacts, type GoObject } from "./inspect.js";
 
-/** The function type the gateway casts each kind of hook to (goplugin/goplugin.go, goplugin/analyticsplugin.go). */
-export const HOOK_SIGNATURES: Record<string, string> = {
-  pre: "func(http.ResponseWriter, *http.Request)",
-  post: "func(http.ResponseWriter, *http.Request)",
-  post_key_auth: "func(http.ResponseWriter, *http.Request)",
-  auth_check: "func(http.ResponseWriter, *http.Request)",
-  response: "func(http.ResponseWriter, *http.Response, *http.Request)",
-  traffic_logs: "func(*analytics.AnalyticsRecord)",
-};
+export { HOOK_SIGNATURES } from "./hooks.js";
 
 export type LoadFailure =
   | { reason: "not-elf" }
