@@ -19,8 +19,9 @@ import { createInflate } from "node:zlib";
 import { ElfFile, ElfFormatError, ET_DYN, ET_EXEC, SHF_COMPRESSED, SHT_NOBITS, type ElfRelocation, type ElfSection, type ElfSymbol } from "./elf.js";
 
 export const TYK_MODULE = "github.com/TykTechnologies/tyk";
-const PKGHASH = "go.link.pkghash.";
-const PKGHASHBYTES = "go.link.pkghashbytes.";
+// cmd/link names them go.link.pkghash.<package> up to Go 1.19 and go:link.pkghash.<package> since 1.20.
+const PKGHASH = /^go[.:]link\.pkghash\.(.+)$/;
+const pkghashPackage = (name: string | undefined): string | undefined => (name ? PKGHASH.exec(name)?.[1] : undefined);
 
 export interface GoPackageHash {
   /** Import path, e.g. `github.com/TykTechnologies/tyk/ctx`. */
@@ -120,12 +121,12 @@ export async function readGoObject(file: string): Promise<GoObject> {
     const dynsym = await elf.symbols(".dynsym");
     const byName = new Map(dynsym.filter((s) => s.shndx !== 0).map((s) => [s.name, s]));
     const hashOf = async (pkg: string): Promise<string | undefined> => {
-      const bytes = byName.get(PKGHASHBYTES + pkg);
+      const bytes = byName.get(`go:link.pkghashbytes.${pkg}`) ?? byName.get(`go.link.pkghashbytes.${pkg}`);
       return bytes ? (await elf.readAddress(bytes.value, bytes.size))?.toString("hex") : undefined;
     };
     for (const s of byName.values()) {
-      if (s.name.startsWith(PKGHASH)) {
-        const pkg = s.name.slice(PKGHASH.length);
+      const pkg = pkghashPackage(s.name);
+      if (pkg !== undefined) {
         const hash = await hashOf(pkg);
         if (hash !== undefined) obj.provides.set(pkg, hash);
       }
@@ -182,7 +183,7 @@ interface PkgHashEntry {
  */
 async function pluginPackageHashes(elf: ElfFile, dynsym: ElfSymbol[]): Promise<{ address: number; entries: PkgHashEntry[]; relocs: ElfRelocation[] } | undefined> {
   const all = await elf.dynamicRelocations();
-  const relocs = all.filter((r) => dynsym[r.symbol - 1]?.name.startsWith(PKGHASH)).sort((a, b) => a.offset - b.offset);
+  const relocs = all.filter((r) => pkghashPackage(dynsym[r.symbol - 1]?.name) !== undefined).sort((a, b) => a.offset - b.offset);
   if (relocs.length === 0) return undefined;
   const p = elf.pointerSize;
   const stride = 5 * p;
@@ -191,7 +192,7 @@ async function pluginPackageHashes(elf: ElfFile, dynsym: ElfSymbol[]): Promise<{
   const table = await elf.readAddress(address, relocs.length * stride);
   const entries: PkgHashEntry[] = [];
   for (const [i, r] of relocs.entries()) {
-    const entry: PkgHashEntry = { path: dynsym[r.symbol - 1]!.name.slice(PKGHASH.length) };
+    const entry: PkgHashEntry = { path: pkghashPackage(dynsym[r.symbol - 1]!.name)! };
     if (table) {
       const at = i * stride + 2 * p;
       const bytes = await elf.readAddress(elf.word(table, at), elf.word(table, at + p));
@@ -220,8 +221,18 @@ async function readPluginModuleData(
   const p = elf.pointerSize;
   const span = MODULEDATA_WINDOW * p;
   const matches = (b: Buffer, o: number) => elf.word(b, o) === pkghashes && elf.word(b, o + p) === count && elf.word(b, o + 2 * p) === count;
-  const fromWindow = async (window: Buffer | undefined): Promise<{ pluginPath: string; exports: GoPluginExport[] } | undefined> => {
-    if (!window || !matches(window, span)) return undefined;
+  // A linker may leave a RELATIVE slot zero and keep the value in the relocation's addend only.
+  const relative = new Map(relocs.flatMap((r) => (r.symbol === 0 && r.addend !== undefined ? [[r.offset, r.addend] as const] : [])));
+  const fromWindow = async (start: number): Promise<{ pluginPath: string; exports: GoPluginExport[] } | undefined> => {
+    const window = await elf.readAddress(start, span + 3 * p);
+    if (!window) return undefined;
+    for (let o = 0; o < window.length; o += p) {
+      const addend = relative.get(start + o);
+      if (addend === undefined) continue;
+      if (p === 8) elf.littleEndian ? window.writeBigUInt64LE(BigInt(addend), o) : window.writeBigUInt64BE(BigInt(addend), o);
+      else elf.littleEndian ? window.writeUInt32LE(addend, o) : window.writeUInt32BE(addend, o);
+    }
+    if (!matches(window, span)) return undefined;
     const pathBytes = await elf.readAddress(elf.word(window, span - 2 * p), elf.word(window, span - p));
     if (!pathBytes) return undefined;
     const exports = await readPtab(elf, window, span - 5 * p, { address: elf.word(window, span - 5 * p), length: elf.word(window, span - 4 * p) });
@@ -229,7 +240,7 @@ async function readPluginModuleData(
   };
   for (const r of relocs) {
     if (r.symbol !== 0 || r.addend !== pkghashes) continue;
-    const found = await fromWindow(await elf.readAddress(r.offset - span, span + 3 * p));
+    const found = await fromWindow(r.offset - span);
     if (found) return found;
   }
   const CHUNK = 1024 * 1024;
@@ -240,7 +251,7 @@ async function readPluginModuleData(
       const chunk = await elf.read(section.offset + start, Math.min(CHUNK + 3 * p, section.size - start));
       for (let o = 0; o + 3 * p <= chunk.length; o += p) {
         if (!matches(chunk, o) || start + o < span) continue;
-        const found = await fromWindow(await elf.readAddress(section.addr + start + o - span, span + 3 * p));
+        const found = await fromWindow(section.addr + start + o - span);
         if (found) return found;
       }
     }
