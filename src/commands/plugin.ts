@@ -112,6 +112,7 @@ export function formatFacts(f: GoFileFacts): string {
   if (f.pluginPath) rows.push(["plugin path", f.pluginPath]);
   if (f.kind === "go-plugin" || f.kind === "go-executable") rows.push(["Go", f.goVersion ?? c.dim("unknown")]);
   if (f.mainModule) rows.push(["main module", `${f.mainModule.path} ${f.mainModule.version}`]);
+  if (f.revision) rows.push(["commit", f.revision]);
   if (f.kind === "go-plugin" || f.mainModule) rows.push(["tyk", f.tykVersion ?? c.dim("unknown")]);
   if (f.loadsPlugins !== undefined) rows.push(["loads plugins", f.loadsPlugins ? "yes (imports package plugin)" : c.yellow("no: built without Go plugin support")]);
   if (f.packages.length) rows.push(["packages", `${f.packages.length} with link-time hashes ${c.dim("(--json lists them)")}`]);

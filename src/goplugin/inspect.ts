@@ -65,6 +65,8 @@ export interface GoFileFacts {
   loadsPlugins?: boolean;
   /** Executables: the main module from build info (for the gateway, github.com/TykTechnologies/tyk). */
   mainModule?: GoModule;
+  /** Executables: the source commit build info records (vcs.revision), when built from a checkout. */
+  revision?: string;
   /** Module versions the file was built with: build info, or plugin source paths in DWARF. */
   modules: GoModule[];
   /** The version of github.com/TykTechnologies/tyk the file was built against, when it can be known. */
@@ -154,6 +156,7 @@ export async function readGoObject(file: string): Promise<GoObject> {
         facts.goVersion = info.goVersion;
         facts.mainModule = info.main;
         facts.modules = info.deps;
+        if (info.settings["vcs.revision"]) facts.revision = info.settings["vcs.revision"];
         if (info.settings.GOOS) facts.goos = info.settings.GOOS;
         if (info.settings.GOARCH) facts.goarch = info.settings.GOARCH;
       }

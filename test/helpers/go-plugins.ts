@@ -22,6 +22,9 @@ export const goPluginsUnavailable: string | undefined =
   : process.platform !== "linux" || process.arch !== "x64" ? "the Go plugin fixtures are built and opened on linux/amd64 only"
   : undefined;
 
+/** Cgo cross-compiling a plugin for arm64 needs gcc-aarch64-linux-gnu (.ci/run installs it). */
+export const canCrossCompileArm64 = hasTool("aarch64-linux-gnu-gcc");
+
 export interface GoPluginFixtures {
   dir: string;
   host: string;
@@ -75,7 +78,7 @@ let cached: GoPluginFixtures | undefined;
 export function goPluginFixtures(): GoPluginFixtures {
   if (cached) return cached;
   const dir = path.join(os.tmpdir(), `tyk-ts-goplugins-${sourceHash()}`);
-  const arm64 = hasTool("aarch64-linux-gnu-gcc");
+  const arm64 = canCrossCompileArm64;
   const done = path.join(dir, arm64 ? "done-arm64" : "done");
   const lock = `${dir}.lock`;
   for (const start = Date.now(); !existsSync(done); ) {
