@@ -7,18 +7,18 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkMiddleware, decodeManifest } from "../src/bundle/manifest.js";
 import { parseJson } from "../src/json/parse.js";
-import { loadingOrder, parseGatewayVersion, parseVersionedName, pluginFileCandidates, resolvePluginFile, versionedVariants } from "../src/goplugin/file-names.js";
+import { loadingOrder, parseGatewayRelease, parseVersionedName, pluginFileCandidates, resolvePluginFile, versionedVariants } from "../src/goplugin/file-names.js";
 import { runCli } from "./helpers/cli.js";
 import { tempDir } from "./helpers/tmp.js";
 
-const v = (s: string) => parseGatewayVersion(s)!;
+const v = (s: string) => parseGatewayRelease(s)!;
 
 describe("which file a gateway version loads", () => {
   it("reads versions as the gateway cleans them: v prefix optional, -rc suffix cut", () => {
-    expect(parseGatewayVersion("v5.3.0-rc2")).toEqual({ major: 5, minor: 3, patch: 0, text: "5.3.0" });
-    expect(parseGatewayVersion("5.3.0")?.text).toBe("5.3.0");
-    expect(parseGatewayVersion("5.3")).toBeUndefined();
-    expect(parseGatewayVersion("latest")).toBeUndefined();
+    expect(parseGatewayRelease("v5.3.0-rc2")).toEqual({ major: 5, minor: 3, patch: 0, text: "5.3.0" });
+    expect(parseGatewayRelease("5.3.0")?.text).toBe("5.3.0");
+    expect(parseGatewayRelease("5.3")).toBeUndefined();
+    expect(parseGatewayRelease("latest")).toBeUndefined();
   });
 
   it("follows each release's order", () => {
@@ -100,11 +100,11 @@ describe("bundle build, verify and inspect with versioned Go plugin names", () =
     expect(fromFlag.stdout).toContain("gateway 5.3.0 (linux/amd64) loads plugin_v5.3.0_linux_amd64.so");
     const bad = await runCli(["bundle", "verify", "bundle.zip", "--gateway-version", "five"], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/expected a gateway version such as 5\.3\.0, got "five"/);
+    expect(bad.stderr).toMatch(/--gateway-version: expected a gateway version such as 5\.8\.2, got "five"/);
     await writeFile(path.join(dir, "tyk-ts.config.json"), JSON.stringify({ gatewayVersion: 5 }));
     const badConfig = await runCli(["bundle", "verify", "bundle.zip"], { cwd: dir });
     expect(badConfig.code).toBe(2);
-    expect(badConfig.stderr).toMatch(/tyk-ts\.config\.json: "gatewayVersion" must be a gateway version such as "5\.3\.0"; found 5/);
+    expect(badConfig.stderr).toMatch(/tyk-ts\.config\.json: "gatewayVersion" must be a gateway version such as "5\.8\.2"; found 5/);
   });
 
   it("warns when a 4.1–4.3.1 gateway would pick the exact path over its own versioned build", async () => {

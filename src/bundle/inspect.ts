@@ -5,8 +5,8 @@
  */
 import type { GoPluginAnalysis, GoPluginOptions } from "../goplugin/bundle.js";
 import { allHooks, type Problem } from "./manifest.js";
-import { analyseBundle, DEFAULT_ZIP_LIMITS } from "./verify.js";
-import { METHOD_DEFLATE, METHOD_STORE, type ZipLimits } from "./zip-reader.js";
+import { analyseBundle, DEFAULT_VERIFY_LIMITS, type LimitHit, type Verdict, type VerifyLimits } from "./verify.js";
+import { METHOD_DEFLATE, METHOD_STORE } from "./zip-reader.js";
 
 export interface InspectedHook {
   kind: string;
@@ -37,7 +37,11 @@ export interface BundleInspection {
   /** Size of the zip in bytes. */
   size: number;
   /** The verdict of a gateway without public_key_path (the signature is not checked). */
+  verdict: Verdict;
+  /** verdict is "accepted". */
   accepted: boolean;
+  /** The tyk-ts limit that left the bundle unchecked. */
+  limit: LimitHit | null;
   signed: boolean;
   checksum: {
     /** From manifest.json; null when it cannot be read. */
@@ -61,8 +65,9 @@ function methodName(method: number): string {
   return method === METHOD_DEFLATE ? "deflate" : method === METHOD_STORE ? "store" : `method ${method}`;
 }
 
-export async function inspectBundle(file: string, options: { limits?: Partial<ZipLimits>; goPlugins?: GoPluginOptions } = {}): Promise<BundleInspection> {
-  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits }, goPlugins: options.goPlugins });
+export async function inspectBundle(file: string, options: { limits?: Partial<VerifyLimits> } & GoPluginOptions = {}): Promise<BundleInspection> {
+  const { limits, ...goPlugins } = options;
+  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_VERIFY_LIMITS, ...limits }, ...goPlugins });
   const { report, manifest } = analysis;
   const listedIndexes = new Set(analysis.listed.flatMap((l) => (l.ok ? [l.entry.index] : [])));
   const declared = report.checksum;
@@ -70,7 +75,9 @@ export async function inspectBundle(file: string, options: { limits?: Partial<Zi
   return {
     file,
     size: analysis.size,
+    verdict: report.verdict,
     accepted: report.accepted,
+    limit: report.limit,
     signed: report.signed,
     checksum: { declared, computed: manifest ? computed : null, matches: manifest !== undefined && declared === computed },
     manifest: manifest

@@ -16,7 +16,7 @@ import { checkGoPlugins, describeLoadFailure, type PluginLoadPrediction, type Sy
 import {
   bundlePath,
   DEFAULT_GATEWAY_PLATFORM,
-  gatewayVersionOf,
+  parseGatewayRelease,
   parseVersionedName,
   resolvePluginFile,
   versionedVariants,
@@ -69,12 +69,19 @@ export interface GoPluginAnalysis {
 const platformLabel = (p: GoPlatform) => `${p.goos}/${p.goarch}`;
 
 export async function analyseGoPlugins(manifest: BundleManifest, bundle: BundleFiles, options: GoPluginOptions = {}): Promise<GoPluginAnalysis> {
-  const version = options.gatewayVersion ? gatewayVersionOf(options.gatewayVersion, "gateway version") : undefined;
+  const version = options.gatewayVersion ? parseGatewayRelease(options.gatewayVersion) : undefined;
   const gatewayFacts = options.gateway ? (await readGoObject(options.gateway)).facts : undefined;
   const platform = gatewayFacts?.goos && gatewayFacts.goarch ? { goos: gatewayFacts.goos, goarch: gatewayFacts.goarch } : DEFAULT_GATEWAY_PLATFORM;
   const present = new Set(bundle.paths.map(bundlePath));
   const exists = (f: string) => present.has(f);
   const problems: Problem[] = [];
+  if (options.gatewayVersion && !version) {
+    problems.push({
+      severity: "info",
+      code: "goplugin-version-incomplete",
+      message: `gateway version "${options.gatewayVersion}" has no patch number, and the versioned .so names a gateway looks for hold all three (plugin_v5.3.0_linux_amd64.so): give the full version to know which file it loads`,
+    });
+  }
   const gatewayLabel = (v: GatewayVersion, p: GoPlatform) => `gateway ${v.text} (${platformLabel(p)})`;
 
   const hooks: GoHookLoading[] = [];

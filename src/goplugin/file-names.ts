@@ -14,6 +14,7 @@
  * getPluginNameFromTykVersion); GOOS/GOARCH are the gateway's (runtime.GOOS, runtime.GOARCH).
  */
 import { posix } from "node:path";
+import { parseGatewayVersion } from "../bundle/gateway-versions.js";
 import { InputError } from "../errors.js";
 
 export interface GoPlatform {
@@ -33,23 +34,26 @@ export interface GatewayVersion {
 
 export type LoadingOrder = "exact-only" | "exact-first" | "versioned-first";
 
-/** `5.3.0`, `v5.3.0`, `v5.3.0-rc2` → 5.3.0; undefined for anything else. */
-export function parseGatewayVersion(value: string): GatewayVersion | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(value.trim());
-  if (!m) return undefined;
-  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+/**
+ * `5.3.0`, `v5.3.0`, `v5.3.0-rc2` → 5.3.0 (bundle/gateway-versions.ts reads the numbers). Undefined
+ * without a patch number: a versioned file name holds all three.
+ */
+export function parseGatewayRelease(value: string): GatewayVersion | undefined {
+  const numbers = /^v?\d+\.\d+\.\d+(?:[-+].*)?$/.test(value.trim()) ? parseGatewayVersion(value) : undefined;
+  if (!numbers) return undefined;
+  const [major, minor, patch] = numbers;
   return { major, minor, patch, text: `${major}.${minor}.${patch}` };
-}
-
-function atLeast(v: GatewayVersion, major: number, minor: number, patch: number): boolean {
-  return v.major !== major ? v.major > major : v.minor !== minor ? v.minor > minor : v.patch >= patch;
 }
 
 /** Parses a gateway version from a flag or config, with the error people see. */
 export function gatewayVersionOf(value: string, source: string): GatewayVersion {
-  const version = parseGatewayVersion(value);
+  const version = parseGatewayRelease(value);
   if (!version) throw new InputError("gateway-version-invalid", `${source}: "${value}" is not a gateway version`, { hint: "give it as major.minor.patch, e.g. 5.3.0" });
   return version;
+}
+
+function atLeast(v: GatewayVersion, major: number, minor: number, patch: number): boolean {
+  return v.major !== major ? v.major > major : v.minor !== minor ? v.minor > minor : v.patch >= patch;
 }
 
 export function loadingOrder(v: GatewayVersion): LoadingOrder {
@@ -108,7 +112,7 @@ export interface VersionedVariant {
 export function parseVersionedName(file: string): VersionedVariant | undefined {
   const f = bundlePath(file);
   const m = /^(.+)_v?(\d+\.\d+\.\d+)_([a-z0-9]+)_([a-z0-9]+)\.so$/.exec(f);
-  const version = m && parseGatewayVersion(m[2]!);
+  const version = m && parseGatewayRelease(m[2]!);
   if (!m || !version || loadingOrder(version) === "exact-only") return undefined;
   return { file: f, hookPath: `${m[1]}.so`, version, platform: { goos: m[3]!, goarch: m[4]! } };
 }

@@ -3,7 +3,7 @@
  * a header (so a curl through the gateway shows it works), and a README with the next steps.
  */
 import type { InitDriver } from "./drivers.js";
-import { loadingOrder, parseGatewayVersion, versionedPluginPath, type GatewayVersion } from "../goplugin/file-names.js";
+import { loadingOrder, parseGatewayRelease, versionedPluginPath, type GatewayVersion } from "../goplugin/file-names.js";
 
 export interface PluginTemplate {
   /** File name → content, written in this order; manifest.json comes first. */
@@ -100,7 +100,7 @@ ${pin}`;
  * versioned file (src/goplugin/file-names.ts).
  */
 function goPluginTemplate(hook: { kind: "pre"; name: string }, name: string, version?: GatewayVersion): PluginTemplate {
-  const shown = version ?? parseGatewayVersion("5.3.0")!;
+  const shown = version ?? parseGatewayRelease("5.3.0")!;
   const versioned = loadingOrder(shown) !== "exact-only";
   const output = versioned ? versionedPluginPath("plugin.so", `v${shown.text}`) : "plugin.so";
   const listed = version ? output : "plugin.so";

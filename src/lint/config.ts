@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
-import { parseGatewayVersion } from "../goplugin/file-names.js";
+import { parseGatewayVersion } from "../bundle/gateway-versions.js";
 import { parseIgnoreEntry, type IgnoreEntry } from "./ignores.js";
 import { parseOrgRules, type OrgRuleDefinition } from "./org-rules.js";
 import { isObject } from "./read/pointer.js";
@@ -108,7 +108,7 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
   if (raw.orgRules !== undefined) config.orgRules = parseOrgRules(raw.orgRules, file);
   if (raw.gatewayVersion !== undefined) {
     if (typeof raw.gatewayVersion !== "string" || !parseGatewayVersion(raw.gatewayVersion)) {
-      throw configError(file, `"gatewayVersion" must be a gateway version such as "5.3.0"; found ${JSON.stringify(raw.gatewayVersion)}`);
+      throw configError(file, `"gatewayVersion" must be a gateway version such as "5.8.2"; found ${JSON.stringify(raw.gatewayVersion)}`);
     }
     config.gatewayVersion = raw.gatewayVersion;
   }

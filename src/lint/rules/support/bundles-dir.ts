@@ -38,7 +38,7 @@ export async function checkBundles(docs: readonly LintDocument[], bundlesDir: st
     if (!reports.has(file)) reports.set(file, verifyBundle(file, { publicKey }));
     const report = await reports.get(file)!;
     const refusal = report.problems.find((p) => p.severity === "error");
-    if (!report.accepted) {
+    if (report.verdict === "refused") {
       findings.push({
         document,
         ruleId: "bundle-refused",
