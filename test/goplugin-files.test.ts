@@ -107,6 +107,14 @@ describe("bundle build, verify and inspect with versioned Go plugin names", () =
     expect(badConfig.stderr).toMatch(/tyk-ts\.config\.json: "gatewayVersion" must be a gateway version such as "5\.8\.2"; found 5/);
   });
 
+  it("a gateway version without a patch number: verify still runs, and says which file is not known", async () => {
+    const { zip } = await goBundle({ "plugin_v5.8.2_linux_amd64.so": "x" }, hooks);
+    const r = await runCli(["bundle", "verify", zip, "--gateway-version", "5.8", "--format", "json"]);
+    const codes = JSON.parse(r.stdout)[0].problems.map((p: { code: string }) => p.code);
+    expect(codes).toContain("goplugin-version-incomplete");
+    expect(codes).not.toContain("goplugin-file-not-found");
+  });
+
   it("warns when a 4.1–4.3.1 gateway would pick the exact path over its own versioned build", async () => {
     const { zip } = await goBundle({ "plugin.so": "x", "plugin_v4.2.0_linux_amd64.so": "y" }, hooks);
     const r = await runCli(["bundle", "inspect", zip, "--json"]);
