@@ -216,6 +216,10 @@ describe.skipIf(goPluginsUnavailable)("Go plugins from the command line", () => 
     const v52 = await runCli(["bundle", "verify", "b.zip", "--gateway", fx.host, "--gateway-version", "5.2.0"], { cwd: dir });
     expect(v52.stdout).toContain('error auth.so: has the plugin path example.com/plugins/ok, like plugin.so, which is loaded first ("plugin already loaded")');
     expect(v52.code).toBe(1);
+    // Without a version: every gateway other than 5.3.0 loads plugin.so and auth.so, so the same.
+    const any = await runCli(["bundle", "verify", "b.zip", "--gateway", fx.host], { cwd: dir });
+    expect(any.stdout).toContain('error auth.so: has the plugin path example.com/plugins/ok, like plugin.so, which is loaded first ("plugin already loaded")');
+    expect(any.stdout).toMatch(/error plugin_v5\.3\.0_linux_amd64\.so: was built with a different version of package github\.com\/TykTechnologies\/tyk\/ctx/);
   });
 });
 

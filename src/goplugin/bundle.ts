@@ -85,11 +85,13 @@ export async function analyseGoPlugins(manifest: BundleManifest, bundle: BundleF
   const gatewayLabel = (v: GatewayVersion, p: GoPlatform) => `gateway ${v.text} (${platformLabel(p)})`;
 
   const hooks: GoHookLoading[] = [];
-  // The files to read, with the hooks that load them.
-  const wanted = new Map<string, Array<{ kind: string; name: string }>>();
-  const want = (file: string, hook: { kind: string; name: string }) => wanted.set(file, [...(wanted.get(file) ?? []), hook]);
-  for (const { kind, hook } of allHooks(manifest.custom_middleware)) {
-    if (hook.path === "" || hook.disabled) continue;
+  const goHooks = allHooks(manifest.custom_middleware).filter(({ hook }) => hook.path !== "" && !hook.disabled);
+  // The gateways to simulate, each opening the files it selects in hook order: the given version,
+  // or one per versioned build in the bundle plus any other version. With a gateway binary, only
+  // those of its platform.
+  const scenarios = new Map<string, Array<{ file: string; kind: string; name: string }>>();
+  const select = (key: string, file: string, hook: { kind: string; name: string }) => scenarios.set(key, [...(scenarios.get(key) ?? []), { file, ...hook }]);
+  for (const { kind, hook } of goHooks) {
     const exact = bundlePath(hook.path);
     const variants = versionedVariants(exact, present);
     const label = `${kind} hook "${hook.name}"`;
@@ -110,7 +112,7 @@ export async function analyseGoPlugins(manifest: BundleManifest, bundle: BundleF
       const resolved = resolvePluginFile(exact, version, exists, platform);
       row.selected = resolved.file ?? null;
       if (resolved.file) {
-        want(resolved.file, { kind, name: hook.name });
+        select("given", resolved.file, { kind, name: hook.name });
         problems.push({ severity: "info", code: "goplugin-file", message: `${label}: ${gatewayLabel(version, platform)} loads ${resolved.file}` });
       } else {
         problems.push({
@@ -119,48 +121,67 @@ export async function analyseGoPlugins(manifest: BundleManifest, bundle: BundleF
           message: `${label}: ${gatewayLabel(version, platform)} finds no plugin file ("plugin file not found"): it tries ${resolved.tried.join(", ")}, and the bundle has none of them`,
         });
       }
-    } else {
-      if (exists(exact)) want(exact, { kind, name: hook.name });
-      for (const v of variants) want(v.file, { kind, name: hook.name });
-      if (!exists(exact) && variants.length > 0) {
-        problems.push({
-          severity: "info",
-          code: "goplugin-versioned-only",
-          message: `${label}: only ${variants.map((v) => gatewayLabel(v.version, v.platform)).join(", ")} find a file for ${hook.path}; other gateways log "plugin file not found"`,
-        });
-      }
+    } else if (!exists(exact) && variants.length > 0) {
+      problems.push({
+        severity: "info",
+        code: "goplugin-versioned-only",
+        message: `${label}: only ${variants.map((v) => gatewayLabel(v.version, v.platform)).join(", ")} find a file for ${hook.path}; other gateways log "plugin file not found"`,
+      });
     }
     hooks.push(row);
   }
+  if (!version) {
+    const builds = goHooks.flatMap(({ hook }) => versionedVariants(hook.path, present)).filter((v) => !gatewayFacts || platformLabel(v.platform) === platformLabel(platform));
+    for (const { kind, hook } of goHooks) {
+      for (const v of builds) {
+        const file = resolvePluginFile(hook.path, v.version, exists, v.platform).file;
+        if (file) select(gatewayLabel(v.version, v.platform), file, { kind, name: hook.name });
+      }
+      if (exists(bundlePath(hook.path))) select("any other gateway", bundlePath(hook.path), { kind, name: hook.name });
+    }
+  }
 
-  const files = [...wanted.keys()];
   const result: GoPluginAnalysis = { ...(version && { gatewayVersion: version.text }), platform, hooks, files: [], problems };
+  const files = [...new Set([...scenarios.values()].flat().map((s) => s.file))];
   if (files.length === 0) return result;
   const dir = await mkdtemp(path.join(os.tmpdir(), "tyk-ts-goplugin-"));
   try {
-    const local = files.map((f, i) => path.join(dir, `${i}.so`));
-    for (const [i, f] of files.entries()) await pipeline(await bundle.open(f), createWriteStream(local[i]!, { flags: "wx", mode: 0o600 }));
-    const symbols = Object.fromEntries(local.map((l, i) => [l, wanted.get(files[i]!)!.map((h) => ({ name: h.name, hook: h.kind }))]));
-    const inBundle = new Map(local.map((l, i) => [l, files[i]!]));
-    // With a version, one gateway opens the files it selected, in hook order; without, each file is
-    // what some gateway would open on its own.
-    const runs = version ? [local] : local.map((l) => [l]);
-    for (const run of runs) {
-      const checked = await checkGoPlugins(run, { ...(options.gateway && { gateway: options.gateway }), symbols });
-      for (const p of checked.plugins) {
-        const name = inBundle.get(p.file)!;
-        result.files.push({ ...p.facts, file: name });
-        problems.push(...pluginProblems(name, p, (f) => inBundle.get(f) ?? f));
+    const local = new Map<string, string>();
+    for (const [i, f] of files.entries()) {
+      const copy = path.join(dir, `${i}.so`);
+      try {
+        await pipeline(await bundle.open(f), createWriteStream(copy, { flags: "wx", mode: 0o600 }));
+        local.set(f, copy);
+      } catch (err) {
+        // A damaged entry is already the unpack's finding; it only costs this check.
+        problems.push({ severity: "info", code: "goplugin-unreadable", message: `${f} could not be read from the zip (${(err as Error).message}), so it was not checked` });
       }
     }
-    if (!version) {
-      const { conflicts } = await checkGoPlugins(local.filter((l) => !parseVersionedName(inBundle.get(l)!)));
-      for (const c of conflicts) {
-        problems.push({
-          severity: "warning",
-          code: "goplugin-conflict",
-          message: `${inBundle.get(c.files[0])} and ${inBundle.get(c.files[1])} were built with different versions of package ${c.package}: one gateway cannot load both`,
-        });
+    const inBundle = new Map([...local].map(([f, l]) => [l, f]));
+    const name = (l: string) => inBundle.get(l) ?? l;
+    const seen = new Set<string>();
+    const note = (p: Problem) => {
+      if (!seen.has(p.message)) problems.push(p);
+      seen.add(p.message);
+    };
+    for (const selected of scenarios.values()) {
+      const run = [...new Set(selected.flatMap((s) => (local.has(s.file) ? [local.get(s.file)!] : [])))];
+      const symbols: Record<string, Array<{ name: string; hook: string }>> = {};
+      for (const s of selected) if (local.has(s.file)) (symbols[local.get(s.file)!] ??= []).push({ name: s.name, hook: s.kind });
+      const checked = await checkGoPlugins(run, { ...(options.gateway && { gateway: options.gateway }), symbols });
+      for (const p of checked.plugins) {
+        if (!result.files.some((f) => f.file === name(p.file))) result.files.push({ ...p.facts, file: name(p.file) });
+        pluginProblems(name(p.file), p, name).forEach(note);
+      }
+      // Without the gateway, pairs that disagree on a package fail in every gateway.
+      if (!options.gateway) {
+        for (const c of checked.conflicts) {
+          note({
+            severity: "warning",
+            code: "goplugin-conflict",
+            message: `${name(c.files[0])} and ${name(c.files[1])} were built with different versions of package ${c.package}: one gateway cannot load both`,
+          });
+        }
       }
     }
   } finally {
