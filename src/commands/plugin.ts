@@ -99,6 +99,7 @@ export function checkFailed(r: PluginCheckResult): boolean {
 const KIND_LABEL: Record<GoFileFacts["kind"], string> = {
   "go-plugin": "Go plugin",
   "go-executable": "Go executable",
+  "go-shared-library": "Go shared library (c-shared), not a Go plugin",
   "shared-object": "shared object, not a Go plugin",
   executable: "executable, not built by Go",
   "other-elf": "ELF file, not a Go plugin",

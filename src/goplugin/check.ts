@@ -116,6 +116,8 @@ export async function checkGoPlugins(files: string[], options: PluginCheckOption
         // dlopen hands back the library already loaded; the runtime then sees no new module.
         const crashes = !last || last.bad;
         fail({ reason: "same-file", file: sameInode.file, crashes }, crashes ? "runtime: no plugin module data" : "plugin already loaded");
+      } else if (facts.kind === "executable" || facts.kind === "go-executable" || facts.kind === "other-elf") {
+        fail({ reason: "not-a-go-plugin", kind: facts.kind, crashes: false });
       } else if (facts.kind !== "go-plugin") {
         scope.push({ file, obj });
         const crashes = !last || last.bad;
@@ -202,6 +204,7 @@ export function describeLoadFailure(failure: LoadFailure, goError?: string): str
     case "gateway-without-plugins":
       return "the gateway binary does not import package plugin (built without Go plugin support), so it cannot load any Go plugin";
     case "not-a-go-plugin":
+      if (failure.kind === "executable" || failure.kind === "go-executable" || failure.kind === "other-elf") return `is a ${failure.kind === "other-elf" ? "ELF file but not a shared object" : "program, not a shared object"}, so dlopen refuses it`;
       return failure.crashes
         ? `is not a Go plugin (${failure.kind}): plugin.Open stops the whole gateway with a fatal runtime error${said}`
         : `is not a Go plugin (${failure.kind}): plugin.Open fails${said}`;

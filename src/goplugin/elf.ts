@@ -6,12 +6,15 @@
  */
 import { open, type FileHandle } from "node:fs/promises";
 
-export const ET_EXEC = 2;
+const ET_EXEC = 2;
 export const ET_DYN = 3;
 const SHT_SYMTAB = 2;
 const SHT_RELA = 4;
 export const SHT_NOBITS = 8;
 const SHT_REL = 9;
+const SHT_DYNAMIC = 6;
+const DT_FLAGS_1 = 0x6ffffffb;
+const DF_1_PIE = 0x08000000;
 const SHT_DYNSYM = 11;
 export const SHF_COMPRESSED = 0x800;
 
@@ -143,6 +146,24 @@ export class ElfFile {
       out.push({ name: cString(names, nameOffset), value, size, type: info & 0xf, shndx });
     }
     return out;
+  }
+
+  /**
+   * Whether glibc's dlopen refuses the file as a program: ET_EXEC ("cannot dynamically load
+   * executable") or ET_DYN marked DF_1_PIE in DT_FLAGS_1 ("… position-independent executable").
+   */
+  async isProgram(): Promise<boolean> {
+    if (this.type === ET_EXEC) return true;
+    const dynamic = this.sections.find((s) => s.type === SHT_DYNAMIC);
+    if (!dynamic) return false;
+    const data = await this.sectionBytes(dynamic);
+    const step = this.is64 ? 16 : 8;
+    for (let o = 0; o + step <= data.length; o += step) {
+      const tag = this.word(data, o);
+      if (tag === 0) break;
+      if (tag === DT_FLAGS_1) return (this.word(data, o + step / 2) & DF_1_PIE) !== 0;
+    }
+    return false;
   }
 
   /** Dynamic relocations (`.rela.dyn` / `.rel.dyn`) that name a `.dynsym` symbol. */

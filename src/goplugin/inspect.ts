@@ -16,7 +16,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInflate } from "node:zlib";
-import { ElfFile, ElfFormatError, ET_DYN, ET_EXEC, SHF_COMPRESSED, SHT_NOBITS, type ElfRelocation, type ElfSection, type ElfSymbol } from "./elf.js";
+import { ElfFile, ElfFormatError, ET_DYN, SHF_COMPRESSED, SHT_NOBITS, type ElfRelocation, type ElfSection, type ElfSymbol } from "./elf.js";
 
 export const TYK_MODULE = "github.com/TykTechnologies/tyk";
 // cmd/link names them go.link.pkghash.<package> up to Go 1.19 and go:link.pkghash.<package> since 1.20.
@@ -45,7 +45,7 @@ export interface GoModule {
   replacedBy?: string;
 }
 
-export type GoFileKind = "go-plugin" | "go-executable" | "shared-object" | "executable" | "other-elf" | "not-elf";
+export type GoFileKind = "go-plugin" | "go-executable" | "go-shared-library" | "shared-object" | "executable" | "other-elf" | "not-elf";
 
 export interface GoFileFacts {
   file: string;
@@ -151,7 +151,11 @@ export async function readGoObject(file: string): Promise<GoObject> {
     } else {
       const info = await readBuildInfo(elf);
       const isGo = info !== undefined || obj.provides.size > 0;
-      facts.kind = isGo ? "go-executable" : elf.type === ET_DYN && elf.section(".interp") === undefined ? "shared-object" : elf.type === ET_EXEC || elf.type === ET_DYN ? "executable" : "other-elf";
+      const program = await elf.isProgram();
+      facts.kind =
+        program ? (isGo ? "go-executable" : "executable")
+        : elf.type === ET_DYN ? (isGo ? "go-shared-library" : "shared-object")
+        : "other-elf";
       if (info) {
         facts.goVersion = info.goVersion;
         facts.mainModule = info.main;
