@@ -10,7 +10,7 @@ import { checkGoPlugins, type PluginLoadPrediction } from "../src/goplugin/check
 import { inspectGoFile } from "../src/goplugin/inspect.js";
 import { ROOT, runCli } from "./helpers/cli.js";
 import { pollPeakRss } from "./helpers/memory.js";
-import { canCrossCompileArm64, goPluginFixtures, goPluginsUnavailable, openInHost, type GoPluginFixtures } from "./helpers/go-plugins.js";
+import { canCrossCompileArm64, goPluginFixtures, goPluginsUnavailable, openInHost, TYK_PSEUDO_VERSION, type GoPluginFixtures } from "./helpers/go-plugins.js";
 import { tempDir } from "./helpers/tmp.js";
 
 let fx: GoPluginFixtures;
@@ -46,6 +46,16 @@ describe.skipIf(goPluginsUnavailable)(`Go plugins${goPluginsUnavailable ? ` (ski
     const predicted = await checkGoPlugins([fx.okArm64!, fx.ok], { gateway: fx.host });
     predicted.plugins.forEach((p, i) => expectSameVerdict(p, oracle.results[i]!));
     expect(predicted.plugins[0]!.failure).toEqual({ reason: "platform", plugin: "linux/arm64", gateway: "linux/amd64" });
+  });
+
+  it("reads the tyk version a plugin was built against from its source paths (a module version, as for a Tyk commit)", async () => {
+    const f = await inspectGoFile(fx.versioned);
+    expect(f.tykVersion).toBe(TYK_PSEUDO_VERSION);
+    expect(f.modules).toContainEqual({ path: "github.com/TykTechnologies/tyk", version: TYK_PSEUDO_VERSION });
+    // The same source fetched into the module cache is another path: Go hashes it differently.
+    const [p] = (await checkGoPlugins([fx.versioned], { gateway: fx.host })).plugins;
+    expect(p!.failure).toMatchObject({ reason: "package-mismatch", package: "github.com/TykTechnologies/tyk/ctx" });
+    expectSameVerdict(p!, openInHost(fx.host, [fx.versioned]).results[0]!);
   });
 
   it("reads the same facts from a stripped plugin (no .symtab, no DWARF)", async () => {

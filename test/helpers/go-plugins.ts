@@ -12,8 +12,10 @@ import os from "node:os";
 import path from "node:path";
 import { ROOT } from "./cli.js";
 import { hasTool } from "./keys.js";
+import { buildZip } from "./zip-builder.js";
 
 const SOURCES = path.join(ROOT, "test/support/goplugin");
+export const TYK_PSEUDO_VERSION = "v1.9.2-0.20240101000000-abcdefabcdef";
 
 /** Why Go plugin tests cannot run here, or undefined when they can. */
 export const goPluginsUnavailable: string | undefined =
@@ -35,6 +37,8 @@ export interface GoPluginFixtures {
   okStripped: string;
   okMismatch: string;
   other: string;
+  /** Built against the stand-in tyk module as a module version (v1.9.2-0.20240101000000-abcdefabcdef). */
+  versioned: string;
   /** undefined when no arm64 C cross-compiler is installed (gcc-aarch64-linux-gnu). */
   okArm64?: string;
   cLibrary: string;
@@ -67,6 +71,7 @@ function files(dir: string, arm64: boolean): GoPluginFixtures {
     okStripped: f("ok-stripped.so"),
     okMismatch: f("ok-mismatch.so"),
     other: f("other.so"),
+    versioned: f("versioned.so"),
     ...(arm64 && { okArm64: f("ok_arm64.so") }),
     cLibrary: f("c-library.so"),
     notElf: f("not-elf.so"),
@@ -122,6 +127,17 @@ function build(dir: string, arm64: boolean): void {
   cpSync(path.join(work, "plugins/ok"), path.join(work, "plugins/ok-mismatch"), { recursive: true });
   go("plugins/ok-mismatch", ["mod", "edit", "-replace", "github.com/TykTechnologies/tyk=../../tyk2"]);
   go("plugins/ok-mismatch", ["build", "-buildmode=plugin", "-o", out("ok-mismatch.so"), "."]);
+  // The stand-in gateway module as a version on a file:// module proxy: its source paths then carry
+  // the version, as a plugin built against a Tyk commit's pseudo-version does.
+  const proxy = path.join(work, "proxy/github.com/!tyk!technologies/tyk/@v");
+  mkdirSync(proxy, { recursive: true });
+  const prefix = `github.com/TykTechnologies/tyk@${TYK_PSEUDO_VERSION}/`;
+  const moduleFiles = ["go.mod", "ctx/ctx.go"].map((f) => ({ name: prefix + f, data: readFileSync(path.join(work, "tyk", f)) }));
+  writeFileSync(path.join(proxy, `${TYK_PSEUDO_VERSION}.zip`), buildZip(moduleFiles));
+  writeFileSync(path.join(proxy, `${TYK_PSEUDO_VERSION}.mod`), readFileSync(path.join(work, "tyk/go.mod")));
+  writeFileSync(path.join(proxy, `${TYK_PSEUDO_VERSION}.info`), JSON.stringify({ Version: TYK_PSEUDO_VERSION, Time: "2024-01-01T00:00:00Z" }));
+  writeFileSync(path.join(proxy, "list"), `${TYK_PSEUDO_VERSION}\n`);
+  go("plugins/versioned", ["build", "-buildmode=plugin", "-o", out("versioned.so"), "."], { GOPROXY: `file://${path.join(work, "proxy")}`, GOSUMDB: "off" });
   if (arm64) go("plugins/ok", ["build", "-buildmode=plugin", "-o", out("ok_arm64.so"), "."], { GOARCH: "arm64", CC: "aarch64-linux-gnu-gcc" });
   execFileSync("strip", ["-o", out("gateway-stripped"), out("gateway")]);
   execFileSync("strip", ["-o", out("ok-stripped.so"), out("ok.so")]);
