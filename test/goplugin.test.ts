@@ -100,7 +100,7 @@ describe.skipIf(goPluginsUnavailable)(`Go plugins${goPluginsUnavailable ? ` (ski
     ["a stripped plugin", (f) => [f.okStripped]],
     ["a C library after a Go plugin", (f) => [f.ok, f.cLibrary]],
     ["a file that is not ELF", (f) => [f.notElf, f.ok]],
-    ["a program (the gateway binary itself) after a plugin", (f) => [f.ok, f.hostStripped]],
+    ["a program (the gateway binary itself) after a plugin, twice", (f) => [f.ok, f.hostStripped, f.hostStripped]],
   ];
 
   for (const gateway of ["host", "hostStripped"] as const) {

@@ -108,6 +108,9 @@ export async function checkGoPlugins(files: string[], options: PluginCheckOption
       fail({ reason: "platform", plugin: platform(facts), gateway: platform(gateway.facts) });
     } else if (gateway && gateway.facts.loadsPlugins === false) {
       fail({ reason: "gateway-without-plugins" });
+    } else if (facts.kind === "executable" || facts.kind === "go-executable" || facts.kind === "other-elf") {
+      // dlopen refuses it, and plugin.Open remembers only what dlopen accepted.
+      fail({ reason: "not-a-go-plugin", kind: facts.kind, crashes: false });
     } else {
       opened.set(realpaths[i]!, p);
       const last = modules.at(-1);
@@ -116,8 +119,6 @@ export async function checkGoPlugins(files: string[], options: PluginCheckOption
         // dlopen hands back the library already loaded; the runtime then sees no new module.
         const crashes = !last || last.bad;
         fail({ reason: "same-file", file: sameInode.file, crashes }, crashes ? "runtime: no plugin module data" : "plugin already loaded");
-      } else if (facts.kind === "executable" || facts.kind === "go-executable" || facts.kind === "other-elf") {
-        fail({ reason: "not-a-go-plugin", kind: facts.kind, crashes: false });
       } else if (facts.kind !== "go-plugin") {
         scope.push({ file, obj });
         const crashes = !last || last.bad;
