@@ -54,7 +54,7 @@ describe.skipIf(goPluginsUnavailable)(`Go plugins${goPluginsUnavailable ? ` (ski
     expect(f.modules).toContainEqual({ path: "github.com/TykTechnologies/tyk", version: TYK_PSEUDO_VERSION });
     // The same source fetched into the module cache is another path: Go hashes it differently.
     const [p] = (await checkGoPlugins([fx.versioned], { gateway: fx.host })).plugins;
-    expect(p!.failure).toMatchObject({ reason: "package-mismatch", package: "github.com/TykTechnologies/tyk/ctx" });
+    expect(p!.failure).toMatchObject({ reason: "package-mismatch", package: "github.com/TykTechnologies/tyk/ctx", tyk: { plugin: TYK_PSEUDO_VERSION, gateway: "tyk v0.0.0 (replaced by ../tyk)" } });
     expectSameVerdict(p!, openInHost(fx.host, [fx.versioned]).results[0]!);
   });
 

@@ -17,7 +17,7 @@
 import { realpath } from "node:fs/promises";
 import { closest } from "../suggest.js";
 import { HOOK_SIGNATURES } from "./hooks.js";
-import { readGoObject, type GoFileFacts, type GoObject } from "./inspect.js";
+import { readGoObject, TYK_MODULE, type GoFileFacts, type GoObject } from "./inspect.js";
 
 export { HOOK_SIGNATURES } from "./hooks.js";
 
@@ -28,7 +28,18 @@ export type LoadFailure =
   | { reason: "same-file"; file: string; crashes: boolean }
   | { reason: "already-loaded"; file: string; pluginPath: string }
   | { reason: "previous-failure"; file: string }
-  | { reason: "package-mismatch"; package: string; pluginHash: string; otherHash: string; /** "gateway", or the plugin file whose copy the symbol bound to */ against: string; toolchain: boolean }
+  | {
+      reason: "package-mismatch";
+      package: string;
+      pluginHash: string;
+      otherHash: string;
+      /** "gateway", or the plugin file whose copy the symbol bound to */
+      against: string;
+      /** The package belongs to the Go runtime or standard internals: different toolchains. */
+      toolchain: boolean;
+      /** For a package of github.com/TykTechnologies/tyk: the tyk version the plugin names, and the gateway's source ("commit …" or "tyk …"), when known. */
+      tyk?: { plugin?: string; gateway?: string };
+    }
   | { reason: "gateway-without-plugins" };
 
 export interface SymbolCheck {
@@ -154,7 +165,19 @@ function firstMismatch(obj: GoObject, gateway: GoObject, scope: Array<{ file: st
     const provider = gateway.provides.has(path) ? { file: "gateway", obj: gateway } : scope.find((s) => s.obj.provides.has(path));
     const other = provider?.obj.provides.get(path);
     if (provider && other !== undefined && other !== hash) {
-      return { reason: "package-mismatch", package: path, pluginHash: hash, otherHash: other, against: provider.file, toolchain: TOOLCHAIN_PACKAGE.test(path) };
+      const { revision, tykVersion } = provider.obj.facts;
+      const source = revision ? `commit ${revision}` : tykVersion ? `tyk ${tykVersion}` : undefined;
+      const tyk =
+        path === TYK_MODULE || path.startsWith(`${TYK_MODULE}/`) ? { ...(obj.facts.tykVersion && { plugin: obj.facts.tykVersion }), ...(source && { gateway: source }) } : {};
+      return {
+        reason: "package-mismatch",
+        package: path,
+        pluginHash: hash,
+        otherHash: other,
+        against: provider.file,
+        toolchain: TOOLCHAIN_PACKAGE.test(path),
+        ...(Object.keys(tyk).length > 0 && { tyk }),
+      };
     }
   }
   return undefined;
@@ -222,7 +245,8 @@ export function describeLoadFailure(failure: LoadFailure, goError?: string): str
         : failure.against === "gateway"
           ? `build it against the gateway's own source of ${failure.package} (same version, same source path: Go hashes file paths too), as Tyk's plugin compiler image for the gateway's version does`
           : `build both against the same version of the module that holds ${failure.package}`;
-      return `was built with a different version of package ${failure.package} than ${against} (hash ${failure.pluginHash}, ${against === "the gateway" ? "gateway's" : "theirs"} ${failure.otherHash})${said}: ${why}`;
+      const tyk = failure.tyk ? `; plugin: tyk ${failure.tyk.plugin ?? "version unknown"}, gateway: ${failure.tyk.gateway ?? "source unknown"}` : "";
+      return `was built with a different version of package ${failure.package} than ${against} (hash ${failure.pluginHash}, ${against === "the gateway" ? "gateway's" : "theirs"} ${failure.otherHash}${tyk})${said}: ${why}`;
     }
   }
 }
