@@ -4,7 +4,8 @@
  * signature and the zip entries.
  */
 import type { GoPluginAnalysis, GoPluginOptions } from "../goplugin/bundle.js";
-import { allHooks, type Problem } from "./manifest.js";
+import { allHooks } from "./manifest.js";
+import type { Problem } from "../problem.js";
 import { analyseBundle, DEFAULT_VERIFY_LIMITS, type LimitHit, type Verdict, type VerifyLimits } from "./verify.js";
 import { METHOD_DEFLATE, METHOD_STORE } from "./zip-reader.js";
 

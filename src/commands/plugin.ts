@@ -3,13 +3,13 @@
  * with --json.
  */
 import { type Command, InvalidArgumentError } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_FINDINGS, EXIT_OK } from "../errors.js";
 import type { PluginCheckResult, PluginLoadPrediction } from "../goplugin/check.js";
 import { HOOK_SIGNATURES } from "../goplugin/hooks.js";
 import type { GoFileFacts } from "../goplugin/inspect.js";
 import { stdoutColor } from "../ui/color.js";
-import { formatBytes } from "../ui/progress.js";
+import { formatBytes } from "../bytes.js";
 
 const HOOK_KINDS = Object.keys(HOOK_SIGNATURES);
 

@@ -11,7 +11,8 @@ import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
 import type { BundleTree } from "../bundle/gateway-unpack.js";
 import { binaryToText, type ZipArchive } from "../bundle/zip-reader.js";
-import { allHooks, type BundleManifest, type Problem } from "../bundle/manifest.js";
+import { allHooks, type BundleManifest } from "../bundle/manifest.js";
+import type { Problem } from "../problem.js";
 import { checkGoPlugins, describeLoadFailure, type PluginLoadPrediction, type SymbolCheck } from "./check.js";
 import {
   bundlePath,
