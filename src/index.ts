@@ -53,7 +53,7 @@ export {
   type GoPlatform,
   type LoadingOrder,
 } from "./goplugin/file-names.js";
-export { analyseGoPlugins, type GoHookLoading, type GoPluginAnalysis, type GoPluginOptions } from "./goplugin/bundle.js";
+export { analyseGoPlugins, type GoHookLoading, type GoPluginAnalysis, type GoPluginOptions } from "./bundle/go-plugins.js";
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";
 export { openOutput, resolveOutput, STANDARD_OUTPUT, writeOutput, type OutputDestination, type OutputFile, type OutputOptions } from "./fs/atomic-file.js";
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FindingsError, InputError, TykTsError, UsageError } from "./errors.js";

@@ -3,7 +3,7 @@
  * verify does (nothing is unpacked or executed) and shows the manifest, the checksum status, the
  * signature and the zip entries.
  */
-import type { GoPluginAnalysis, GoPluginOptions } from "../goplugin/bundle.js";
+import type { GoPluginAnalysis, GoPluginOptions } from "./go-plugins.js";
 import { allHooks } from "./manifest.js";
 import type { Problem } from "../problem.js";
 import { analyseBundle, DEFAULT_VERIFY_LIMITS, type LimitHit, type Verdict, type VerifyLimits } from "./verify.js";

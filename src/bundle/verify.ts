@@ -16,7 +16,7 @@ import { type BundleTree, type BundleDirectory, bundleDirectory, middlewarePathR
 import { builtWithGo124, GO_RSA_MIN_BITS, GO_RSA_MIN_RELEASES, goRsaKeySizeError } from "./gateway-versions.js";
 import { readJsonFile } from "../json/read-file.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
-import { analyseGoPlugins, bundleFiles, type GoPluginAnalysis, type GoPluginOptions } from "../goplugin/bundle.js";
+import { analyseGoPlugins, bundleFiles, type GoPluginAnalysis, type GoPluginOptions } from "./go-plugins.js";
 import {
   type BundleManifest,
   checkMiddleware,

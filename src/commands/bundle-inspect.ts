@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
 import type { BundleInspection } from "../bundle/inspect.js";
-import type { GoPluginAnalysis } from "../goplugin/bundle.js";
+import type { GoPluginAnalysis } from "../bundle/go-plugins.js";
 import { formatFacts } from "./plugin.js";
 import { stdoutColor } from "../ui/color.js";
 import { formatProblem } from "../ui/problems.js";

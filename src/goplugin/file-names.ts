@@ -14,7 +14,6 @@
  * getPluginNameFromTykVersion); GOOS/GOARCH are the gateway's (runtime.GOOS, runtime.GOARCH).
  */
 import { posix } from "node:path";
-import { parseGatewayVersion } from "../bundle/gateway-versions.js";
 import { InputError } from "../errors.js";
 
 export interface GoPlatform {
@@ -35,13 +34,13 @@ export interface GatewayVersion {
 export type LoadingOrder = "exact-only" | "exact-first" | "versioned-first";
 
 /**
- * `5.3.0`, `v5.3.0`, `v5.3.0-rc2` → 5.3.0 (bundle/gateway-versions.ts reads the numbers). Undefined
- * without a patch number: a versioned file name holds all three.
+ * `5.3.0`, `v5.3.0`, `v5.3.0-rc2` → 5.3.0. Stricter than bundle/gateway-versions.ts's reading of
+ * `--gateway-version` (which takes `5.8`): a versioned file name holds all three numbers.
  */
 export function parseGatewayRelease(value: string): GatewayVersion | undefined {
-  const numbers = /^v?\d+\.\d+\.\d+(?:[-+].*)?$/.test(value.trim()) ? parseGatewayVersion(value) : undefined;
-  if (!numbers) return undefined;
-  const [major, minor, patch] = numbers;
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
   return { major, minor, patch, text: `${major}.${minor}.${patch}` };
 }
 

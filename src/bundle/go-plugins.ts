@@ -1,7 +1,7 @@
 /**
  * Go plugins inside a bundle: which `.so` each gateway version loads for each Go hook
- * (file-names.ts), what those files are (inspect.ts) and whether they load and hold the hooks'
- * symbols (check.ts). `bundle verify` and `bundle inspect` call `analyseGoPlugins`.
+ * (src/goplugin/file-names.ts), what those files are (inspect.ts) and whether they load and hold
+ * the hooks' symbols (check.ts). `bundle verify` and `bundle inspect` call `analyseGoPlugins`.
  */
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -9,11 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
-import type { BundleTree } from "../bundle/gateway-unpack.js";
-import { binaryToText, type ZipArchive } from "../bundle/zip-reader.js";
-import { allHooks, type BundleManifest } from "../bundle/manifest.js";
+import type { BundleTree } from "./gateway-unpack.js";
+import { binaryToText, type ZipArchive } from "./zip-reader.js";
+import { allHooks, type BundleManifest } from "./manifest.js";
 import type { Problem } from "../problem.js";
-import { checkGoPlugins, describeLoadFailure, type PluginLoadPrediction, type SymbolCheck } from "./check.js";
+import { checkGoPlugins, describeLoadFailure, type PluginLoadPrediction, type SymbolCheck } from "../goplugin/check.js";
 import {
   bundlePath,
   DEFAULT_GATEWAY_PLATFORM,
@@ -23,8 +23,8 @@ import {
   versionedVariants,
   type GatewayVersion,
   type GoPlatform,
-} from "./file-names.js";
-import { readGoObject, type GoFileFacts } from "./inspect.js";
+} from "../goplugin/file-names.js";
+import { readGoObject, type GoFileFacts } from "../goplugin/inspect.js";
 
 export interface GoPluginOptions {
   /** The gateway version to resolve versioned file names for, e.g. `5.3.0`. */
