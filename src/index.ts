@@ -23,6 +23,8 @@ export {
   type ZipLimits,
 } from "./bundle/verify.js";
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
+export { publishBundles, PublishRefusedError, type PublishOptions, type PublishResult, type PublishedBundle } from "./publish/publish.js";
+export type { DefinitionUpdate, ReferenceEdit } from "./publish/definitions.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
 export type { BundleManifest } from "./bundle/manifest.js";
 export type { Problem } from "./problem.js";
@@ -57,3 +59,9 @@ export { analyseGoPlugins, type GoHookLoading, type GoPluginAnalysis, type GoPlu
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";
 export { openOutput, resolveOutput, STANDARD_OUTPUT, writeOutput, type OutputDestination, type OutputFile, type OutputOptions } from "./fs/atomic-file.js";
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FindingsError, InputError, TykTsError, UsageError } from "./errors.js";
+export { envFields, envFieldByName, envFieldByPath, suggestEnvName, deriveEnvFields, type ConfigField, type EnvField } from "./config/env-names.js";
+export { parseEnvValue, type EnvKind, type ParsedValue } from "./config/envconfig.js";
+export { parseDotenv, DotenvSyntaxError, type DotenvResult, type EnvEntry } from "./config/dotenv.js";
+export { effectiveConfig, explainField, checkEnvVariable, type EffectiveConfig, type EnvProblem, type EnvVariable, type FieldExplanation } from "./config/effective.js";
+export { loadGatewayEnvironment, gatewayProblems, gatewaySettings, readEnvFile, type GatewayEnvironment, type GatewayProblem } from "./config/load.js";
+export { parseReference, resolveReference, middlewareReferences, configReferences, type SecretReference } from "./config/secrets.js";

@@ -8,7 +8,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { Readable } from "node:stream";
 import type { BundleTree } from "./gateway-unpack.js";
 import { binaryToText, type ZipArchive } from "./zip-reader.js";
 import { allHooks, type BundleManifest } from "./manifest.js";
@@ -36,7 +35,7 @@ export interface GoPluginOptions {
 /** The bundle's files as verify sees them: paths inside the bundle, and a way to read one. */
 export interface BundleFiles {
   paths: string[];
-  open(path: string): Promise<Readable>;
+  open(path: string): Promise<AsyncIterable<Buffer>>;
 }
 
 /** The unpacked bundle's files (the gateway's view: the last entry of a name wins). */

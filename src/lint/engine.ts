@@ -10,7 +10,8 @@ import { InputError, ioError } from "../errors.js";
 import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
 import { detectDocuments, mentionsTyk } from "./read/detect.js";
-import { discoverFiles, displayPath } from "./read/discover.js";
+import { discoverFiles, displayPath, isEnvFile } from "./read/discover.js";
+import { envGroups } from "./read/env-settings.js";
 import { isYamlPath, parseSource, type Anchor, type SourceDocument } from "./read/source.js";
 import { locatePending, toResult, type FileState } from "./results.js";
 import { ruleSet } from "./rule-set.js";
@@ -20,6 +21,10 @@ import { checkBundles } from "./rules/support/bundles-dir.js";
 import type { Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta } from "./types.js";
 import { SchemaSet } from "./validate/schemas.js";
 import { validateDocument } from "./validate/document.js";
+import { environmentChecks, unsetReferences, withEnvironment } from "./validate/env.js";
+import { lintEnvFile, readDeclaredEnvironment, readEnvFileNames } from "./validate/env-files.js";
+import { secretReferenceUnset } from "./rules/env/secret-reference-unset.js";
+import { valueAt } from "./read/pointer.js";
 
 export interface LintOptions {
   /** `production` turns the warnings of security rules into errors (the CI gate). */
@@ -35,6 +40,12 @@ export interface LintOptions {
   bundlesDir?: string;
   /** Where the project's JSON Schemas are (default: the package's schemas/). */
   schemasDir?: string;
+  /**
+   * The gateway's .env files: lint tyk.conf as the gateway runs it with them (their TYK_GW_*
+   * variables on top, findings on env-set values at the variable's line), and report env:// and
+   * $secret_env. references to TYK_SECRET_* variables they do not set.
+   */
+  envFiles?: string[];
   /** Told about every file that was looked at and left out, and why (`--verbose`). */
   onSkip?: (file: string, reason: string) => void;
 }
@@ -57,7 +68,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const config = await loadConfig({ cwd, configPath: options.configPath });
   const run = ruleSet(config, options.profile);
-  const { files, ignored } = discoverFiles(options.paths, { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
+  const discovered = discoverFiles(options.paths, { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
+  const { ignored } = discovered;
   for (const file of ignored) options.onSkip?.(displayPath(file, cwd), "matches an ignore pattern in the config");
 
   const schemas = new SchemaSet(options.schemasDir);
@@ -65,6 +77,11 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const states: FileState[] = [];
   const documents: LintDocument[] = [];
   const origins = new WeakMap<LintDocument, DocumentOrigin>();
+  const effectiveConfigs = new WeakMap<LintDocument, ReturnType<typeof withEnvironment>>();
+  const declared = options.envFiles?.length ? readDeclaredEnvironment(options.envFiles, cwd, { run, ctx }) : undefined;
+  if (declared) states.push(...declared.states);
+  const files = discovered.files.filter((f) => !declared?.paths.has(f.absolutePath));
+  const environmentsOfRun = environmentChecks({ run, ctx, readEnvFileNames });
 
   for (const file of files) {
     const shown = displayPath(file.absolutePath, cwd);
@@ -75,8 +92,16 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     } catch (err) {
       throw ioError(err, shown);
     }
-    const parsed = parseSource(text, isYamlPath(file.absolutePath) ? "yaml" : "json");
     const state: FileState = { displayPath: shown, kinds: new Set(), pending: [] };
+    if (isEnvFile(file.absolutePath)) {
+      if (lintEnvFile(text, state, { run, ctx, file: shown }) || file.explicit) {
+        locatePending(state, run);
+        states.push(state);
+      } else options.onSkip?.(shown, "an env file without TYK_* variables");
+      continue;
+    }
+    const parsed = parseSource(text, isYamlPath(file.absolutePath) ? "yaml" : "json");
+    let environments = 0;
     if (parsed.syntaxErrors.length > 0 && !file.explicit && parsed.documents.length === 0 && !mentionsTyk(text)) {
       options.onSkip?.(shown, `not ${parsed.format === "yaml" ? "YAML" : "JSON"}, and nothing in it looks like Tyk`);
       continue;
@@ -91,12 +116,28 @@ export async function lint(options: LintOptions): Promise<LintReport> {
         for (const f of findings) state.pending.push({ ...f, source });
         documents.push(document);
         origins.set(document, { file: state, source, toFile });
+        // With --env-file, tyk.conf is checked as the gateway runs it; findings on env-set values go to the variable's line.
+        const effective = declared && document.kind === "tyk-conf" ? withEnvironment(document.value, declared.env) : undefined;
+        const checked = effective ? { ...document, value: effective.value } : document;
         for (const rule of run.documentRules(document.kind)) {
-          for (const f of rule.check(document, ctx)) state.pending.push({ ruleId: rule.id, message: f.message, source, pointer: toFile(f.pointer), anchor: f.at ?? "value" });
+          for (const f of rule.check(checked, ctx)) {
+            const variable = effective?.variableAt(f.pointer);
+            if (variable) declared!.report(variable, rule.id, `${variable.name}: ${f.message}`);
+            else state.pending.push({ ruleId: rule.id, message: f.message, source, pointer: toFile(f.pointer), anchor: f.at ?? "value" });
+          }
         }
+        if (effective) effectiveConfigs.set(document, effective);
       }
     }
-    if (state.kinds.size === 0 && parsed.syntaxErrors.length === 0) {
+    for (const source of parsed.format === "yaml" || state.kinds.size === 0 ? parsed.documents : []) {
+      for (const group of envGroups(source.value)) {
+        environments++;
+        environmentsOfRun.add(group, file.absolutePath, ({ ruleId, message, where, at }) => {
+          state.pending.push({ ruleId, message, source, pointer: at === "name" ? where.namePointer : where.valuePointer, anchor: at === "name" ? where.nameAnchor : "value" });
+        });
+      }
+    }
+    if (state.kinds.size === 0 && environments === 0 && parsed.syntaxErrors.length === 0) {
       if (!file.explicit) {
         options.onSkip?.(shown, "not a Tyk document");
         continue;
@@ -109,6 +150,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     states.push(state);
   }
 
+  environmentsOfRun.finish();
   const report = (doc: LintDocument, ruleId: string, pointer: string, message: string, anchor: Anchor = "value") => {
     const origin = origins.get(doc);
     if (origin) origin.file.pending.push({ ruleId, message, source: origin.source, pointer: origin.toFile(pointer), anchor });
@@ -116,6 +158,19 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   for (const rule of run.rules) {
     if (!rule.checkProject || run.severity(rule) === "off") continue;
     for (const f of rule.checkProject(documents, ctx)) report(f.document, rule.id, f.pointer, f.message, f.at);
+  }
+  if (declared) {
+    // References need every document: an API's secrets:// needs the gateway's secrets map.
+    const confs = documents.filter((d) => d.kind === "tyk-conf");
+    const secrets = confs.length === 1 ? valueAt(effectiveConfigs.get(confs[0]!)?.value, "/secrets") ?? {} : undefined;
+    for (const doc of documents) {
+      const effective = effectiveConfigs.get(doc);
+      for (const f of unsetReferences(effective ? { ...doc, value: effective.value } : doc, declared.env, secrets)) {
+        const variable = effective?.variableAt(f.pointer);
+        if (variable) declared.report(variable, secretReferenceUnset.id, `${variable.name}: ${f.message}`);
+        else report(doc, secretReferenceUnset.id, f.pointer, f.message);
+      }
+    }
   }
   if (options.bundlesDir !== undefined) {
     const bundlesDir = path.resolve(cwd, options.bundlesDir);

@@ -1,6 +1,6 @@
 /**
  * The registry: every rule lint knows, by id. One file per id, named by it, in the folder of what
- * the rule looks at (document/, schema/, api/, policy/, gateway/, bundle/, config/, security/);
+ * the rule looks at (document/, schema/, env/, api/, policy/, gateway/, bundle/, config/, security/);
  * helpers the rules share are in support/. To add a rule: write `rules/<folder>/<id>.ts` exporting
  * one `Rule` (see ../types.ts), and list it below; test/lint-rule-files.test.ts checks both.
  *
@@ -56,6 +56,11 @@ import { insecureConfigsAllowed } from "./security/insecure-configs-allowed.js";
 import { plaintextBundleDownloader } from "./security/plaintext-bundle-downloader.js";
 import { controlApiExposed } from "./security/control-api-exposed.js";
 import { ignoreWithoutReason } from "./config/ignore-without-reason.js";
+import { envMisspeltVariable } from "./env/env-misspelt-variable.js";
+import { envUnknownVariable } from "./env/env-unknown-variable.js";
+import { envInvalidValue } from "./env/env-invalid-value.js";
+import { envNotSettable } from "./env/env-not-settable.js";
+import { secretReferenceUnset } from "./env/secret-reference-unset.js";
 import type { SecurityRule } from "./support/security.js";
 
 export const CORE_RULES = [
@@ -72,6 +77,9 @@ export const CORE_RULES = [
   bundleRefused,
   bundleWarning,
 ] as const satisfies readonly RuleMeta[];
+
+/** The gateway's environment (.env files, compose, Kubernetes, Helm values): found by src/lint/validate/env.ts. */
+export const ENV_RULES = [envMisspeltVariable, envUnknownVariable, envInvalidValue, envNotSettable, secretReferenceUnset] as const satisfies readonly RuleMeta[];
 
 /** The `security/…` rules, in the order of docs/security-rules.md: API definitions, policies, tyk.conf. */
 export const securityRules: readonly SecurityRule[] = [
@@ -116,7 +124,7 @@ export const rules: readonly Rule[] = [
 ];
 
 /** Every built-in rule, in a stable order (docs, SARIF, `--list-rules`, config validation). */
-export const builtInRules: readonly RuleMeta[] = [...CORE_RULES, ...rules, ignoreWithoutReason];
+export const builtInRules: readonly RuleMeta[] = [...CORE_RULES, ...ENV_RULES, ...rules, ignoreWithoutReason];
 
 /** A built-in rule by its id. */
 export const ruleById: ReadonlyMap<string, RuleMeta> = new Map(builtInRules.map((rule) => [rule.id, rule]));
