@@ -95,6 +95,18 @@ PROBES = {
     "symlink-listed": ({"middleware.py": MW}, manifest_for({"middleware.py": MW, "helper.py": MW}, ["middleware.py", "helper.py"])[0]),
     "symlink-dir": ({"middleware.py": MW, "real/util.py": UTIL}, manifest_for({"middleware.py": MW, "lib/util.py": UTIL}, ["middleware.py", "lib/util.py"])[0]),
 }
+# A data file of zeros: far beyond the ratio tyk-ts checks without a flag (its verdict is "unchecked").
+ZEROS = {"middleware.py": MW, "zeros.bin": bytes(2 * 1024 * 1024)}
+plugin("zeros", ZEROS, manifest_for(ZEROS, ["middleware.py", "zeros.bin"])[0])
+# A file name that is not UTF-8 (Latin-1 bytes): JSON cannot name it, Go's decoder makes U+FFFD of the byte.
+latin = os.path.join(PLUGINS, "latin1-name")
+os.makedirs(latin)
+for n, c in ((b"middleware.py", MW), (b"h\xe9lper.py", HELPER)):
+    with open(os.path.join(latin.encode(), n), "wb") as f:
+        f.write(c)
+with open(os.path.join(latin, "manifest.json"), "wb") as f:
+    lm = manifest_for({"middleware.py": MW, "x": HELPER}, ["middleware.py", "x"])[0]
+    f.write(json.dumps({**lm, "file_list": ["middleware.py", "@"]}).encode().replace(b'"@"', b'"h\xe9lper.py"'))
 for name, (files, m) in PROBES.items():
     if name == "manifest-listed":
         continue
@@ -153,6 +165,9 @@ if have("zip"):
     make("zip", "sfx-raw", "zip -qr t.zip . && printf '#!/bin/sh\\nexit 0\\n' > OUT && cat t.zip >> OUT && rm t.zip", BASIC_NAMES)
     make("zip", "parent", "zip -qr OUT PLUGIN", BASIC_NAMES, parent=True)
     make("zip", "update", "zip -qr OUT . && zip -q OUT middleware.py", BASIC_NAMES)
+    # A split archive: the gateway downloads the .zip part only.
+    make("zip", "split", "zip -qr -s 64k OUT .", BASIC_NAMES)
+    make("zip", "r", "zip -qr OUT .", ["zeros", "latin1-name"])
 
 # 7-Zip: its own deflate, Deflate64, BZip2, LZMA, PPMd; ZipCrypto and AES; folder entries.
 if have("7z"):
@@ -160,6 +175,9 @@ if have("7z"):
     for how, flags in {"copy": "-mm=Copy", "deflate64": "-mm=Deflate64", "bzip2": "-mm=BZip2", "lzma": "-mm=LZMA", "ppmd": "-mm=PPMd", "ultra": "-mx=9", "zipcrypto": "-psecret", "aes": "-psecret -mem=AES256", "utf8": "-mcu=on", "star": ""}.items():
         target = "*" if how == "star" else "."
         make("7z", how, "7z a -tzip -bd -bso0 %s OUT %s" % (flags, target), BASIC_NAMES)
+    make("7z", "times", "7z a -tzip -bd -bso0 -mtc=on -mta=on OUT .", BASIC_NAMES)
+    make("7z", "store-level", "7z a -tzip -bd -bso0 -mx=0 OUT .", BASIC_NAMES)
+    make("7z", "default", "7z a -tzip -bd -bso0 OUT .", ["zeros", "latin1-name"])
     make("7z", "parent", "7z a -tzip -bd -bso0 OUT PLUGIN", BASIC_NAMES, parent=True)
     make("7z", "symlinks", "7z a -tzip -bd -bso0 -snl OUT .", ["symlink-listed", "symlink-dir"])
 
@@ -218,7 +236,7 @@ if sys.version_info >= (3, 6):
     methods = {"stored": zipfile.ZIP_STORED, "deflated": zipfile.ZIP_DEFLATED, "bzip2": zipfile.ZIP_BZIP2, "lzma": zipfile.ZIP_LZMA}
     for how, method in methods.items():
         python_zip("nested", how, method)
-    for p in ALL:
+    for p in ALL + ["zeros"]:  # zipfile cannot write a name that is not UTF-8
         python_zip(p, "default", zipfile.ZIP_DEFLATED)
     for p in BASIC_NAMES:
         python_zip(p, "zip64", zipfile.ZIP_DEFLATED, force_zip64=True)
@@ -232,4 +250,38 @@ if sys.version_info >= (3, 6):
         shutil.make_archive(os.path.join(CASES, "python--make-archive--" + p), "zip", root_dir=os.path.join(PLUGINS, p))
         run("%s -m zipfile -c OUT *" % sys.executable, os.path.join(PLUGINS, p), os.path.join(CASES, "python--cli--%s.zip" % p))
 
-print(json.dumps({"skipped": sorted(set(skipped))}))
+    # Names written by hand the way scripts do: "./" prefixes, doubled and dotted separators.
+    def python_names(how, names):
+        out = os.path.join(CASES, "python--%s--nested.zip" % how)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for arc, rel in names:
+                if rel is None:
+                    zf.writestr(zipfile.ZipInfo(arc), b"")
+                else:
+                    with open(os.path.join(PLUGINS, "nested", rel), "rb") as f:
+                        zf.writestr(arc, f.read())
+
+    nested_files = ["middleware.py", "data.txt", "manifest.json"]
+    python_names("dot-slash-names", [("./lib/", None), ("./lib/deep/", None), ("./lib/util.py", "lib/util.py"), ("./lib/deep/helper.py", "lib/deep/helper.py")] + [("./" + n, n) for n in nested_files])
+    python_names("double-slash-names", [("lib/", None), ("lib//deep/", None), ("lib//util.py", "lib/util.py"), ("lib/deep//helper.py", "lib/deep/helper.py")] + [(n, n) for n in nested_files])
+    python_names("dotted-names", [("lib/", None), ("lib/./deep/", None), ("lib/./util.py", "lib/util.py"), ("lib/deep/../deep/helper.py", "lib/deep/helper.py")] + [(n, n) for n in nested_files])
+
+# Go's archive/zip writer (the test feeds these specs to test/support/go-zip-writer): as `tyk bundle
+# build` writes (no folder entries, data descriptors), with folder entries, stored.
+go_specs = []
+for p in BASIC_NAMES:
+    root = os.path.join(PLUGINS, p)
+    files = []
+    for folder, subdirs, names in os.walk(root):
+        subdirs.sort()
+        rel = os.path.relpath(folder, root)
+        if rel != ".":
+            files.append({"name": rel + "/", "dir": True})
+        for n in sorted(names):
+            with open(os.path.join(folder, n), "rb") as f:
+                files.append({"name": os.path.normpath(os.path.join(rel, n)), "text": f.read().decode()})
+    go_specs.append({"out": os.path.join(CASES, "go--dirs--%s.zip" % p), "entries": files})
+    go_specs.append({"out": os.path.join(CASES, "go--stored--%s.zip" % p), "entries": [{**e, "store": True} for e in files]})
+    go_specs.append({"out": os.path.join(CASES, "go--no-dirs--%s.zip" % p), "entries": [e for e in files if not e.get("dir")]})
+
+print(json.dumps({"skipped": sorted(set(skipped)), "go": go_specs}))
