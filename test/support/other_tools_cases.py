@@ -98,6 +98,9 @@ PROBES = {
 # A data file of zeros: far beyond the ratio tyk-ts checks without a flag (its verdict is "unchecked").
 ZEROS = {"middleware.py": MW, "zeros.bin": bytes(2 * 1024 * 1024)}
 plugin("zeros", ZEROS, manifest_for(ZEROS, ["middleware.py", "zeros.bin"])[0])
+# Data that does not compress, so a split archive really has several parts.
+RANDOM = {"middleware.py": MW, "blob.bin": __import__("random").Random(15).randbytes(200_000)}
+plugin("random", RANDOM, manifest_for(RANDOM, ["middleware.py", "blob.bin"])[0])
 # A file name that is not UTF-8 (Latin-1 bytes): JSON cannot name it, Go's decoder makes U+FFFD of the byte.
 latin = os.path.join(PLUGINS, "latin1-name")
 os.makedirs(latin)
@@ -166,7 +169,7 @@ if have("zip"):
     make("zip", "parent", "zip -qr OUT PLUGIN", BASIC_NAMES, parent=True)
     make("zip", "update", "zip -qr OUT . && zip -q OUT middleware.py", BASIC_NAMES)
     # A split archive: the gateway downloads the .zip part only.
-    make("zip", "split", "zip -qr -s 64k OUT .", BASIC_NAMES)
+    make("zip", "split", "zip -qr -s 64k OUT .", ["flat", "random"])
     make("zip", "r", "zip -qr OUT .", ["zeros", "latin1-name"])
 
 # 7-Zip: its own deflate, Deflate64, BZip2, LZMA, PPMd; ZipCrypto and AES; folder entries.
