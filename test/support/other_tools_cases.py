@@ -62,10 +62,12 @@ def plugin(name, files, manifest, symlinks=None):
 
 
 # The plugins every tool zips (with each of its options)...
-NESTED = {"middleware.py": MW, "lib/util.py": UTIL, "lib/deep/helper.py": HELPER, "data.txt": TEXT}
+# Empty files (a package's __init__.py) are stored, deflated to 2 bytes or given a data descriptor,
+# depending on the tool.
+NESTED = {"middleware.py": MW, "lib/__init__.py": b"", "lib/util.py": UTIL, "lib/deep/helper.py": HELPER, "data.txt": TEXT}
 BASIC = {
     "flat": ({"middleware.py": MW, "helper.py": HELPER}, ["middleware.py", "helper.py"]),
-    "nested": (NESTED, ["middleware.py", "lib/util.py", "lib/deep/helper.py", "data.txt"]),
+    "nested": (NESTED, ["middleware.py", "lib/__init__.py", "lib/util.py", "lib/deep/helper.py", "data.txt"]),
 }
 for name, (files, listed) in BASIC.items():
     plugin(name, files, manifest_for(files, listed)[0])
@@ -265,9 +267,9 @@ if sys.version_info >= (3, 6):
                         zf.writestr(arc, f.read())
 
     nested_files = ["middleware.py", "data.txt", "manifest.json"]
-    python_names("dot-slash-names", [("./lib/", None), ("./lib/deep/", None), ("./lib/util.py", "lib/util.py"), ("./lib/deep/helper.py", "lib/deep/helper.py")] + [("./" + n, n) for n in nested_files])
-    python_names("double-slash-names", [("lib/", None), ("lib//deep/", None), ("lib//util.py", "lib/util.py"), ("lib/deep//helper.py", "lib/deep/helper.py")] + [(n, n) for n in nested_files])
-    python_names("dotted-names", [("lib/", None), ("lib/./deep/", None), ("lib/./util.py", "lib/util.py"), ("lib/deep/../deep/helper.py", "lib/deep/helper.py")] + [(n, n) for n in nested_files])
+    python_names("dot-slash-names", [("./lib/", None), ("./lib/deep/", None), ("./lib/__init__.py", "lib/__init__.py"), ("./lib/util.py", "lib/util.py"), ("./lib/deep/helper.py", "lib/deep/helper.py")] + [("./" + n, n) for n in nested_files])
+    python_names("double-slash-names", [("lib/", None), ("lib//deep/", None), ("lib//__init__.py", "lib/__init__.py"), ("lib//util.py", "lib/util.py"), ("lib/deep//helper.py", "lib/deep/helper.py")] + [(n, n) for n in nested_files])
+    python_names("dotted-names", [("lib/", None), ("lib/./deep/", None), ("lib/./__init__.py", "lib/__init__.py"), ("lib/./util.py", "lib/util.py"), ("lib/deep/../deep/helper.py", "lib/deep/helper.py")] + [(n, n) for n in nested_files])
 
 # Go's archive/zip writer (the test feeds these specs to test/support/go-zip-writer): as `tyk bundle
 # build` writes (no folder entries, data descriptors), with folder entries, stored.

@@ -17,11 +17,11 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/md5"
-	"encoding/hex"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -65,11 +65,11 @@ type manifest struct {
 // unpack mirrors the gateway: cleaned names, refusal of absolute and ".."-prefixed relative names,
 // mkdir for directories (parent must exist, must not exist yet), create for files (no parents made).
 func unpack(zipPath, dest string) error {
-	r, err := zipOpen(zipPath)
+	r, closeZip, err := zipOpen(zipPath)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer closeZip()
 	for _, f := range r.File {
 		if filepath.IsAbs(f.Name) {
 			return fmt.Errorf("invalid file path: %s", f.Name)
