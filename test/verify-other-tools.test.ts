@@ -7,7 +7,8 @@
  * installs them).
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import fc from "fast-check";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle, type BundleReport } from "../src/bundle/verify.js";
@@ -64,6 +65,48 @@ describe.skipIf(!hasGo || !hasTool("python3") || !hasTool("openssl"))("verdicts 
       expect(verdicts.refused).toBeGreaterThan(40);
     }, 180_000);
   }
+
+  it("agrees where the end record's directory size is off by one record (the base offset rule of Go 1.21.11+)", async () => {
+    const bytes = readFileSync(caseFile("python--default--flat.zip"));
+    const end = bytes.lastIndexOf(Buffer.from("PK\x05\x06", "latin1"));
+    const size = bytes.readUInt32LE(end + 12);
+    const start = bytes.readUInt32LE(end + 16);
+    const firstRecord = 46 + bytes.readUInt16LE(start + 28) + bytes.readUInt16LE(start + 30) + bytes.readUInt16LE(start + 32);
+    // Smaller: a positive base offset, but a record parses at the stated offset, so Go reads it there.
+    // Larger: a negative base offset, which Go keeps (it no longer retries at 0), so it finds no record.
+    for (const [delta, verdict] of [[-firstRecord, "accepted"], [firstRecord, "refused"]] as const) {
+      const file = path.join(dir, `dirsize${delta}.zip`);
+      const changed = Buffer.from(bytes);
+      changed.writeUInt32LE(size + delta, end + 12);
+      writeFileSync(file, changed);
+      expect(gatewayVerdict(file).output.split(":")[0]).toBe(verdict);
+      expect((await verifyBundle(file)).verdict).toBe(verdict);
+    }
+  });
+
+  it("agrees on randomly damaged zips from the streaming and zip64 writers (seeded; TYK_TS_FUZZ_RUNS for a longer run)", async () => {
+    const sources = cases.filter((n) => /^(bsdtar--stream|jar--cf|python--zip64|python--stream|zip--stream-fz|zip--sfx-raw|7z--default)--(flat|nested)\.zip$/.test(n)).map((n) => readFileSync(caseFile(n)));
+    const damaged = path.join(dir, "damaged.zip");
+    const mutation = fc.record({
+      source: fc.nat({ max: sources.length - 1 }),
+      // Half the edits land in the last quarter: the central directory and the end record.
+      edits: fc.array(fc.record({ tail: fc.boolean(), at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 3 }),
+      cut: fc.option(fc.double({ min: 0.5, max: 1, noNaN: true }), { freq: 8 }),
+      withKey: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(mutation, async ({ source, edits, cut, withKey }) => {
+        let bytes = Buffer.from(sources[source]!);
+        for (const e of edits) bytes[Math.floor((e.tail ? 0.75 + e.at / 4 : e.at) * bytes.length)] = e.value;
+        if (cut !== null) bytes = bytes.subarray(0, Math.floor(cut * bytes.length));
+        writeFileSync(damaged, bytes);
+        const gateway = gatewayVerdict(damaged, withKey ? keys.publicSpki : undefined);
+        const report = await verifyBundle(damaged, withKey ? { publicKey: keys.publicSpki } : {});
+        expect(report.accepted, gateway.output).toBe(gateway.accepted);
+      }),
+      { seed: Number(process.env.TYK_TS_FUZZ_SEED ?? 20261206), numRuns: Number(process.env.TYK_TS_FUZZ_RUNS ?? 150) },
+    );
+  }, 120_000);
 
   it("names the gateway's reason on the shapes other tools produce", () => {
     const first = (name: string) => reports.get(name)?.problems.find((p) => p.severity === "error");
