@@ -1,11 +1,12 @@
 """Writes bundles zipped by the tools people use instead of `bundle build` (issue 15): Info-ZIP's zip,
-7-Zip, libarchive's bsdtar, the JDK's jar, Python's zipfile and shutil, each with the options that
-change the bytes (compression method, zip64, streaming with data descriptors, encryption, symlinks,
-prepended data, folder entries). Manifests, checksums and signatures are made here with hashlib and
-openssl, independently of tyk-ts.
+7-Zip, libarchive's bsdtar, the JDK's jar, git archive, Python's zipfile and shutil, each with the
+options that change the bytes (compression method, zip64, streaming with data descriptors,
+encryption, symlinks, prepended data, folder entries, comments, split archives). Manifests,
+checksums and signatures are made here with hashlib and openssl, independently of tyk-ts.
 
 Usage: other_tools_cases.py <out-dir> <private.pem>
-Writes <out-dir>/cases/<tool>--<how>--<plugin>.zip and prints the tools it skipped (not installed).
+Writes <out-dir>/cases/<tool>--<how>--<plugin>.zip and prints JSON: the tools it skipped (not
+installed) and the specs for Go's writer (test/support/go-zip-writer), which the test runs.
 The test (test/verify-other-tools.test.ts) compares `bundle verify` with the Go model of the gateway.
 """
 import base64
@@ -183,6 +184,8 @@ if have("7z"):
     make("7z", "times", "7z a -tzip -bd -bso0 -mtc=on -mta=on OUT .", BASIC_NAMES)
     make("7z", "store-level", "7z a -tzip -bd -bso0 -mx=0 OUT .", BASIC_NAMES)
     make("7z", "default", "7z a -tzip -bd -bso0 OUT .", ["zeros", "latin1-name"])
+    # Beyond the ratio limit, but in a method Go cannot read: refused whatever the size.
+    make("7z", "bzip2", "7z a -tzip -bd -bso0 -mm=BZip2 OUT .", ["zeros"])
     make("7z", "parent", "7z a -tzip -bd -bso0 OUT PLUGIN", BASIC_NAMES, parent=True)
     make("7z", "symlinks", "7z a -tzip -bd -bso0 -snl OUT .", ["symlink-listed", "symlink-dir"])
 
@@ -201,6 +204,13 @@ if have("jar"):
     make("jar", "cf", "jar cf OUT .", ["flat", "nested"])
     make("jar", "cfM", "jar cfM OUT .", ["nested"])
     make("jar", "stored", "jar cf0M OUT .", ["nested"])
+
+# git archive: the commit id as the zip comment, folder entries, links stored as links.
+if have("git"):
+    git = "git init -q && git add -A && git -c user.email=qa@example.com -c user.name=qa -c commit.gpgsign=false commit -qm plugin && git archive --format=zip %s -o OUT HEAD && rm -rf .git"
+    make("git", "archive", git % "", BASIC_NAMES + ["symlink-listed", "empty-dir", "hidden-files"])
+    make("git", "prefix", git % "--prefix=plugin/", ["flat"])
+    make("git", "store", git % "-0", ["nested"])
 
 # Python: every method zipfile writes, zip64, streaming, shutil.make_archive, the zipfile CLI.
 if sys.version_info >= (3, 6):
@@ -241,6 +251,7 @@ if sys.version_info >= (3, 6):
     methods = {"stored": zipfile.ZIP_STORED, "deflated": zipfile.ZIP_DEFLATED, "bzip2": zipfile.ZIP_BZIP2, "lzma": zipfile.ZIP_LZMA}
     for how, method in methods.items():
         python_zip("nested", how, method)
+    python_zip("zeros", "lzma", zipfile.ZIP_LZMA)
     for p in ALL + ["zeros"]:  # zipfile cannot write a name that is not UTF-8
         python_zip(p, "default", zipfile.ZIP_DEFLATED)
     for p in BASIC_NAMES:
