@@ -9,10 +9,10 @@ import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
-import { detectDocuments, mentionsTyk } from "./read/detect.js";
+import { detectDocuments, mentionsTyk, type ConfigMapKey, type ConfigMapRef } from "./read/detect.js";
 import { discoverFiles, displayPath, isEnvFile } from "./read/discover.js";
 import { envGroups } from "./read/env-settings.js";
-import { isYamlPath, parseSource, type Anchor, type SourceDocument } from "./read/source.js";
+import { isYamlPath, parseSource, type Anchor, type Range, type SourceDocument } from "./read/source.js";
 import { locatePending, toResult, type FileState } from "./results.js";
 import { ruleSet } from "./rule-set.js";
 import { ignoreWithoutReason } from "./rules/config/ignore-without-reason.js";
@@ -64,6 +64,17 @@ interface DocumentOrigin {
   toFile(pointer: string): string;
 }
 
+/** Kinds the gateway reads with json.Decoder, which stops after the first JSON value (rules/document/trailing-data.ts). */
+const DECODED_KINDS: ReadonlySet<LintDocument["kind"]> = new Set(["tyk-conf", "policy", "bundle-manifest"]);
+
+function trailingFinding(range: Range, kinds: ReadonlyArray<LintDocument["kind"]>): FileState["pending"][number] {
+  if (kinds.length > 0 && kinds.every((k) => DECODED_KINDS.has(k))) {
+    return { ruleId: "trailing-data", anchor: "value", pointer: "", range, message: "more data after the end of the JSON value: the gateway reads this file with Go's json.Decoder, which stops after the first value, so nothing from here on is read; remove it or merge it into the value" };
+  }
+  const why = kinds.length > 0 ? ": the gateway reads API definitions with json.Unmarshal (loadDefFromFilePath), which refuses the whole file, so the API is not loaded" : "";
+  return { ruleId: "syntax", anchor: "value", pointer: "", range, message: `invalid JSON: more data after the end of the JSON value${why}; remove it` };
+}
+
 export async function lint(options: LintOptions): Promise<LintReport> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const config = await loadConfig({ cwd, configPath: options.configPath });
@@ -83,6 +94,9 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const files = discovered.files.filter((f) => !declared?.paths.has(f.absolutePath));
   const environmentsOfRun = environmentChecks({ run, ctx, readEnvFileNames });
 
+  // ConfigMaps that Operator resources name, and those found, to say which definitions went unchecked.
+  const configMapRefs: Array<ConfigMapRef & { file: string }> = [];
+  const configMapsSeen: ConfigMapKey[] = [];
   for (const file of files) {
     const shown = displayPath(file.absolutePath, cwd);
     let text: string;
@@ -108,13 +122,19 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     }
     for (const e of parsed.syntaxErrors) state.pending.push({ ruleId: "syntax", message: e.message, pointer: "", anchor: "value", range: e.range });
 
+    const skippedHere: string[] = [];
+    const documentKinds: Array<LintDocument["kind"]> = [];
     for (const source of parsed.documents) {
       const detection = detectDocuments(source.value, options.kind);
       if (detection.kind) state.kinds.add(detection.kind);
+      if (detection.skipped) skippedHere.push(...detection.skipped);
+      for (const ref of detection.configMapRefs ?? []) configMapRefs.push({ ...ref, file: shown });
+      if (source.embeddedIn) configMapsSeen.push(source.embeddedIn);
       for (const detected of detection.documents) {
         const { document, findings, toFile } = validateDocument(detected, source, file.absolutePath, shown, schemas);
         for (const f of findings) state.pending.push({ ...f, source });
         documents.push(document);
+        documentKinds.push(document.kind);
         origins.set(document, { file: state, source, toFile });
         // With --env-file, tyk.conf is checked as the gateway runs it; findings on env-set values go to the variable's line.
         const effective = declared && document.kind === "tyk-conf" ? withEnvironment(document.value, declared.env) : undefined;
@@ -129,6 +149,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
         if (effective) effectiveConfigs.set(document, effective);
       }
     }
+    if (parsed.trailing) state.pending.push(trailingFinding(parsed.trailing, documentKinds));
+    for (const reason of skippedHere) options.onSkip?.(shown, reason);
     for (const source of parsed.format === "yaml" || state.kinds.size === 0 ? parsed.documents : []) {
       for (const group of envGroups(source.value)) {
         environments++;
@@ -138,6 +160,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       }
     }
     if (state.kinds.size === 0 && environments === 0 && parsed.syntaxErrors.length === 0) {
+      // A file of session keys is recognised, and said so above: not an unknown kind even when named.
+      if (skippedHere.length > 0) continue;
       if (!file.explicit) {
         options.onSkip?.(shown, "not a Tyk document");
         continue;
@@ -150,6 +174,10 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     states.push(state);
   }
 
+  for (const ref of configMapRefs) {
+    const found = configMapsSeen.some((cm) => cm.name === ref.name && cm.key === ref.key && (!cm.namespace || !ref.namespace || cm.namespace === ref.namespace));
+    if (!found) options.onSkip?.(ref.file, `${ref.resource}: ConfigMap ${JSON.stringify(ref.name)} with key ${JSON.stringify(ref.key)} is not among the linted files, so its definition was not checked`);
+  }
   environmentsOfRun.finish();
   const report = (doc: LintDocument, ruleId: string, pointer: string, message: string, anchor: Anchor = "value") => {
     const origin = origins.get(doc);

@@ -1,6 +1,6 @@
 /**
  * The registry: every rule lint knows, by id. One file per id, named by it, in the folder of what
- * the rule looks at (document/, schema/, env/, api/, policy/, gateway/, bundle/, config/, security/);
+ * the rule looks at (document/, schema/, env/, api/, policy/, gateway/, bundle/, operator/, config/, security/);
  * helpers the rules share are in support/. To add a rule: write `rules/<folder>/<id>.ts` exporting
  * one `Rule` (see ../types.ts), and list it below; test/lint-rule-files.test.ts checks both.
  *
@@ -12,6 +12,8 @@
 import type { Rule, RuleMeta } from "../types.js";
 import { syntax } from "./document/syntax.js";
 import { unknownKind } from "./document/unknown-kind.js";
+import { trailingData } from "./document/trailing-data.js";
+import { duplicateKey } from "./document/duplicate-key.js";
 import { unknownField } from "./schema/unknown-field.js";
 import { fieldCase } from "./schema/field-case.js";
 import { invalidType } from "./schema/invalid-type.js";
@@ -27,6 +29,7 @@ import { targetUrl } from "./api/target-url.js";
 import { duplicateApiId } from "./api/duplicate-api-id.js";
 import { duplicateListenPath } from "./api/duplicate-listen-path.js";
 import { bundleNameCollision } from "./api/bundle-name-collision.js";
+import { operatorAdmission } from "./operator/operator-admission.js";
 import { policyUnknownApi } from "./policy/policy-unknown-api.js";
 import { exampleSecret } from "./gateway/example-secret.js";
 import { bundleDownloaderDisabled } from "./gateway/bundle-downloader-disabled.js";
@@ -34,6 +37,7 @@ import { coprocessDisabled } from "./gateway/coprocess-disabled.js";
 import { publicKeyMissing } from "./gateway/public-key-missing.js";
 import { publicKeyWeak } from "./gateway/public-key-weak.js";
 import { keylessApi } from "./security/keyless-api.js";
+import { keylessWithAuth } from "./security/keyless-with-auth.js";
 import { plaintextUpstream } from "./security/plaintext-upstream.js";
 import { tlsVerifyOff } from "./security/tls-verify-off.js";
 import { weakTlsVersion } from "./security/weak-tls-version.js";
@@ -66,6 +70,8 @@ import type { SecurityRule } from "./support/security.js";
 export const CORE_RULES = [
   syntax,
   unknownKind,
+  trailingData,
+  duplicateKey,
   unknownField,
   fieldCase,
   invalidType,
@@ -84,6 +90,7 @@ export const ENV_RULES = [envMisspeltVariable, envUnknownVariable, envInvalidVal
 /** The `security/…` rules, in the order of docs/security-rules.md: API definitions, policies, tyk.conf. */
 export const securityRules: readonly SecurityRule[] = [
   keylessApi,
+  keylessWithAuth,
   plaintextUpstream,
   tlsVerifyOff,
   weakTlsVersion,
@@ -120,6 +127,7 @@ export const rules: readonly Rule[] = [
   publicKeyMissing,
   publicKeyWeak,
   bundleNameCollision,
+  operatorAdmission,
   ...securityRules,
 ];
 
