@@ -368,10 +368,16 @@ interface DirectoryEnd {
 
 const notAZip = (why: string) => new ZipReadError("not-a-zip", `not a valid zip file: ${why}`, "zip: not a valid zip file");
 
-/** Go's findSignatureInBlock: the last end record whose comment fits in the block. */
-function findEndRecord(block: Buffer): number {
+/**
+ * Go's findSignatureInBlock: the last end-record signature in the block, or -1 when there is none or
+ * its comment length runs past the end of the file. Go 1.21.11 and 1.22.4 (golang.org/issue/66869,
+ * CVE-2024-24789) stopped skipping such a record to look further back, so a zip whose comment hides
+ * a second end record is refused; the gateway's go.mod asks for those versions or later.
+ */
+function findEndRecord(block: Buffer): number | "truncated-comment" {
   for (let i = block.length - EOCD_LENGTH; i >= 0; i--) {
-    if (block.readUInt32LE(i) === EOCD_SIGNATURE && block.readUInt16LE(i + EOCD_LENGTH - 2) + EOCD_LENGTH + i <= block.length) return i;
+    if (block.readUInt32LE(i) !== EOCD_SIGNATURE) continue;
+    return block.readUInt16LE(i + EOCD_LENGTH - 2) + EOCD_LENGTH + i <= block.length ? i : "truncated-comment";
   }
   return -1;
 }
@@ -625,16 +631,24 @@ export class ZipArchive {
 async function readDirectoryEnd(file: ByteSource, size: number): Promise<{ end: DirectoryEnd; baseOffset: bigint }> {
   let block: Buffer | undefined;
   let endOffset = -1;
+  let truncatedComment = false;
   for (const [i, wanted] of [1024, 65 * 1024].entries()) {
     const length = Math.min(wanted, size);
     const buf = await file.bytesAt(size - length, length);
     const p = findEndRecord(buf);
-    if (p >= 0) {
+    if (typeof p === "number" && p >= 0) {
       block = buf.subarray(p);
       endOffset = size - length + p;
       break;
     }
+    truncatedComment = p === "truncated-comment";
     if (i === 1 || length === size) break;
+  }
+  if (!block && truncatedComment) {
+    throw notAZip(
+      "the last end-of-central-directory signature in the file declares a comment longer than the bytes after it (a damaged comment, or one that hides a second end record); " +
+        "Go's archive/zip refuses such a zip since Go 1.21.11 and 1.22.4, which the gateway is built with",
+    );
   }
   if (!block) throw notAZip(size === 0 ? "the file is empty" : "no end-of-central-directory record (the file is not a zip, or it is truncated)");
 
@@ -663,8 +677,10 @@ async function readDirectoryEnd(file: ByteSource, size: number): Promise<{ end: 
       }
     }
   }
-  let baseOffset = end.endOffset - BigInt.asIntN(64, end.size) - BigInt.asIntN(64, end.offset);
-  const directoryStart = baseOffset + BigInt.asIntN(64, end.offset);
+  // Go refuses a directory size or offset that does not fit an int64.
+  if (end.size > 0x7fffffffffffffffn || end.offset > 0x7fffffffffffffffn) throw notAZip("the zip64 end record declares a directory beyond any file size");
+  let baseOffset = end.endOffset - end.size - end.offset;
+  const directoryStart = baseOffset + end.offset;
   if (directoryStart < 0n || directoryStart >= BigInt(size)) throw notAZip("the central directory offset points outside the file");
   // Go prefers a base offset of 0 when a directory record is found at the stated offset.
   if (baseOffset > 0n && end.offset < BigInt(size)) {
@@ -677,7 +693,7 @@ async function readDirectoryEnd(file: ByteSource, size: number): Promise<{ end: 
 /** Go's Reader.init: read records until a bad one; only the count modulo 65536 must match. */
 async function readCentralDirectory(file: ByteSource, size: number, limits: ZipLimits): Promise<ZipEntryHeader[]> {
   const { end, baseOffset } = await readDirectoryEnd(file, size);
-  const reader = new SequentialReader(file, Number(baseOffset + BigInt.asIntN(64, end.offset)), size);
+  const reader = new SequentialReader(file, Number(baseOffset + end.offset), size);
   const entries: ZipEntryHeader[] = [];
   let stop: "format" | "short";
   for (;;) {

@@ -4,15 +4,18 @@
  *   {
  *     "rules": { "unknown-field": "error", "example-secret": "off", "some-rule": ["warning", { …options }] },
  *     "ignore": ["legacy/**", "**\/*.draft.json", { "files": "apis/status.json", "rules": "security/keyless-api", "reason": "…" }],
- *     "orgRules": [{ "id": "org/https-upstream", "given": "/proxy/target_url", "then": { "pattern": "^https://" } }]
+ *     "orgRules": [{ "id": "org/https-upstream", "given": "/proxy/target_url", "then": { "pattern": "^https://" } }],
+ *     "gatewayVersion": "5.3.0"
  *   }
  *
  * Ignore patterns are globs relative to the directory of the config file; object entries ignore
  * findings (src/lint/ignores.ts). `orgRules` are the team's own rules (src/lint/org-rules.ts).
+ * `gatewayVersion` is the gateway `bundle verify` checks Go plugin file names for.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { parseGatewayVersion } from "../bundle/gateway-versions.js";
 import { toValue } from "../json/parse.js";
 import { readJsonFile } from "../json/read-file.js";
 import { parseIgnoreEntry, type IgnoreEntry } from "./ignores.js";
@@ -33,6 +36,8 @@ export interface LintConfig {
   /** Findings accepted by the team (object entries of `ignore`). */
   ignores: IgnoreEntry[];
   orgRules: OrgRuleDefinition[];
+  /** The gateway version `bundle verify` resolves Go plugin file names for (src/goplugin/file-names.ts). */
+  gatewayVersion?: string;
 }
 
 const SEVERITIES: readonly RuleSeverity[] = ["error", "warning", "off"];
@@ -69,7 +74,7 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
   if (!isObject(raw)) throw configError(file, "the config must be a JSON object");
   const config: LintConfig = { file, baseDir: path.dirname(file), severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [] };
   for (const key of Object.keys(raw)) {
-    if (key !== "rules" && key !== "ignore" && key !== "orgRules" && key !== "$schema") throw configError(file, `unknown setting "${key}" (known: rules, ignore, orgRules)`);
+    if (!["rules", "ignore", "orgRules", "gatewayVersion", "$schema"].includes(key)) throw configError(file, `unknown setting "${key}" (known: rules, ignore, orgRules, gatewayVersion)`);
   }
   if (raw.rules !== undefined) {
     if (!isObject(raw.rules)) throw configError(file, '"rules" must be an object of rule id → severity');
@@ -91,5 +96,11 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
     });
   }
   if (raw.orgRules !== undefined) config.orgRules = parseOrgRules(raw.orgRules, file);
+  if (raw.gatewayVersion !== undefined) {
+    if (typeof raw.gatewayVersion !== "string" || !parseGatewayVersion(raw.gatewayVersion)) {
+      throw configError(file, `"gatewayVersion" must be a gateway version such as "5.8.2"; found ${JSON.stringify(raw.gatewayVersion)}`);
+    }
+    config.gatewayVersion = raw.gatewayVersion;
+  }
   return config;
 }
