@@ -128,7 +128,8 @@ class SchemaBuilder {
         return this.stringShape(field);
       case "integer": {
         const [minimum, maximum] = INTEGER_BOUNDS[field.go_type] ?? [];
-        return { type: nullable("integer"), ...(minimum !== undefined && { minimum }), ...(maximum !== undefined && { maximum }) };
+        // x-go-type: lint checks the number as written against it (Go refuses 8080.0 or 1e3 in an int).
+        return { type: nullable("integer"), "x-go-type": field.go_type, ...(minimum !== undefined && { minimum }), ...(maximum !== undefined && { maximum }) };
       }
       case "number":
       case "boolean":
