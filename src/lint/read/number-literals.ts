@@ -1,8 +1,9 @@
 /**
- * Numbers written in a way JSON.parse forgets but Go's encoding/json does not: a Go integer field
- * is decoded from the literal's text (decode.go `literalStore` → strconv.ParseInt / ParseUint), so
- * `8080.0` and `1e3` are refused although JSON.parse reads 8080 and 1000, `-0` is refused in a uint,
- * and integers past 2^53 are compared digit by digit. Finding candidates costs one regular
+ * Numbers written in a way JSON.parse forgets but Go's encoding/json does not: a Go number field
+ * is decoded from the literal's text (decode.go `literalStore` → strconv.ParseInt / ParseUint /
+ * ParseFloat), so `8080.0` and `1e3` are refused in an int although JSON.parse reads 8080 and 1000,
+ * `-0` is refused in a uint, integers past 2^53 are compared digit by digit, and 1e400 (Infinity to
+ * JSON.parse) is refused everywhere. Finding candidates costs one regular
  * expression over the text; the tree with offsets is built only for a text that has one.
  */
 import { type JsonNode, parseJson } from "../../json/parse.js";
@@ -47,7 +48,7 @@ export function numberLiterals(tree: JsonNode): NumberLiteral[] {
 }
 
 /** Go integer types as the gateway's structs use them, with the range strconv lets through. */
-const RANGES: Record<string, [bigint, bigint]> = {
+const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
   int: [-(2n ** 63n), 2n ** 63n - 1n],
   int64: [-(2n ** 63n), 2n ** 63n - 1n],
   "time.Duration": [-(2n ** 63n), 2n ** 63n - 1n],
@@ -61,9 +62,15 @@ const RANGES: Record<string, [bigint, bigint]> = {
   uint8: [0n, 255n],
 };
 
-/** Whether Go's encoding/json refuses the literal `raw` for a field of integer type `goType`. */
-export function goRefusesInteger(raw: string, goType: string): boolean {
-  const range = RANGES[goType] ?? RANGES.int!;
+/**
+ * Whether Go's encoding/json refuses the literal `raw` for a field of number type `goType`:
+ * integers go through strconv.ParseInt / ParseUint and the type's overflow check, floats through
+ * strconv.ParseFloat, which refuses what overflows the type (1e400, or 1e39 for a float32).
+ */
+export function goRefusesNumber(raw: string, goType: string): boolean {
+  if (goType === "float64") return !Number.isFinite(Number(raw));
+  if (goType === "float32") return !Number.isFinite(Math.fround(Number(raw)));
+  const range = INTEGER_RANGES[goType] ?? INTEGER_RANGES.int!;
   // ParseUint takes no sign at all, not even on zero.
   if (!/^-?\d+$/.test(raw) || (range[0] === 0n && raw.startsWith("-"))) return true;
   const n = BigInt(raw);

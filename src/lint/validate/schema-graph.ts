@@ -129,10 +129,10 @@ export class Position {
   }
 
   /**
-   * The Go integer type the schema records here (`x-go-type`, written by scripts/generate-schemas.mjs
-   * on every integer field), or undefined when the value is not a Go integer.
+   * The Go number type the schema records here (`x-go-type`, written by scripts/generate-schemas.mjs
+   * on every integer and number field), or undefined when the value is not a Go number.
    */
-  get goIntegerType(): string | undefined {
+  get goNumberType(): string | undefined {
     for (const n of this.nodes) if (typeof n.schema["x-go-type"] === "string") return n.schema["x-go-type"];
     return undefined;
   }
