@@ -109,6 +109,47 @@ describe("number literals in Go number fields", () => {
     // rateLimit.rate is an int in oas.RateLimit: 10.0 is refused; the OpenAPI part is not Go structs.
     expect(messages.map((m) => m.pointer)).toEqual(["/x-tyk-api-gateway/upstream/rateLimit/rate"]);
   });
+
+  it("JSON kept in a ConfigMap is checked at its line; Operator YAML is left to Kubernetes", async () => {
+    const dir = await tempDir();
+    const configMap = [
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata:",
+      "  name: tyk-gateway-conf",
+      "data:",
+      "  tyk.conf: |-",
+      "    {",
+      '      "listen_port": 8080,',
+      '      "secret": "b3f1c0d9e8a7465fa2c4e6d8f0a1b3c5",',
+      '      "hash_keys": true,',
+      '      "control_api_port": 8081.0',
+      "    }",
+      "",
+    ].join("\n");
+    // The API server reads YAML numbers itself before the Operator sees them (not Go's literalStore).
+    const operator = [
+      "apiVersion: tyk.tyk.io/v1alpha1",
+      "kind: ApiDefinition",
+      "metadata:",
+      "  name: orders",
+      "spec:",
+      "  name: Orders",
+      "  use_keyless: true",
+      "  active: true",
+      "  proxy:",
+      "    listen_path: /orders/",
+      "    target_url: http://orders.internal/",
+      "  cache_options:",
+      "    cache_timeout: 60.0",
+      "",
+    ].join("\n");
+    await writeFile(path.join(dir, "gateway.yaml"), configMap);
+    await writeFile(path.join(dir, "api.yaml"), operator);
+    const { results } = await lint({ paths: ["."], cwd: dir });
+    const found = results.flatMap((r) => r.messages.filter((m) => m.ruleId === "invalid-type").map((m) => ({ file: path.basename(r.filePath), line: m.line, column: m.column })));
+    expect(found).toEqual([{ file: "gateway.yaml", line: 11, column: 27 }]);
+  });
 });
 
 describe("the CLI on a repository with such numbers", () => {
