@@ -24,10 +24,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
  */
 export function typoDistance(a: string, b: string): number {
   const cols = b.length + 1;
+  if (rows[0]!.length < cols) rows = [new Uint16Array(cols), new Uint16Array(cols), new Uint16Array(cols)];
   // Three rolling rows: the one before the previous is needed for transpositions.
-  let before = new Uint16Array(cols);
-  let previous = new Uint16Array(cols);
-  let current = new Uint16Array(cols);
+  let [before, previous, current] = rows as [Uint16Array, Uint16Array, Uint16Array];
   for (let j = 0; j < cols; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
@@ -37,7 +36,14 @@ export function typoDistance(a: string, b: string): number {
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2]! + 1);
       current[j] = v;
     }
-    [before, previous, current] = [previous, current, before];
+    const spare = before;
+    before = previous;
+    previous = current;
+    current = spare;
   }
   return previous[cols - 1]!;
 }
+
+// Reused between calls: lint asks for thousands of distances per run, and allocating three typed
+// arrays each time cost more than the distance itself. Grown when a longer word comes along.
+let rows: Uint16Array[] = [new Uint16Array(64), new Uint16Array(64), new Uint16Array(64)];
