@@ -3,8 +3,7 @@
 /** The candidate closest to `word`, if it is close enough to be a plausible typo. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
-  // Allow one edit for short words, about one per four letters for longer ones.
-  const limit = Math.max(1, Math.floor(word.length / 4));
+  const limit = typoLimit(word);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -16,6 +15,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   return bestDistance <= limit ? best : undefined;
+}
+
+/** Edits `closest` allows: one for short words, about one per four letters for longer ones. */
+export function typoLimit(word: string): number {
+  return Math.max(1, Math.floor(word.length / 4));
 }
 
 /**

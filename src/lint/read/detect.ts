@@ -5,7 +5,7 @@
  */
 import { childPointer, isObject } from "./pointer.js";
 import type { DocumentWrapper, Kind, LintDocument } from "../types.js";
-import { closest } from "../../suggest.js";
+import { closest, typoLimit } from "../../suggest.js";
 
 export type DocumentKind = LintDocument["kind"];
 
@@ -101,7 +101,20 @@ function configMapRef(resource: Record<string, unknown>): ConfigMapRef {
 /** A key of `value` that is a typo of `api_definition` and holds an object: a Dashboard envelope's definition under a broken key. */
 export function misspeltDefinitionKey(value: Record<string, unknown>): string | undefined {
   if (Object.hasOwn(value, "api_definition")) return undefined;
-  return Object.keys(value).find((k) => isObject(value[k]) && k !== "api_model" && closest(k, ["api_definition"]) === "api_definition");
+  return Object.keys(value).find(
+    (k) => isObject(value[k]) && k !== "api_model" && foreignLetters(k) <= typoLimit(k) && closest(k, ["api_definition"]) === "api_definition",
+  );
+}
+
+/**
+ * Letters of a key that `api_definition` does not have. Each costs at least one edit, so a key
+ * with more of them than closest allows is no typo of it: most keys are ruled out without the
+ * distance (which was a tenth of linting a Classic definition).
+ */
+function foreignLetters(key: string): number {
+  let n = 0;
+  for (const c of key.toLowerCase()) if (!"api_definition".includes(c)) n++;
+  return n;
 }
 
 function isSessionKey(value: Record<string, unknown>): boolean {
