@@ -20,12 +20,12 @@ export interface NumberLiteral {
  * A number token (after `:`, `,` or `[`) with a fraction or an exponent, `-0`, or 16 digits or
  * more. Inside a string the same characters only cost a needless look at the tree.
  */
-const CANDIDATE = /[:,[][ \t\r\n]*(?:-?\d+[.eE]|-?\d{16}|-0[ \t\r\n]*[,}\]])/;
+export const NUMBER_CANDIDATE = /[:,[][ \t\r\n]*(?:-?\d+[.eE]|-?\d{16}|-0[ \t\r\n]*[,}\]])/;
 
 const PLAIN_SMALL_INTEGER = /^-?\d{1,15}$/;
 
 export function mayHaveNumberLiterals(text: string): boolean {
-  return CANDIDATE.test(text);
+  return NUMBER_CANDIDATE.test(text);
 }
 
 /** Every number in `tree` that is not a plain integer JSON.parse reads exactly. */
