@@ -8,6 +8,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES, runCli } from "./helpers/cli.js";
+import { hasGo } from "./helpers/gateway-loader.js";
+import { gatewayLoadsPolicies } from "./helpers/policy-loader.js";
 import { assembleRepositories, SHARED_CORPUS } from "./helpers/real-repos.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -145,6 +147,24 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
     expect(message("wrapped/policies.json")).toMatch(/one empty policy/);
     expect(message("data/policies.json")).toMatch(/no policy loads/);
     expect(message("folder/policies/all.json")).toMatch(/one empty policy/);
+  });
+
+  it.skipIf(!hasGo)("each policies-file-shape message says what Go's decoder makes of the file in the gateway's loaders", async () => {
+    const dir = path.join(REPOS, "crafted-policies");
+    const r = await lintRepo(dir);
+    const said = (file: string) => r.findings.find((f) => f.file === file && f.ruleId === "policies-file-shape")?.message ?? "loads as written";
+    const verdict = (loaded: ReturnType<typeof gatewayLoadsPolicies>, wanted: number) =>
+      loaded.policies.length === 0 ? "no policy loads" : loaded.policies.some((p) => p.name === "" && p.access_rights === 0) ? "one empty policy" : loaded.policies.length === wanted ? "loads as written" : "other";
+    for (const [file, mode, target, wanted] of [
+      ["flat/policies.json", "file", "flat/policies.json", 1],
+      ["wrapped/policies.json", "file", "wrapped/policies.json", 1],
+      ["data/policies.json", "file", "data/policies.json", 1],
+      ["good/policies.json", "file", "good/policies.json", 1],
+      ["folder/policies/all.json", "dir", "folder/policies", 3],
+    ] as const) {
+      const expected = verdict(gatewayLoadsPolicies(mode, path.join(dir, target)), wanted);
+      expect(said(file), file).toContain(expected);
+    }
   });
 
   it("Operator resources: one file is applied together, one namespace is one deployment, one kind/namespace/name is one object", async () => {
