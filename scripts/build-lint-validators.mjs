@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Precompiles lint's validators into dist/lint/compiled/, after `tsc` has built dist/: ajv standalone
+// Precompiles lint's validators into dist/lint/validate/compiled/, after `tsc` has built dist/: ajv standalone
 // code (compiling the schemas at run time costs about a second each) and a V8 code cache for each
 // (V8 compiling the generated code costs another 100-200 ms on first use). A schema edited later is
 // detected by its stamp and compiled at run time; a cache from another Node version is ignored.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { COMPILED_DIR, codeCacheFile, evaluateModule, moduleFile } from "../dist/lint/compiled.js";
-import { openApiStandaloneModules } from "../dist/lint/openapi.js";
-import { SCHEMA_NAMES, SchemaSet } from "../dist/lint/schemas.js";
+import { COMPILED_DIR, codeCacheFile, evaluateModule, moduleFile } from "../dist/lint/validate/compiled.js";
+import { openApiStandaloneModules } from "../dist/lint/validate/openapi.js";
+import { SCHEMA_NAMES, SchemaSet } from "../dist/lint/validate/schemas.js";
 
 /**
  * A document with every field the schema describes (maps and lists with one entry), so validating

@@ -25,7 +25,7 @@ const LOCAL_REQUIRE = /^[ \t]*const require = createRequire\(import\.meta\.url\)
 const OWN_MODULES = new RegExp(`^${path.join(DIST, path.sep).replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}.*\\.js$`);
 
 /**
- * Modules find files beside themselves (dist/lint/compiled/, schemas/) from `import.meta.url`. In the
+ * Modules find files beside themselves (dist/lint/validate/compiled/, schemas/) from `import.meta.url`. In the
  * bundle each module gets the URL of its own compiled file, relative to the bundle: right wherever
  * the package is installed. esbuild's `define` rewrites code only, never the text of strings.
  */

@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const RENDERER = path.join(ROOT, "dist/lint/rules/security/docs.js");
+const RENDERER = path.join(ROOT, "dist/lint/security-docs.js");
 const PAGE = path.join(ROOT, "docs/security-rules.md");
 
 if (!existsSync(RENDERER)) {

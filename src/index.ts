@@ -12,8 +12,9 @@ export { verifyBundle, verifyBundles, type BundleReport, type VerifyOptions, typ
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
 export type { BundleManifest, Problem } from "./bundle/manifest.js";
-export { lint, type LintOptions } from "./lint/engine.js";
-export type { Kind, LintMessage, LintResult } from "./lint/types.js";
+export { lint, type LintOptions, type LintReport } from "./lint/engine.js";
+export { errorsOnly, exitCodeFor, lintGate, type GateOptions, type GateVerdict } from "./lint/gate.js";
+export type { Kind, LintMessage, LintResult, RuleMeta } from "./lint/types.js";
 export { createServer, type ServeOptions, type TykTsServer } from "./serve/server.js";
 export type { ServeLogEntry } from "./serve/log.js";
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";

@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 const USE_EVERY_FUNCTION = `
 import { mkdirSync } from "node:fs";
-import { buildBundle, verifyBundle, inspectBundle, lint, createServer, generateKeyPair, initPlugin, TykTsError } from "tyk-ts";
+import { buildBundle, verifyBundle, inspectBundle, lint, exitCodeFor, createServer, generateKeyPair, initPlugin, TykTsError } from "tyk-ts";
 const [fixtures, work] = process.argv.slice(2);
 mkdirSync(work + "/site");
 
@@ -31,7 +31,17 @@ const keys = await generateKeyPair({ out: work + "/signing.pem" });
 const built = await buildBundle({ manifest: fixtures + "/python-plugin/manifest.json", output: work + "/site/bundle.zip", key: keys.privateKeyPath });
 const verified = await verifyBundle(built.output, { publicKey: keys.publicKeyPath });
 const inspected = await inspectBundle(built.output);
-const linted = await lint({ paths: [fixtures + "/corpus/policies"] });
+const report = await lint({ paths: [fixtures + "/corpus/policies"] });
+const linted = report.results;
+const warned = [{ filePath: "a.json", kind: "policy", errorCount: 0, warningCount: 2, messages: [] }];
+const gate = {
+  rules: report.rules.map((r) => r.id),
+  linted: exitCodeFor(linted),
+  overMax: exitCodeFor(warned, { maxWarnings: 1 }),
+  withinMax: exitCodeFor(warned, { maxWarnings: 2 }),
+  quiet: exitCodeFor(warned, { maxWarnings: 1, quiet: true }),
+  failOnWarning: exitCodeFor(warned, { failSeverity: "warning" }),
+};
 const plugin = await initPlugin({ dir: work + "/new-plugin", driver: "lua" });
 
 const server = await createServer({ root: work + "/site", port: 0, log: () => {} });
@@ -45,21 +55,21 @@ try {
 } catch (err) {
   failure = { isTykTsError: err instanceof TykTsError, code: err.code, exitCode: err.exitCode, message: err.message };
 }
-console.log(JSON.stringify({ built, verified, inspected, linted, plugin, served, failure }));
+console.log(JSON.stringify({ built, verified, inspected, linted, gate, plugin, served, failure }));
 `;
 
 const TYPED_USE = `
-import { buildBundle, createServer, lint, verifyBundle, type BuildResult, type BundleReport, type LintResult, type TykTsServer } from "tyk-ts";
+import { buildBundle, createServer, exitCodeFor, lint, verifyBundle, type BuildResult, type BundleReport, type LintResult, type TykTsServer } from "tyk-ts";
 
 export async function release(manifest: string): Promise<boolean> {
   const built: BuildResult = await buildBundle({ manifest, output: "bundle.zip", key: "signing.pem" });
   const report: BundleReport = await verifyBundle(built.output, { publicKey: "signing.pub.pem" });
-  const results: LintResult[] = await lint({ paths: ["apis/"] });
+  const results: LintResult[] = (await lint({ paths: ["apis/"] })).results;
   const server: TykTsServer = await createServer({ root: ".", port: 0 });
   await server.close();
   // @ts-expect-error: a build needs an output path
   await buildBundle({ manifest });
-  return report.accepted && results.every((r) => r.errorCount === 0);
+  return report.accepted && exitCodeFor(results, { maxWarnings: 10 }) === 0;
 }
 `;
 
@@ -75,6 +85,9 @@ describe("import from \"tyk-ts\" in another project", () => {
     expect(r.inspected).toMatchObject({ accepted: true, manifest: { driver: "python" }, checksum: { matches: true } });
     expect(r.linted.length).toBeGreaterThan(0);
     expect(r.linted[0]).toMatchObject({ filePath: expect.any(String), errorCount: expect.any(Number), messages: expect.any(Array) });
+    expect(r.gate.rules).toEqual(expect.arrayContaining(["syntax", "unknown-field", "security/keyless-api", "ignore-without-reason"]));
+    expect(r.gate.linted).toBe(r.linted.some((l: { errorCount: number }) => l.errorCount > 0) ? 1 : 0);
+    expect([r.gate.overMax, r.gate.withinMax, r.gate.quiet, r.gate.failOnWarning]).toEqual([1, 0, 0, 1]);
     expect(r.plugin).toMatchObject({ driver: "lua", files: expect.arrayContaining(["manifest.json", "middleware.lua"]) });
     expect(r.served).toEqual({ status: 200, size: r.built.size });
     expect(r.failure).toMatchObject({ isTykTsError: true, exitCode: 2 });

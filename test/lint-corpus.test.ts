@@ -33,7 +33,7 @@ const CROSS_FILE_RULES = new Set(rules.filter((r) => r.checkProject).map((r) => 
 
 describe(`the corpus (${path.relative(ROOT, CORPUS)})`, () => {
   it("lints every file without crashing, and finds no error in the files gateways load", async () => {
-    const results = await lint({ paths: ["."], cwd: CORPUS });
+    const results = (await lint({ paths: ["."], cwd: CORPUS })).results;
     const kinds = new Set(results.map((r) => r.kind));
     for (const kind of ["tyk-conf", "classic-api", "tyk-oas", "policy", "policies", "bundle-manifest"]) expect(kinds).toContain(kind);
     const errors: string[] = [];
@@ -147,8 +147,8 @@ describe("mutations of real files", () => {
       const name = path.basename(m.file);
       await writeFile(path.join(dir, name), mutated);
 
-      const [before] = await lint({ paths: [path.join(SAMPLE, m.file)], cwd: SAMPLE });
-      const [after] = await lint({ paths: [name], cwd: dir });
+      const [before] = (await lint({ paths: [path.join(SAMPLE, m.file)], cwd: SAMPLE })).results;
+      const [after] = (await lint({ paths: [name], cwd: dir })).results;
       // Only the mutation's rule: other rules may react to the changed value too (a quoted `true` is not true).
       const introduced = after!.messages.filter((x) => x.ruleId === m.rule && !before!.messages.some((y) => sameFinding(x, y)));
       // A replaced snippet is pointed at directly; for a removed member, the key of its parent object.

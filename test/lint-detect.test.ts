@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectDocuments } from "../src/lint/detect.js";
+import { detectDocuments } from "../src/lint/read/detect.js";
 import { lint } from "../src/lint/engine.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -79,7 +79,7 @@ describe("lint() on wrapped and multi-document files", () => {
 }
 `;
     await writeFile(path.join(dir, "export.json"), text);
-    const [result] = await lint({ paths: ["export.json"], cwd: dir });
+    const [result] = (await lint({ paths: ["export.json"], cwd: dir })).results;
     const unknown = result!.messages.find((m) => m.ruleId === "unknown-field");
     expect(result!.kind).toBe("classic-api");
     expect(unknown).toMatchObject({ line: 6, column: 16, pointer: "/api_definition/proxy/listen_pth" });
@@ -121,7 +121,7 @@ spec:
   rate: "10"
 `;
     await writeFile(path.join(dir, "tyk.yaml"), text);
-    const [result] = await lint({ paths: ["tyk.yaml"], cwd: dir });
+    const [result] = (await lint({ paths: ["tyk.yaml"], cwd: dir })).results;
     expect(result!.kind).toBe("mixed");
     const byRule = Object.fromEntries(result!.messages.map((m) => [m.ruleId, m]));
     // Operator-only keys (contextRef, access_rights_array, state) are not unknown fields.
@@ -178,14 +178,14 @@ spec:
       versions: [Default]
 `;
     await writeFile(path.join(dir, "operator.yaml"), text);
-    const [result] = await lint({ paths: ["operator.yaml"], cwd: dir });
+    const [result] = (await lint({ paths: ["operator.yaml"], cwd: dir })).results;
     const ruleIds = result!.messages.map((m) => m.ruleId);
     expect(ruleIds).not.toContain("unknown-field");
     expect(ruleIds).not.toContain("invalid-type"); // the Operator's Percent is a quoted decimal
     expect(ruleIds).not.toContain("security/policy-all-apis"); // access_rights_array becomes access_rights
     // The same policy outside the Operator grants every API: access_rights_array means nothing to the gateway.
     await writeFile(path.join(dir, "policies.json"), JSON.stringify({ p: { name: "p", active: true, rate: 10, per: 1, quota_max: -1, access_rights: {} } }));
-    const [plain] = await lint({ paths: ["policies.json"], cwd: dir });
+    const [plain] = (await lint({ paths: ["policies.json"], cwd: dir })).results;
     expect(plain!.messages.map((m) => m.ruleId)).toContain("security/policy-all-apis");
   });
 
@@ -195,7 +195,7 @@ spec:
     await writeFile(path.join(dir, "tsconfig.json"), "{ // comments are fine in tsconfig\n}\n");
     await writeFile(path.join(dir, "api.json"), JSON.stringify(classic));
     const skipped: string[] = [];
-    const results = await lint({ paths: ["."], cwd: dir, onSkip: (file, reason) => skipped.push(`${file}: ${reason}`) });
+    const results = (await lint({ paths: ["."], cwd: dir, onSkip: (file, reason) => skipped.push(`${file}: ${reason}`) })).results;
     expect(results.map((r) => r.filePath)).toEqual(["api.json"]);
     expect(skipped).toEqual(["package.json: not a Tyk document", "tsconfig.json: not JSON, and nothing in it looks like Tyk"]);
   });
@@ -203,7 +203,7 @@ spec:
   it("reports a file named explicitly even when it is not recognised", async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "x" }));
-    const [result] = await lint({ paths: ["package.json"], cwd: dir });
+    const [result] = (await lint({ paths: ["package.json"], cwd: dir })).results;
     expect(result!.messages).toMatchObject([{ ruleId: "unknown-kind", severity: 1, line: 1, column: 1 }]);
   });
 });

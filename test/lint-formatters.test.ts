@@ -78,7 +78,7 @@ describe("gitlab", () => {
     const dir = await tempDir();
     const api = { name: "a", api_id: "a", proxy: { listen_path: "a/", listen_pth: 1, target_url: "ftp://x" }, version_data: { not_versioned: true } };
     await writeFile(path.join(dir, "a.json"), JSON.stringify(api, null, 2));
-    const report = async () => JSON.parse(formatters.gitlab(await lint({ paths: ["."], cwd: dir }), context)) as Array<Record<string, any>>;
+    const report = async () => JSON.parse(formatters.gitlab((await lint({ paths: ["."], cwd: dir })).results, context)) as Array<Record<string, any>>;
     const first = await report();
     const again = await report();
     await writeFile(path.join(dir, "a.json"), `\n\n${JSON.stringify(api, null, 2)}`);

@@ -15,7 +15,7 @@ const extension = { info: { name: "Pets", id: "pets", state: { active: true } },
 async function lintDoc(doc: unknown, name = "api.json"): Promise<LintResult> {
   const dir = await tempDir();
   await writeFile(path.join(dir, name), `${JSON.stringify(doc, null, 2)}\n`);
-  const [result] = await lint({ paths: [name], cwd: dir });
+  const [result] = (await lint({ paths: [name], cwd: dir })).results;
   return result!;
 }
 
@@ -102,7 +102,7 @@ x-tyk-api-gateway:
 `;
   const dir = await tempDir();
   await writeFile(path.join(dir, "mcp.yaml"), mcp);
-  const [result] = await lint({ paths: ["mcp.yaml"], cwd: dir });
+  const [result] = (await lint({ paths: ["mcp.yaml"], cwd: dir })).results;
   expect(result!.kind).toBe("tyk-oas");
   expect(result!.messages.filter((m) => m.severity === 2)).toEqual([]);
 });

@@ -5,9 +5,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseJson, type JsonNode } from "../src/json/parse.js";
-import { scanJsonPointer, uniqueMemberSpan } from "../src/lint/json-locate.js";
-import { childPointer, pointerSegments } from "../src/lint/pointer.js";
-import { parseSource } from "../src/lint/source.js";
+import { scanJsonPointer, uniqueMemberSpan } from "../src/lint/read/positions.js";
+import { childPointer, pointerSegments } from "../src/lint/read/pointer.js";
+import { parseSource } from "../src/lint/read/source.js";
 
 /** Every pointer in a tree with the span the full parser gives it. */
 function spans(node: JsonNode, pointer = "", out = new Map<string, { start: number; end: number; key?: { start: number; end: number } }>()) {

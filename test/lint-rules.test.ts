@@ -23,7 +23,7 @@ async function lintFiles(files: Files, options: Partial<LintOptions> = {}): Prom
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
   }
-  return { dir, results: await lint({ paths: ["."], cwd: dir, ...options }) };
+  return { dir, results: (await lint({ paths: ["."], cwd: dir, ...options })).results };
 }
 
 function messages(results: LintResult[], ruleId: string, file?: string): Array<LintMessage & { file: string }> {
@@ -231,7 +231,7 @@ describe("--bundles", () => {
       await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
       await writeFile(path.join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
     }
-    const results = await lint({ paths: ["tyk.conf", "apps"], cwd: dir, bundlesDir: "bundles" });
+    const results = (await lint({ paths: ["tyk.conf", "apps"], cwd: dir, bundlesDir: "bundles" })).results;
     expect(messages(results, "bundle-missing").map((m) => [m.file, m.message])).toEqual([["apps/missing.json", `bundle "missing.zip" is not in ${path.join(dir, "bundles")}`]]);
     expect(messages(results, "bundle-refused").map((m) => m.file)).toEqual(["apps/unsigned.json"]);
     expect(messages(results, "bundle-refused")[0]!.message).toMatch(/^bundle "unsigned.zip" would be refused by the gateway: .*sign/i);
@@ -256,7 +256,7 @@ describe("the config file", () => {
       "repo/apis/a.json": bad,
       "repo/apis/legacy/old.json": bad,
     });
-    const results = await lint({ paths: ["apis"], cwd: path.join(dir, "repo/apis/..") });
+    const results = (await lint({ paths: ["apis"], cwd: path.join(dir, "repo/apis/..") })).results;
     expect(results.map((r) => r.filePath)).toEqual(["apis/a.json"]);
     expect(results[0]!.messages.map((m) => [m.ruleId, m.severity])).toEqual([["unknown-field", 2]]);
   });

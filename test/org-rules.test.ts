@@ -89,7 +89,7 @@ describe("organisation rules", () => {
       "apis/untagged.json": untagged,
       "policies/gold.json": policy,
     });
-    results = new Map((await lint({ paths: ["apis", "policies"], cwd: dir })).map((r) => [r.filePath, r]));
+    results = new Map((await lint({ paths: ["apis", "policies"], cwd: dir })).results.map((r) => [r.filePath, r]));
   });
 
   const org = (file: string) => (results.get(file)?.messages ?? []).filter((m) => m.ruleId.startsWith("org/"));
@@ -166,7 +166,7 @@ describe("severities and ignores for built-in and organisation rules", () => {
 
   async function run(config: Json, profile?: "production"): Promise<Map<string, LintResult>> {
     const dir = await project({ "tyk-ts.config.json": config, "apis/legacy.json": insecure, "apis/other.json": insecure });
-    return new Map((await lint({ paths: ["apis"], cwd: dir, profile })).map((r) => [r.filePath, r]));
+    return new Map((await lint({ paths: ["apis"], cwd: dir, profile })).results.map((r) => [r.filePath, r]));
   }
   const ids = (result: LintResult | undefined) => (result?.messages ?? []).map((m) => `${m.ruleId}:${m.severity}`).filter((id) => /^(org|security)\//.test(id)).sort();
 
@@ -236,7 +236,7 @@ describe("organisation rule findings appear in every output format", () => {
 
   beforeAll(async () => {
     const dir = await project({ "tyk-ts.config.json": { orgRules: [ORG_RULES[0]] }, "legacy.json": api("legacy", { proxy: { listen_path: "/v1/l/", target_url: "http://legacy.svc", strip_listen_path: true } }) });
-    results = await lint({ paths: ["legacy.json"], cwd: dir });
+    results = (await lint({ paths: ["legacy.json"], cwd: dir })).results;
   });
 
   it.each(FORMATS)("%s", (format) => {

@@ -12,9 +12,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { lint } from "../src/lint/engine.js";
 import { sarif } from "../src/lint/formatters/sarif.js";
 import { ruleCatalog } from "../src/lint/rules/index.js";
-import { renderSecurityRulesDoc } from "../src/lint/rules/security/docs.js";
-import { isInternalHost } from "../src/lint/rules/security/hosts.js";
-import { securityRules } from "../src/lint/rules/security/index.js";
+import { renderSecurityRulesDoc } from "../src/lint/security-docs.js";
+import { isInternalHost } from "../src/lint/rules/support/hosts.js";
+import { securityRules } from "../src/lint/rules/index.js";
 import type { LintResult } from "../src/lint/types.js";
 import { FIXTURES, ROOT } from "./helpers/cli.js";
 import { tempDir } from "./helpers/tmp.js";
@@ -181,7 +181,7 @@ describe("security rules: insecure and secure variants", () => {
       texts.set(name, text);
       await writeFile(path.join(dir, name), text);
     }
-    results = new Map((await lint({ paths: ["."], cwd: dir })).map((r) => [r.filePath, r]));
+    results = new Map((await lint({ paths: ["."], cwd: dir })).results.map((r) => [r.filePath, r]));
   });
 
   const findings = (file: string, rule: string) => (results.get(file)?.messages ?? []).filter((m) => m.ruleId === rule);
@@ -300,7 +300,7 @@ describe("security rules: cross-file and configuration", () => {
 
   it("security/unverified-bundles: an API's bundle with a tyk.conf that has no public_key_path", async () => {
     const dir = await project({ "apps/orders.json": api, "tyk.conf": variant("conf", { "/public_key_path": undefined }) });
-    const [result] = (await lint({ paths: ["apps/orders.json", "tyk.conf"], cwd: dir })).filter((r) => r.filePath === "apps/orders.json");
+    const [result] = (await lint({ paths: ["apps/orders.json", "tyk.conf"], cwd: dir })).results.filter((r) => r.filePath === "apps/orders.json");
     const found = result!.messages.filter((m) => m.ruleId === "security/unverified-bundles");
     const text = `${JSON.stringify(api, null, 2)}\n`;
     expect(found.map((m) => m.line)).toEqual([lineOf(text, '"custom_middleware_bundle"')]);
@@ -309,8 +309,8 @@ describe("security rules: cross-file and configuration", () => {
 
   it("security/unverified-bundles: clean with a signed-bundle tyk.conf, and without any tyk.conf", async () => {
     const dir = await project({ "apps/orders.json": api, "tyk.conf": variant("conf") });
-    const withConf = await lint({ paths: ["apps/orders.json", "tyk.conf"], cwd: dir });
-    const alone = await lint({ paths: ["apps/orders.json"], cwd: dir });
+    const withConf = (await lint({ paths: ["apps/orders.json", "tyk.conf"], cwd: dir })).results;
+    const alone = (await lint({ paths: ["apps/orders.json"], cwd: dir })).results;
     for (const results of [withConf, alone]) {
       expect(results.flatMap((r) => r.messages).filter((m) => m.ruleId === "security/unverified-bundles")).toEqual([]);
     }
@@ -318,7 +318,7 @@ describe("security rules: cross-file and configuration", () => {
 
   it("security/unverified-bundles: bundle_insecure_skip_verify in tyk.conf", async () => {
     const dir = await project({ "apps/orders.json": api, "tyk.conf": variant("conf", { "/bundle_insecure_skip_verify": true }) });
-    const messages = (await lint({ paths: ["."], cwd: dir })).flatMap((r) => r.messages);
+    const messages = (await lint({ paths: ["."], cwd: dir })).results.flatMap((r) => r.messages);
     expect(messages.filter((m) => m.ruleId === "security/unverified-bundles").map((m) => m.message)).toEqual([
       expect.stringContaining("`bundle_insecure_skip_verify` on"),
     ]);
@@ -331,7 +331,7 @@ describe("security rules: cross-file and configuration", () => {
       "orders.json": keyless("orders"),
       "tyk-ts.config.json": { rules: { "security/keyless-api": ["warning", { publicApis: ["status"] }] } },
     });
-    const byFile = async (profile?: "production") => new Map((await lint({ paths: ["status.json", "orders.json"], cwd: dir, profile })).map((r) => [r.filePath, r.messages.filter((m) => m.ruleId === "security/keyless-api")]));
+    const byFile = async (profile?: "production") => new Map((await lint({ paths: ["status.json", "orders.json"], cwd: dir, profile })).results.map((r) => [r.filePath, r.messages.filter((m) => m.ruleId === "security/keyless-api")]));
     const normal = await byFile();
     expect(normal.get("status.json")).toEqual([]);
     expect(normal.get("orders.json")!.map((m) => m.severity)).toEqual([1]);
@@ -341,7 +341,7 @@ describe("security rules: cross-file and configuration", () => {
 
   it("--profile production leaves rules the config switched off, off", async () => {
     const dir = await project({ "orders.json": { ...HARDENED.classic, use_keyless: true }, "tyk-ts.config.json": { rules: { "security/keyless-api": "off" } } });
-    const [result] = await lint({ paths: ["orders.json"], cwd: dir, profile: "production" });
+    const [result] = (await lint({ paths: ["orders.json"], cwd: dir, profile: "production" })).results;
     expect(result!.messages.filter((m) => m.ruleId === "security/keyless-api")).toEqual([]);
   });
 
@@ -350,7 +350,7 @@ describe("security rules: cross-file and configuration", () => {
       "orders.json": { ...HARDENED.classic, proxy: { ...HARDENED.classic.proxy, target_url: "http://orders.corp.example:8080" } },
       "tyk-ts.config.json": { rules: { "security/plaintext-upstream": ["warning", { internalHosts: ["*.corp.example"] }] } },
     });
-    const [result] = await lint({ paths: ["orders.json"], cwd: dir });
+    const [result] = (await lint({ paths: ["orders.json"], cwd: dir })).results;
     expect(result!.messages.filter((m) => m.ruleId === "security/plaintext-upstream")).toEqual([]);
   });
 });
@@ -361,10 +361,12 @@ describe("security rules on real files (fixtures/corpus)", () => {
   const messagesOf = (file: string, rule: string) => results.find((r) => r.filePath === file)?.messages.filter((m) => m.ruleId === rule).map((m) => m.line);
 
   beforeAll(async () => {
-    results = await lint({
+    results = (
+      await lint({
       paths: ["oas-apis/TykTechnologies__tyk__ci__tests__tracing__apps__test-multiauth-oas.json", "gateway-configs/TykTechnologies__tyk-plugin-starter__e2e__tyk.conf", "classic-apis/TykTechnologies__tyk-plugin-starter__e2e__apps__multi-bundle.json"],
       cwd: corpus,
-    });
+      })
+    ).results;
   });
 
   it("a Tyk OAS API with authentication enabled is not keyless; its HMAC JWT scheme is reported", () => {

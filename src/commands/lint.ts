@@ -3,10 +3,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { InvalidArgumentError, Option } from "commander";
 import type { CommandRegistrar } from "../cli.js";
-import { EXIT_FINDINGS, EXIT_OK, ioError } from "../errors.js";
+import { EXIT_OK } from "../errors.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 import { FORMATS, type Format } from "../lint/formatters/formats.js";
-import { KINDS, PROFILES, type Kind, type LintResult, type Profile, type RuleMeta } from "../lint/types.js";
+import { KINDS, PROFILES, type Kind, type Profile } from "../lint/types.js";
 
 interface LintFlags {
   kind?: Kind;
@@ -96,23 +96,22 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     return EXIT_OK;
   }
   const { lint } = await import("../lint/engine.js");
+  const { errorsOnly, lintGate } = await import("../lint/gate.js");
   const { formatters } = await import("../lint/formatters/index.js");
   const cwd = process.cwd();
-  let rules: readonly RuleMeta[] = ruleCatalog();
-  let results = await lint({
+  const report = await lint({
     paths,
     cwd,
     profile: flags.profile,
-    onRules: (runRules) => (rules = runRules),
     kind: flags.kind,
     configPath: flags.config,
     bundlesDir: flags.bundles,
     onSkip: flags.verbose ? (file, reason) => process.stderr.write(`${stderrColor.dim("skipped")} ${file}: ${reason}\n`) : undefined,
   });
-  if (flags.quiet) results = results.map(errorsOnly);
+  const results = flags.quiet ? errorsOnly(report.results) : report.results;
 
   const outputs: OutputTarget[] = targets.length > 0 ? targets : [{ format: "stylish" }];
-  const context = { rules, cwd, toolVersion: toolVersion() };
+  const context = { rules: report.rules, cwd, toolVersion: toolVersion() };
   for (const { format, file } of outputs) {
     const formatter = formatters[format];
     if (file) {
@@ -125,21 +124,11 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     }
   }
 
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  const gate = lintGate(results, { failSeverity: flags.failSeverity, maxWarnings: flags.maxWarnings, quiet: flags.quiet });
   if (results.length === 0) process.stderr.write(`${stderrColor.yellow("warning")} no Tyk documents found${paths.length ? ` in ${paths.join(", ")}` : ""}\n`);
-  else if (errors + warnings === 0) process.stderr.write(`${stderrColor.green("✔")} ${results.length} ${results.length === 1 ? "file" : "files"} checked, no problems\n`);
-  if (errors > 0 || (flags.failSeverity === "warning" && warnings > 0)) return EXIT_FINDINGS;
-  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
-    process.stderr.write(`${stderrColor.red("error")} ${warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);
-    return EXIT_FINDINGS;
-  }
-  return EXIT_OK;
-}
-
-function errorsOnly(result: LintResult): LintResult {
-  const messages = result.messages.filter((m) => m.severity === 2);
-  return { ...result, messages, warningCount: 0 };
+  else if (gate.errors + gate.warnings === 0) process.stderr.write(`${stderrColor.green("✔")} ${results.length} ${results.length === 1 ? "file" : "files"} checked, no problems\n`);
+  if (gate.tooManyWarnings) process.stderr.write(`${stderrColor.red("error")} ${gate.warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);
+  return gate.exitCode;
 }
 
 function toolVersion(): string {

@@ -41,7 +41,7 @@ async function runSchema(kind: string | undefined, flags: { path?: boolean; list
   if (!name || !(name in SCHEMA_KINDS)) {
     throw new UsageError(kind ? `unknown kind "${kind}"` : "which schema? name a kind", { hint: `kinds: ${Object.keys(SCHEMA_KINDS).join(", ")}` });
   }
-  const { policiesSchema, schemaFile } = await import("../lint/schemas.js");
+  const { policiesSchema, schemaFile } = await import("../lint/validate/schemas.js");
   if (name === "policies") {
     if (flags.path) throw new UsageError("policies has no file of its own: it is generated around policy.schema.json", { hint: "tyk-ts schema policy --path" });
     process.stdout.write(`${JSON.stringify(policiesSchema(), null, 2)}\n`);

@@ -15,7 +15,7 @@ import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { parseIgnoreEntry, type IgnoreEntry } from "./ignores.js";
 import { parseOrgRules, type OrgRuleDefinition } from "./org-rules.js";
-import { isObject } from "./pointer.js";
+import { isObject } from "./read/pointer.js";
 import type { RuleSeverity } from "./types.js";
 
 export const CONFIG_FILE_NAMES = ["tyk-ts.config.json", ".tyk-ts.json"];

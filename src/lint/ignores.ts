@@ -17,10 +17,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { InputError } from "../errors.js";
-import { isObject, pointerSegments } from "./pointer.js";
-import { parseSource } from "./source.js";
+import { isObject, pointerSegments } from "./read/pointer.js";
+import { parseSource } from "./read/source.js";
 import { closest } from "../suggest.js";
-import type { LintMessage, LintResult, RuleMeta } from "./types.js";
+import { ignoreWithoutReason } from "./rules/config/ignore-without-reason.js";
+import type { LintMessage, LintResult } from "./types.js";
 
 export interface IgnoreEntry {
   /** Index in the config's `ignore` list, for reporting the entry itself. */
@@ -30,14 +31,6 @@ export interface IgnoreEntry {
   pointer?: string;
   reason?: string;
 }
-
-export const IGNORE_WITHOUT_REASON: RuleMeta = {
-  id: "ignore-without-reason",
-  defaultSeverity: "warning",
-  description: "An ignore entry in the lint config has no `reason`.",
-  help: "Ignoring a finding accepts a risk; the reason tells reviewers and auditors why it was accepted. The entry still applies.",
-  fix: 'Add "reason": "<why this finding is acceptable>" to the entry.',
-};
 
 const FIELDS = ["files", "rules", "pointer", "reason"];
 
@@ -151,7 +144,7 @@ function reasonlessEntries(entries: readonly IgnoreEntry[], settings: IgnoreSett
     const pointer = `/ignore/${entry.index}`;
     const range = source?.locate(pointer, "value") ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
     const what = [entry.rules && `rules ${entry.rules.join(", ")}`, entry.files && `files ${entry.files.join(", ")}`, entry.pointer !== undefined && `pointer ${entry.pointer}`].filter(Boolean).join(", ");
-    return { ruleId: IGNORE_WITHOUT_REASON.id, severity, message: `this ignore entry (${what}) has no "reason": say why the findings it hides are acceptable`, ...range, pointer };
+    return { ruleId: ignoreWithoutReason.id, severity, message: `this ignore entry (${what}) has no "reason": say why the findings it hides are acceptable`, ...range, pointer };
   });
   const rel = path.relative(settings.cwd, settings.configFile);
   return withMessages({ filePath: rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : settings.configFile, kind: null, errorCount: 0, warningCount: 0, messages }, messages);

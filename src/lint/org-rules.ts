@@ -18,7 +18,7 @@
 import { createRequire } from "node:module";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { InputError } from "../errors.js";
-import { childPointer, fieldName, isObject, pointerSegments } from "./pointer.js";
+import { childPointer, fieldName, isObject, pointerSegments } from "./read/pointer.js";
 import { closest } from "../suggest.js";
 import { KINDS, type LintDocument, type Rule, type RuleFinding, type RuleSeverity } from "./types.js";
 

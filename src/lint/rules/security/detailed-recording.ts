@@ -1,5 +1,5 @@
-import { fieldName, valueAt } from "../../pointer.js";
-import { OAS_EXTENSION, OWASP, type SecurityRule } from "./common.js";
+import { fieldName, valueAt } from "../../read/pointer.js";
+import { OAS_EXTENSION, OWASP, type SecurityRule } from "../support/security.js";
 
 const SWITCHES = {
   "classic-api": "/enable_detailed_recording",

@@ -1,16 +1,7 @@
-import type { LintContext, LintDocument } from "../../types.js";
-import { apiAuth, apiNames, API_KINDS, OWASP, stringList, type SecurityRule } from "./common.js";
-
-const ID = "security/keyless-api";
-
-/** The team listed the API as public on purpose (`publicApis` in this rule's options). */
-export function isDeclaredPublic(doc: LintDocument, ctx: LintContext): boolean {
-  const publicApis = stringList(ctx.ruleOptions[ID], "publicApis");
-  return apiNames(doc).some((name) => publicApis.includes(name));
-}
+import { apiAuth, API_KINDS, isDeclaredPublic, OWASP, type SecurityRule } from "../support/security.js";
 
 export const keylessApi: SecurityRule = {
-  id: ID,
+  id: "security/keyless-api",
   defaultSeverity: "warning",
   kinds: API_KINDS,
   owasp: OWASP.brokenAuthentication,

@@ -1,6 +1,6 @@
-import { valueAt } from "../../pointer.js";
+import { valueAt } from "../../read/pointer.js";
 import type { LintDocument, RuleFinding } from "../../types.js";
-import { apiAuth, API_KINDS, isTrue, OAS_EXTENSION, OWASP, type SecurityRule } from "./common.js";
+import { apiAuth, API_KINDS, isTrue, OAS_EXTENSION, OWASP, type SecurityRule } from "../support/security.js";
 
 export const noRateLimit: SecurityRule = {
   id: "security/no-rate-limit",

@@ -1,7 +1,7 @@
-import { fieldName } from "../../pointer.js";
-import { apiFacts, isKvReference, parsedUpstream } from "../api-facts.js";
-import { API_KINDS, OWASP, stringList, type SecurityRule } from "./common.js";
-import { isInternalHost } from "./hosts.js";
+import { fieldName } from "../../read/pointer.js";
+import { apiFacts, isKvReference, parsedUpstream } from "../support/api-facts.js";
+import { API_KINDS, OWASP, stringList, type SecurityRule } from "../support/security.js";
+import { isInternalHost } from "../support/hosts.js";
 
 const ID = "security/plaintext-upstream";
 

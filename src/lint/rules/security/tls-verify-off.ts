@@ -1,6 +1,6 @@
-import { childPointer, fieldName, isObject, valueAt } from "../../pointer.js";
+import { childPointer, fieldName, isObject, valueAt } from "../../read/pointer.js";
 import type { RuleFinding } from "../../types.js";
-import { OAS_EXTENSION, OWASP, type SecurityRule } from "./common.js";
+import { OAS_EXTENSION, OWASP, type SecurityRule } from "../support/security.js";
 
 /**
  * tyk.conf switches that turn certificate checks off, whose certificates then go unchecked, and for

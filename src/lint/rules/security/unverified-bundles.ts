@@ -1,7 +1,7 @@
-import { valueAt } from "../../pointer.js";
+import { valueAt } from "../../read/pointer.js";
 import type { LintDocument, ProjectFinding } from "../../types.js";
-import { apiFacts } from "../api-facts.js";
-import { API_KINDS, OWASP, type SecurityRule } from "./common.js";
+import { apiFacts } from "../support/api-facts.js";
+import { API_KINDS, OWASP, type SecurityRule } from "../support/security.js";
 
 /** What in a tyk.conf lets a tampered or unsigned bundle load; empty when bundles are verified. */
 function bundleWeaknesses(conf: LintDocument): string[] {

@@ -1,6 +1,6 @@
-import { childPointer, fieldName, isObject, valueAt } from "../../pointer.js";
+import { childPointer, fieldName, isObject, valueAt } from "../../read/pointer.js";
 import type { RuleFinding } from "../../types.js";
-import { OAS_EXTENSION, OWASP, type SecurityRule } from "./common.js";
+import { OAS_EXTENSION, OWASP, type SecurityRule } from "../support/security.js";
 
 /** Go's tls.VersionTLS12: the integer form tyk.conf and Classic definitions use. */
 const TLS12 = 771;

@@ -1,0 +1,155 @@
+/**
+ * What a parsed value is: which Tyk documents it holds and where. Raw documents, the shapes a
+ * Dashboard or tyk-sync exports (`{"api_definition": …}`, `{"oas": …}`, `{"apis": […]}`), lists,
+ * gateway policies.json maps and Tyk Operator resources are all unwrapped to the documents inside.
+ */
+import { childPointer, isObject } from "./pointer.js";
+import type { DocumentWrapper, Kind, LintDocument } from "../types.js";
+
+export type DocumentKind = LintDocument["kind"];
+
+export interface DetectedDocument {
+  kind: DocumentKind;
+  pointer: string;
+  wrapper: DocumentWrapper;
+}
+
+export interface Detection {
+  /** The file-level kind: `policies` for a policies.json map, `mixed` for several kinds. */
+  kind: Kind | "mixed" | null;
+  documents: DetectedDocument[];
+}
+
+/** Extensions that make an OpenAPI document a Tyk OAS API (HTTP, Streams, MCP). */
+export const TYK_OAS_EXTENSIONS = ["x-tyk-api-gateway", "x-tyk-streaming", "x-tyk-streams", "x-tyk-mcp-server"];
+
+const OPERATOR_GROUP = /^tyk\.tyk\.io\//;
+
+// Top-level keys typical of each kind; a document needs a few of them to be recognised.
+const CONF_KEYS = new Set([
+  "listen_port", "listen_address", "secret", "node_secret", "template_path", "app_path", "middleware_path", "storage",
+  "hash_keys", "enable_analytics", "analytics_config", "allow_master_keys", "policies", "use_db_app_configs",
+  "health_check", "tyk_js_path", "http_server_options", "enable_bundle_downloader", "bundle_base_url", "coprocess_options",
+  "slave_options", "db_app_conf_options", "enable_jsvm", "hash_key_function", "control_api_hostname", "control_api_port",
+  "log_level", "suppress_redis_signal_reload", "close_connections", "enable_custom_domains", "allow_insecure_configs",
+]);
+const CLASSIC_KEYS = new Set([
+  "api_id", "version_data", "proxy", "use_keyless", "use_standard_auth", "auth", "auth_configs", "definition",
+  "custom_middleware_bundle", "enable_jwt", "use_oauth2", "use_basic_auth", "do_not_track", "slug", "enable_context_vars",
+  "config_data", "strip_auth_data", "use_openid", "jwt_signing_method", "enable_coprocess_auth", "graphql",
+]);
+const POLICY_KEYS = new Set([
+  "access_rights", "access_rights_array", "rate", "per", "quota_max", "quota_renewal_rate", "throttle_interval",
+  "throttle_retry_limit", "key_expires_in", "partitions", "hmac_enabled", "is_inactive", "max_query_depth", "smoothing",
+]);
+
+function countKeys(value: Record<string, unknown>, keys: Set<string>): number {
+  let n = 0;
+  for (const k of Object.keys(value)) if (keys.has(k.toLowerCase())) n++;
+  return n;
+}
+
+function isTykOas(value: Record<string, unknown>): boolean {
+  return typeof value.openapi === "string" && TYK_OAS_EXTENSIONS.some((x) => Object.hasOwn(value, x));
+}
+
+function isClassicApi(value: Record<string, unknown>): boolean {
+  const proxy = value.proxy;
+  if (isObject(proxy) && ("listen_path" in proxy || "target_url" in proxy)) return true;
+  return countKeys(value, CLASSIC_KEYS) >= 3;
+}
+
+function isGatewayConfig(value: Record<string, unknown>): boolean {
+  return countKeys(value, CONF_KEYS) >= 3 && !isClassicApi(value);
+}
+
+/** Checked after API definitions and tyk.conf, which may also have `custom_middleware`. */
+function isBundleManifest(value: Record<string, unknown>): boolean {
+  return Array.isArray(value.file_list) || isObject(value.custom_middleware);
+}
+
+function isPolicy(value: Record<string, unknown>): boolean {
+  if (isObject(value.access_rights) || Array.isArray(value.access_rights_array)) return true;
+  return countKeys(value, POLICY_KEYS) >= 3;
+}
+
+/** Detect the documents in one parsed value (a JSON file or one YAML document). */
+export function detectDocuments(value: unknown, forced?: Kind): Detection {
+  const found: DetectedDocument[] = [];
+  visit(value, "", "none", found, 0);
+  if (forced) {
+    const fits = found.length > 0 && found.every((d) => d.kind === forced || (forced === "policies" && d.kind === "policy"));
+    if (!fits) return forcedDetection(value, forced);
+  }
+  return { kind: fileKind(found), documents: found };
+}
+
+function forcedDetection(value: unknown, forced: Kind): Detection {
+  if (forced !== "policies") return { kind: forced, documents: [{ kind: forced, pointer: "", wrapper: "none" }] };
+  const documents: DetectedDocument[] = isObject(value)
+    ? Object.keys(value).map((id) => ({ kind: "policy" as const, pointer: childPointer("", id), wrapper: "policies-map" as const }))
+    : [];
+  return { kind: "policies", documents };
+}
+
+function fileKind(found: DetectedDocument[]): Detection["kind"] {
+  if (found.length === 0) return null;
+  if (found.every((d) => d.wrapper === "policies-map")) return "policies";
+  const kinds = new Set(found.map((d) => d.kind));
+  return kinds.size === 1 ? found[0]!.kind : "mixed";
+}
+
+function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found: DetectedDocument[], depth: number): void {
+  if (depth > 4) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => visit(item, childPointer(pointer, i), "list", found, depth + 1));
+    return;
+  }
+  if (!isObject(value)) return;
+  const add = (kind: DocumentKind, at = pointer, how = wrapper): void => {
+    found.push({ kind, pointer: at, wrapper: how });
+  };
+
+  if (typeof value.apiVersion === "string" && OPERATOR_GROUP.test(value.apiVersion) && isObject(value.spec)) {
+    if (value.kind === "ApiDefinition") add("classic-api", childPointer(pointer, "spec"), "operator");
+    else if (value.kind === "SecurityPolicy") add("policy", childPointer(pointer, "spec"), "operator");
+    return;
+  }
+  // A Kubernetes `List` of resources.
+  if (value.kind === "List" && Array.isArray(value.items)) {
+    visit(value.items, childPointer(pointer, "items"), "list", found, depth + 1);
+    return;
+  }
+  if (isTykOas(value)) return add("tyk-oas");
+  if (isObject(value.oas) && isTykOas(value.oas)) return add("tyk-oas", childPointer(pointer, "oas"), "dashboard");
+  if (isObject(value.api_definition)) return add("classic-api", childPointer(pointer, "api_definition"), "dashboard");
+  for (const listKey of ["apis", "Data"]) {
+    const list = value[listKey];
+    if (Array.isArray(list) && list.length > 0 && list.every(isObject)) {
+      const before = found.length;
+      visit(list, childPointer(pointer, listKey), "list", found, depth + 1);
+      if (found.length > before) return;
+    }
+  }
+  if (isClassicApi(value)) return add("classic-api");
+  if (isGatewayConfig(value)) return add("tyk-conf");
+  if (isBundleManifest(value)) return add("bundle-manifest");
+  if (isPolicy(value)) {
+    // A policy exported from the Dashboard carries the Dashboard's own keys.
+    const fromDashboard = wrapper === "none" && ("access_rights_array" in value || "auth_types" in value || "date_created" in value);
+    return add("policy", pointer, fromDashboard ? "dashboard" : wrapper);
+  }
+  // policies.json: policy id → policy.
+  const entries = Object.entries(value);
+  if (entries.length > 0 && entries.every(([, v]) => isObject(v) && isPolicy(v))) {
+    for (const [id] of entries) add("policy", childPointer(pointer, id), "policies-map");
+  }
+}
+
+// Text that makes an unparsable file found in a directory worth reporting rather than skipping.
+const TYK_MARKERS = /x-tyk-api-gateway|"(api_id|listen_path|target_url|listen_port|file_list|custom_middleware|access_rights)"|tyk\.tyk\.io\//;
+
+/** Whether a file's text mentions something only Tyk documents have (for files that do not parse). */
+export function mentionsTyk(text: string): boolean {
+  return TYK_MARKERS.test(text);
+}

@@ -1,0 +1,206 @@
+/**
+ * A file's text as values plus positions. JSON values come from `JSON.parse` (fast); the tree with
+ * offsets (src/json/parse.ts) is only built when a finding needs a line and column. YAML keeps
+ * `yaml`'s node tree and a LineCounter.
+ */
+import { type JsonNode, JsonSyntaxError, LineIndex, parseJson } from "../../json/parse.js";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode } from "yaml";
+import { scanJsonPointer, uniqueMemberSpan, type JsonSpan } from "./positions.js";
+import { pointerSegments } from "./pointer.js";
+
+/** 1-based, end exclusive (the column after the last character), like ESLint. */
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Where to point for a pointer: its value, or the key that names it (the opening token at the root). */
+export type Anchor = "key" | "value";
+
+export interface SourceDocument {
+  value: unknown;
+  /** The range for `pointer`, or for its nearest existing ancestor when the path does not exist. */
+  locate(pointer: string, anchor: Anchor): Range;
+  /** 0-based index in a multi-document YAML file. */
+  yamlIndex?: number;
+}
+
+export interface SyntaxProblem {
+  message: string;
+  range: Range;
+}
+
+export interface ParsedSource {
+  format: "json" | "yaml";
+  documents: SourceDocument[];
+  /** When non-empty the file (or a YAML document in it) could not be read as data. */
+  syntaxErrors: SyntaxProblem[];
+}
+
+export function isYamlPath(file: string): boolean {
+  return /\.ya?ml$/i.test(file);
+}
+
+const require = createRequire(import.meta.url);
+
+export function parseSource(text: string, format: "json" | "yaml"): ParsedSource {
+  // yaml is loaded only when a YAML file comes along: most runs lint JSON only.
+  return format === "yaml" ? parseYamlSource(text, require("yaml") as typeof import("yaml")) : parseJsonSource(text);
+}
+
+/** Locating by scanning costs a pass over the text each time; past this many, build the tree once. */
+const SCANS_BEFORE_TREE = 8;
+
+function parseJsonSource(text: string): ParsedSource {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { format: "json", documents: [], syntaxErrors: [jsonSyntaxProblem(text)] };
+  }
+  let lines: LineIndex | undefined;
+  let tree: JsonNode | null | undefined;
+  let scans = 0;
+  const locate = (pointer: string, anchor: Anchor): Range => {
+    lines ??= new LineIndex(text);
+    const segments = pointerSegments(pointer);
+    const span = uniqueMemberSpan(text, value, segments) ?? spanByStructure(segments);
+    const target = anchor === "key" ? (span.key ?? { start: span.start, end: span.start + 1 }) : span;
+    return rangeOf(lines.position(target.start), lines.position(target.end));
+  };
+  const spanByStructure = (segments: readonly string[]): JsonSpan => {
+    if (tree === undefined && ++scans > SCANS_BEFORE_TREE) {
+      // Deeper than the tree parser goes (JSON.parse accepted it): keep scanning instead.
+      try {
+        tree = parseJson(text);
+      } catch {
+        tree = null;
+      }
+    }
+    return tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
+  };
+  return { format: "json", documents: [{ value, locate }], syntaxErrors: [] };
+}
+
+function jsonSyntaxProblem(text: string): SyntaxProblem {
+  try {
+    parseJson(text);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) {
+      const { line, column } = err.position;
+      return { message: `invalid JSON: ${err.reason}`, range: { line, column, endLine: line, endColumn: column + 1 } };
+    }
+    throw err;
+  }
+  // JSON.parse refused what our parser accepts: only possible for input it treats differently.
+  return { message: "invalid JSON", range: { line: 1, column: 1, endLine: 1, endColumn: 2 } };
+}
+
+function spanInTree(root: JsonNode, segments: readonly string[]): JsonSpan {
+  let node = root;
+  let key: JsonSpan["key"];
+  for (const segment of segments) {
+    let next: JsonNode | undefined;
+    let nextKey: JsonSpan["key"];
+    if (node.type === "object") {
+      // JSON.parse keeps the last of duplicated keys, so point at the last one too.
+      for (let i = node.members.length - 1; i >= 0; i--) {
+        const m = node.members[i]!;
+        if (m.key === segment) {
+          next = m.value;
+          nextKey = { start: m.keyOffset, end: m.keyEnd };
+          break;
+        }
+      }
+    } else if (node.type === "array" && /^\d+$/.test(segment)) {
+      next = node.items[Number(segment)];
+    }
+    if (!next) break;
+    node = next;
+    key = nextKey;
+  }
+  return { start: node.offset, end: node.end, key };
+}
+
+function rangeOf(start: { line: number; column: number }, end: { line: number; column: number }): Range {
+  return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+function parseYamlSource(text: string, yaml: typeof import("yaml")): ParsedSource {
+  const lineCounter = new yaml.LineCounter();
+  const docs = yaml.parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const position = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const syntaxErrors: SyntaxProblem[] = [];
+  const documents: SourceDocument[] = [];
+  const list = Array.isArray(docs) ? docs : [];
+  for (const [yamlIndex, doc] of list.entries()) {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        syntaxErrors.push({ message: `invalid YAML: ${yamlMessage(e.message)}`, range: rangeOf(position(e.pos[0]), position(Math.max(e.pos[1], e.pos[0] + 1))) });
+      }
+      continue;
+    }
+    // An empty document (a trailing `---`, a file of comments) holds nothing to lint.
+    if (doc.contents === null) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 10_000 });
+    } catch (err) {
+      // yaml throws when aliases expand without bound ("billion laughs"): a finding, not a crash.
+      const at = doc.contents?.range?.[0] ?? 0;
+      syntaxErrors.push({ message: `invalid YAML: ${(err as Error).message}; refusing to expand its aliases`, range: rangeOf(position(at), position(at + 1)) });
+      continue;
+    }
+    documents.push({
+      value,
+      yamlIndex,
+      locate: (pointer, anchor) => {
+        const { node, key } = walkYaml(doc, pointer, yaml);
+        const target = anchor === "key" ? (key ?? node) : node;
+        const [start, end] = target?.range ? [target.range[0], target.range[1]] : [0, 1];
+        // At the root there is no key to point at: point at the document's first character.
+        const stop = anchor === "key" && !key ? start + 1 : Math.max(end, start + 1);
+        return rangeOf(position(start), position(stop));
+      },
+    });
+  }
+  return { format: "yaml", documents, syntaxErrors };
+}
+
+function yamlMessage(message: string): string {
+  // yaml's messages end with " at line L, column C" plus a code frame; formatters add the position.
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function walkYaml(doc: Document, pointer: string, yaml: typeof import("yaml")): { node: YamlNode | undefined; key: YamlNode | undefined } {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml;
+  let node = doc.contents as YamlNode | null | undefined;
+  let key: YamlNode | undefined;
+  for (const segment of pointerSegments(pointer)) {
+    if (node && isAlias(node)) node = node.resolve(doc) as YamlNode | undefined;
+    let next: YamlNode | undefined;
+    let nextKey: YamlNode | undefined;
+    if (node && isMap(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i]!;
+        if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === segment) {
+          next = (pair.value as YamlNode | null) ?? (pair.key as YamlNode);
+          nextKey = pair.key as YamlNode;
+          break;
+        }
+      }
+    } else if (node && isSeq(node) && /^\d+$/.test(segment)) {
+      next = node.items[Number(segment)] as YamlNode | undefined;
+    }
+    if (!next) break;
+    node = next;
+    key = nextKey;
+  }
+  return { node: node ?? undefined, key };
+}
