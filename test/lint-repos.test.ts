@@ -60,12 +60,12 @@ describe("lint . on real repository layouts", () => {
 
   it("tyk: --verbose says which cross-checks were skipped, and why", async () => {
     const r = await lintRepo(path.join(REPOS, "tyk"), ["--verbose"]);
-    // Two folders named apps could be /opt/tyk-gateway/apps of the root config.
-    expect(r.stderr).toMatch(/tyk\.conf\.example: .*app_path "\/opt\/tyk-gateway\/apps".*(apps.*ci\/tests\/(error-overrides|metrics|tracing)\/apps|several)/);
+    // Neither ci/install/data nor the folder above it has an apps folder: no guess among the others.
+    expect(r.stderr).toMatch(/ci\/install\/data\/tyk\.standalone\.conf: `app_path` "\/opt\/tyk-gateway\/apps\/" .*matches nothing near/);
     // RPC mode (slave_options.use_rpc) loads APIs from MDCB, not from app_path.
     expect(r.stderr).toMatch(/ci\/images\/hybrid\/tyk\/tyk\.conf: .*slave_options\.use_rpc/);
     // The error-overrides config's own folders, one level up, as its docker-compose file mounts them.
-    expect(r.stderr).toMatch(/ci\/tests\/error-overrides\/configs\/tyk\.conf loads .*ci\/tests\/error-overrides\/apps/);
+    expect(r.stderr).toMatch(/ci\/tests\/error-overrides\/configs\/tyk\.conf: loads .*ci\/tests\/error-overrides\/apps/);
   });
 
   it("tyk-operator: Dashboard client samples and Operator samples are not one deployment", async () => {
@@ -117,13 +117,13 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
       "gw/definitions/pricing.json security/unverified-bundles",
       "gw/policies/policies.json policy-unknown-api",
     ]);
-    // Without the declaration the gateway's app_path (/var/lib/tyk/definitions) pairs with nothing.
+    // Without the declaration the gateway's app_path (/opt/tyk-gateway/apps) pairs with nothing.
     const empty = await tempDir();
     const { writeFile } = await import("node:fs/promises");
     await writeFile(path.join(empty, "tyk-ts.config.json"), "{}\n");
     const undeclared = await lintRepo(dir, ["-c", path.join(empty, "tyk-ts.config.json"), "--verbose"]);
     expect(crossFile(undeclared.findings)).toEqual([]);
-    expect(undeclared.stderr).toMatch(/gw\/tyk\.conf: .*"\/var\/lib\/tyk\/definitions"/);
+    expect(undeclared.stderr).toMatch(/gw\/tyk\.conf: `app_path` "\/opt\/tyk-gateway\/apps" .*matches nothing near/);
   });
 
   it("a docker-compose volume names the app_path and policy_path folders", async () => {

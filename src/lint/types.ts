@@ -2,6 +2,7 @@
  * The shapes lint works with. Rules see documents as plain JSON values and answer with JSON
  * pointers; the engine turns pointers into line/column when it builds the results.
  */
+import type { DeploymentScope } from "./read/deployments.js";
 
 /** What a document is. Detected from content; `--kind` forces one. */
 export const KINDS = ["tyk-conf", "classic-api", "tyk-oas", "policy", "policies", "bundle-manifest"] as const;
@@ -41,6 +42,8 @@ export interface RuleFinding {
 /** A finding from a cross-file rule: it names the document it belongs to. */
 export interface ProjectFinding extends RuleFinding {
   document: LintDocument;
+  /** A pointer from the root of the document's file instead of `pointer` (how a file wraps its documents). */
+  filePointer?: string;
 }
 
 /** A Tyk document found in a file: a file can hold several (lists, wrappers, multi-document YAML). */
@@ -61,6 +64,16 @@ export interface LintDocument {
   wrapper: DocumentWrapper;
   /** 0-based index of the YAML document in a multi-document file. */
   yamlDocument?: number;
+  /** The Kubernetes resource a Tyk Operator document is the `spec` of. */
+  resource?: OperatorResource;
+}
+
+/** Kind, namespace and name: what makes two Kubernetes resources one object. */
+export interface OperatorResource {
+  kind: string;
+  name?: string;
+  /** Unset when the namespace is chosen at apply time (`kubectl apply -n`). */
+  namespace?: string;
 }
 
 export type DocumentWrapper = "none" | "dashboard" | "list" | "policies-map" | "operator";
@@ -72,13 +85,22 @@ export interface LintContext {
   ruleOptions: Readonly<Record<string, unknown>>;
 }
 
+/** What cross-file rules are told besides the documents: which of them are loaded together. */
+export interface ProjectContext extends LintContext {
+  scope: DeploymentScope;
+}
+
 /** A check beyond the schema. Give it `check` (one document) or `checkProject` (all of them), or both. */
 export interface Rule extends RuleMeta {
   /** The kinds `check` is called for. */
   kinds: ReadonlyArray<LintDocument["kind"]>;
   check?(doc: LintDocument, ctx: LintContext): RuleFinding[];
-  /** Cross-file checks: called once with every document of the run. */
-  checkProject?(docs: readonly LintDocument[], ctx: LintContext): ProjectFinding[];
+  /**
+   * Cross-file checks: called once with every document of the run. Compare documents only within
+   * the deployments of `ctx.scope` (read/deployments.ts): what one gateway, Dashboard or Operator
+   * namespace loads together.
+   */
+  checkProject?(docs: readonly LintDocument[], ctx: ProjectContext): ProjectFinding[];
 }
 
 /** One message in a result, in the shape of `--format json`. */

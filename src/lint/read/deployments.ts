@@ -1,0 +1,380 @@
+/**
+ * Which documents of a run a gateway (or a Dashboard, or one Operator namespace) loads together:
+ * the scope of every cross-file rule. Comparing every file with every other reports the same API
+ * kept in dev/, stg/ and prod/ as a duplicate and checks sample apps against unrelated tyk.conf
+ * files; a team that sees that switches the tool off. So documents are compared only when the
+ * gateway's own loading rules put them together, and a pairing the files cannot decide is left
+ * out and said (`--verbose`), never guessed.
+ *
+ * How the gateway loads from files (TykTechnologies/tyk):
+ * - config/config.go `Load`: one tyk.conf, then `TYK_GW_*` environment variables over it.
+ * - gateway/server.go `syncAPISpecs`: `use_db_app_configs` → the Dashboard; else
+ *   `slave_options.use_rpc` → MDCB; else `APIDefinitionLoader.FromDir(app_path)`
+ *   (gateway/api_definition.go), which reads `filepath.Glob(app_path/*.json)`: one folder, not its
+ *   subfolders, JSON only, `-oas.json`/`-mcp.json` companions loaded with their `<name>.json`.
+ * - gateway/server.go `syncPolicies`: `policy_source` "service" → the Dashboard, "rpc" → MDCB;
+ *   otherwise `policy_path` → `LoadPoliciesFromDir` (gateway/policy.go: every `*.json` in the
+ *   folder is one policy), else `policy_record_name` → `LoadPoliciesFromFile` (one file decoded
+ *   as a map of policy id → policy).
+ * Relative paths are opened from the gateway's working directory, which Tyk's images and packages
+ * set to the folder holding tyk.conf (`WORKDIR /opt/tyk-gateway`): resolved here against the
+ * config's folder.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import picomatch from "picomatch";
+import { parseAllDocuments } from "yaml";
+import { isObject, valueAt } from "./pointer.js";
+import type { LintDocument } from "../types.js";
+
+/** A deployment declared in tyk-ts.config.json: globs relative to the config file's folder. */
+export interface DeclaredDeployment {
+  gateway?: string;
+  apis: string[];
+  policies: string[];
+}
+
+export type PolicyFileShape = "map" | "folder";
+
+/** Documents loaded together. */
+export interface Deployment {
+  /** How the documents were put together, for messages: a config file, a declared deployment, a file, a namespace. */
+  label: string;
+  /** The tyk.conf, when the deployment is a gateway's. */
+  gateway?: LintDocument;
+  apis: LintDocument[];
+  policies: LintDocument[];
+  /** How the gateway reads its policy files, when it reads them from files. */
+  policyShape?: PolicyFileShape;
+  /** The setting that names them (`policies.policy_path` or `policies.policy_record_name`). */
+  policySetting?: string;
+  /** Policy files the gateway reads (absolute paths), whether or not lint recognised them. */
+  policyFiles: string[];
+}
+
+/** One thing `--verbose` says about pairing: what was (not) paired with a file, and why. */
+export interface ScopeNote {
+  file?: string;
+  message: string;
+}
+
+export interface DeploymentScope {
+  deployments: Deployment[];
+  notes: ScopeNote[];
+}
+
+export interface ScopeOptions {
+  /** Every file the run looked at (absolute), Tyk or not: compose files and tyk-sync indexes are among them. */
+  files: readonly string[];
+  declared?: readonly DeclaredDeployment[];
+  /** The folder declared globs are relative to (the config file's). */
+  baseDir: string;
+  display(absolutePath: string): string;
+}
+
+const API_KINDS = new Set(["classic-api", "tyk-oas"]);
+const COMPOSE_FILE = /^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/i;
+
+const isApi = (d: LintDocument) => API_KINDS.has(d.kind);
+
+export function deploymentScope(docs: readonly LintDocument[], options: ScopeOptions): DeploymentScope {
+  const notes: ScopeNote[] = [];
+  const deployments: Deployment[] = [];
+  const declared = declaredDeployments(docs, options, notes);
+  deployments.push(...declared.deployments);
+
+  const mounts = composeMounts(options.files);
+  const folders = new Folders(docs, options.files);
+  for (const conf of docs) {
+    if (conf.kind !== "tyk-conf" || conf.wrapper !== "none" || declared.gateways.has(conf)) continue;
+    const found = gatewayDeployment(conf, docs, folders, mounts, options, notes);
+    if (found) deployments.push(found);
+  }
+  deployments.push(...fileDeployments(docs, options, notes));
+  return { deployments, notes };
+}
+
+/** Files and folders of the run, and the documents in each. */
+class Folders {
+  readonly byFolder = new Map<string, LintDocument[]>();
+  readonly byFile = new Map<string, LintDocument[]>();
+  /** Folders holding API definitions: where an `app_path` can be. */
+  readonly apiFolders: string[];
+  /** Folders holding any file of the run: where a `policy_path` can be. */
+  readonly folders: string[];
+  constructor(
+    docs: readonly LintDocument[],
+    readonly files: readonly string[],
+  ) {
+    for (const doc of docs) {
+      push(this.byFile, doc.absolutePath, doc);
+      push(this.byFolder, path.dirname(doc.absolutePath), doc);
+    }
+    this.apiFolders = [...this.byFolder].filter(([, inFolder]) => inFolder.some(isApi)).map(([folder]) => folder);
+    this.folders = [...new Set(files.map((f) => path.dirname(f)))];
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function gatewayDeployment(conf: LintDocument, docs: readonly LintDocument[], folders: Folders, mounts: ComposeMount[][], options: ScopeOptions, notes: ScopeNote[]): Deployment | undefined {
+  const note = (message: string) => notes.push({ file: conf.file, message });
+  const deployment: Deployment = { label: conf.file, gateway: conf, apis: [], policies: [], policyFiles: [] };
+
+  const appPath = valueAt(conf.value, "/app_path");
+  if (valueAt(conf.value, "/use_db_app_configs") === true) note("`use_db_app_configs` is true: its APIs come from the Dashboard, not from files, so no file is checked against it");
+  else if (valueAt(conf.value, "/slave_options/use_rpc") === true) note("RPC mode (`slave_options.use_rpc`): its APIs come from MDCB, not from files, so no file is checked against it");
+  else if (typeof appPath !== "string" || appPath.trim() === "") note("no `app_path`: the gateway would read the folder it is started in, which the files do not say; its APIs are not checked against it");
+  else {
+    const folder = locate(conf, appPath, "app_path", folders.apiFolders, mounts, options, notes);
+    if (folder) {
+      // FromDir: `*.json` directly in the folder, read as raw definitions.
+      deployment.apis = (folders.byFolder.get(folder) ?? []).filter((d) => isApi(d) && d.wrapper === "none" && /\.json$/i.test(d.absolutePath));
+      note(`loads ${options.display(folder)} (\`app_path\` ${JSON.stringify(appPath)}): ${deployment.apis.length} API definition${deployment.apis.length === 1 ? "" : "s"}`);
+    }
+  }
+
+  const source = valueAt(conf.value, "/policies/policy_source");
+  const policyPath = valueAt(conf.value, "/policies/policy_path");
+  const recordName = valueAt(conf.value, "/policies/policy_record_name");
+  if (source === "service" || source === "rpc") {
+    // The Dashboard or MDCB: nothing on disk.
+  } else if (typeof policyPath === "string" && policyPath.trim() !== "") {
+    const folder = locate(conf, policyPath, "policies.policy_path", folders.folders, mounts, options, notes);
+    if (folder) {
+      deployment.policyShape = "folder";
+      deployment.policySetting = "policies.policy_path";
+      deployment.policyFiles = folders.files.filter((f) => path.dirname(f) === folder && /\.json$/i.test(f));
+    }
+  } else if (typeof recordName === "string" && recordName.trim() !== "") {
+    const file = locate(conf, recordName, "policies.policy_record_name", folders.files, mounts, options, notes);
+    if (file) {
+      deployment.policyShape = "map";
+      deployment.policySetting = "policies.policy_record_name";
+      deployment.policyFiles = [file];
+    }
+  }
+  deployment.policies = deployment.policyFiles.flatMap((f) => (folders.byFile.get(f) ?? []).filter((d) => d.kind === "policy"));
+  if (deployment.policyFiles.length > 0) {
+    const where = deployment.policyShape === "folder" ? `every .json file of ${options.display(path.dirname(deployment.policyFiles[0]!))}` : options.display(deployment.policyFiles[0]!);
+    note(`reads its policies from ${where} (\`${deployment.policySetting}\`)`);
+  }
+  return deployment.apis.length > 0 || deployment.policyFiles.length > 0 ? deployment : undefined;
+}
+
+/**
+ * The file or folder of the run a path in tyk.conf names. Relative: against the config's folder.
+ * Absolute (a path inside a container): through a docker-compose volume of a service that mounts
+ * this config, else by its trailing names among the run's paths in the config's folder, then one
+ * folder up; several equally good matches are ambiguous.
+ */
+function locate(conf: LintDocument, setting: string, name: string, candidates: readonly string[], mounts: ComposeMount[][], options: ScopeOptions, notes: ScopeNote[]): string | undefined {
+  const note = (message: string) => notes.push({ file: conf.file, message });
+  const shown = `\`${name}\` ${JSON.stringify(setting)}`;
+  if (!path.posix.isAbsolute(setting) && !path.isAbsolute(setting)) {
+    const target = path.resolve(path.dirname(conf.absolutePath), setting);
+    if (candidates.includes(target)) return target;
+    note(`${shown} is ${options.display(target)}, which holds nothing this run lints`);
+    return undefined;
+  }
+  const mounted = throughCompose(conf.absolutePath, setting, mounts);
+  if (mounted.length === 1) return candidates.includes(mounted[0]!) ? mounted[0] : (note(`${shown} is mounted from ${options.display(mounted[0]!)}, which holds nothing this run lints`), undefined);
+  if (mounted.length > 1) {
+    note(`${shown} is mounted from several places (${mounted.map(options.display).join(", ")}): cross-file checks with it are skipped`);
+    return undefined;
+  }
+  const wanted = trailingNames(setting);
+  const confDir = path.dirname(conf.absolutePath);
+  for (const root of [confDir, path.dirname(confDir)]) {
+    let best = 0;
+    let found: string[] = [];
+    for (const candidate of candidates) {
+      if (!isInside(candidate, root)) continue;
+      const score = matchingTail(trailingNames(candidate), wanted);
+      if (score === 0 || score < best) continue;
+      if (score > best) found = [];
+      best = score;
+      found.push(candidate);
+    }
+    if (found.length === 1) return found[0];
+    if (found.length > 1) {
+      note(`${shown} could be any of ${found.map(options.display).join(", ")}: cross-file checks with it are skipped (declare the deployment in tyk-ts.config.json)`);
+      return undefined;
+    }
+  }
+  note(`${shown} is a path inside the gateway's machine that matches nothing near ${conf.file}: cross-file checks with it are skipped (declare the deployment in tyk-ts.config.json)`);
+  return undefined;
+}
+
+function trailingNames(p: string): string[] {
+  return p.split(/[\\/]+/).filter((s) => s !== "" && s !== ".");
+}
+
+function matchingTail(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** A bind mount of one docker-compose service: host path → path in the container. */
+interface ComposeMount {
+  host: string;
+  container: string;
+}
+
+/** The bind mounts of every service of every compose file in the run, one list per service. */
+function composeMounts(files: readonly string[]): ComposeMount[][] {
+  const services: ComposeMount[][] = [];
+  for (const file of files) {
+    if (!COMPOSE_FILE.test(path.basename(file))) continue;
+    let docs: unknown[];
+    try {
+      docs = parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS());
+    } catch {
+      continue;
+    }
+    for (const doc of docs) {
+      const list = valueAt(doc, "/services");
+      if (!isObject(list)) continue;
+      for (const service of Object.values(list)) {
+        const volumes = isObject(service) ? service.volumes : undefined;
+        if (!Array.isArray(volumes)) continue;
+        const mounts: ComposeMount[] = [];
+        for (const v of volumes) {
+          const [source, target] = typeof v === "string" ? v.split(":") : isObject(v) ? [v.source, v.target] : [];
+          // Named volumes (no path) hold nothing from the repository.
+          if (typeof source !== "string" || typeof target !== "string" || !/^[.~/]/.test(source)) continue;
+          mounts.push({ host: path.resolve(path.dirname(file), source), container: path.posix.normalize(target) });
+        }
+        if (mounts.length > 0) services.push(mounts);
+      }
+    }
+  }
+  return services;
+}
+
+/** Host paths a container path maps to, in the services that mount this config file. */
+function throughCompose(conf: string, containerPath: string, services: ComposeMount[][]): string[] {
+  const wanted = path.posix.normalize(containerPath).replace(/\/+$/, "");
+  const found = new Set<string>();
+  for (const mounts of services) {
+    if (!mounts.some((m) => isInside(conf, m.host))) continue;
+    let best: ComposeMount | undefined;
+    for (const m of mounts) {
+      const target = m.container.replace(/\/+$/, "");
+      if ((wanted === target || wanted.startsWith(`${target}/`)) && (!best || target.length > best.container.length)) best = m;
+    }
+    if (best) found.add(path.join(best.host, wanted.slice(best.container.replace(/\/+$/, "").length)));
+  }
+  return [...found];
+}
+
+/** Deployments from tyk-ts.config.json; the configs they name are paired by them only. */
+function declaredDeployments(docs: readonly LintDocument[], options: ScopeOptions, notes: ScopeNote[]): { deployments: Deployment[]; gateways: Set<LintDocument> } {
+  const deployments: Deployment[] = [];
+  const gateways = new Set<LintDocument>();
+  const base = options.baseDir;
+  const rel = (doc: LintDocument) => path.relative(base, doc.absolutePath).split(path.sep).join("/");
+  (options.declared ?? []).forEach((d, i) => {
+    const label = `deployments[${i}]`;
+    const apis = picomatch(d.apis.length > 0 ? d.apis : ["!**"], { dot: true });
+    const policies = d.policies.length > 0 ? picomatch(d.policies, { dot: true }) : () => false;
+    const gatewayPath = d.gateway ? path.resolve(base, d.gateway) : undefined;
+    const gateway = gatewayPath ? docs.find((doc) => doc.kind === "tyk-conf" && doc.absolutePath === gatewayPath) : undefined;
+    if (gatewayPath && !gateway) notes.push({ file: options.display(gatewayPath), message: `${label}: not a tyk.conf this run lints; its gateway checks are skipped` });
+    if (gateway) gateways.add(gateway);
+    const deployment: Deployment = {
+      label: gateway?.file ?? label,
+      gateway,
+      apis: docs.filter((doc) => isApi(doc) && apis(rel(doc))),
+      policies: docs.filter((doc) => doc.kind === "policy" && policies(rel(doc))),
+      policyFiles: [],
+    };
+    deployment.policyFiles = [...new Set(deployment.policies.map((p) => p.absolutePath))];
+    if (gateway) Object.assign(deployment, declaredPolicyShape(gateway));
+    deployments.push(deployment);
+  });
+  return { deployments, gateways };
+}
+
+function declaredPolicyShape(conf: LintDocument): Pick<Deployment, "policyShape" | "policySetting"> {
+  const source = valueAt(conf.value, "/policies/policy_source");
+  if (source === "service" || source === "rpc") return {};
+  const policyPath = valueAt(conf.value, "/policies/policy_path");
+  return typeof policyPath === "string" && policyPath.trim() !== ""
+    ? { policyShape: "folder", policySetting: "policies.policy_path" }
+    : { policyShape: "map", policySetting: "policies.policy_record_name" };
+}
+
+/**
+ * Definitions applied together without a gateway config: one file holding several (a Dashboard
+ * export, `kubectl apply -f` of a multi-document file), a tyk-sync folder (its `.tyk.json` lists
+ * what `tyk-sync publish` sends to one Dashboard), and Operator resources of one namespace.
+ */
+function fileDeployments(docs: readonly LintDocument[], options: ScopeOptions, notes: ScopeNote[]): Deployment[] {
+  const deployments: Deployment[] = [];
+  const byFile = new Map<string, LintDocument[]>();
+  for (const doc of docs) if (isApi(doc) || doc.kind === "policy") push(byFile, doc.absolutePath, doc);
+  for (const [, inFile] of byFile) {
+    const apis = inFile.filter(isApi);
+    if (apis.length > 1) deployments.push({ label: inFile[0]!.file, apis, policies: inFile.filter((d) => d.kind === "policy"), policyFiles: [] });
+  }
+
+  const byNamespace = new Map<string, LintDocument[]>();
+  const withoutNamespace = new Set<string>();
+  for (const doc of docs) {
+    if (!isApi(doc) || !doc.resource) continue;
+    if (doc.resource.namespace) push(byNamespace, doc.resource.namespace, doc);
+    else withoutNamespace.add(doc.file);
+  }
+  for (const [namespace, inNamespace] of byNamespace) {
+    if (new Set(inNamespace.map((d) => d.absolutePath)).size > 1) deployments.push({ label: `namespace ${namespace}`, apis: inNamespace, policies: [], policyFiles: [] });
+  }
+  if (withoutNamespace.size > 1) {
+    notes.push({
+      message: `Operator resources in ${withoutNamespace.size} files have no namespace: it is chosen when they are applied (\`kubectl apply -n\`), so resources of different files are not compared, only those of one file`,
+    });
+  }
+
+  for (const index of options.files.filter((f) => path.basename(f) === ".tyk.json")) {
+    const listed = tykSyncFiles(index);
+    if (!listed) continue;
+    const apis = docs.filter((d) => isApi(d) && listed.has(d.absolutePath));
+    const policies = docs.filter((d) => d.kind === "policy" && listed.has(d.absolutePath));
+    if (apis.length + policies.length > 0) deployments.push({ label: options.display(index), apis, policies, policyFiles: [] });
+  }
+  return deployments;
+}
+
+/** The files a tyk-sync `.tyk.json` lists (API definitions and policies), absolute. */
+function tykSyncFiles(index: string): Set<string> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(index, "utf8"));
+  } catch {
+    return undefined;
+  }
+  const files = new Set<string>();
+  for (const key of ["files", "policies"]) {
+    const list = isObject(value) ? value[key] : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) if (isObject(entry) && typeof entry.file === "string") files.add(path.resolve(path.dirname(index), entry.file));
+  }
+  return files;
+}
+
+/** The gateway configs whose deployments load this API. */
+export function gatewaysOf(scope: DeploymentScope, api: LintDocument): LintDocument[] {
+  const found: LintDocument[] = [];
+  for (const d of scope.deployments) if (d.gateway && d.apis.includes(api) && !found.includes(d.gateway)) found.push(d.gateway);
+  return found;
+}
