@@ -255,6 +255,13 @@ describe("--bundles", () => {
     expect(messages(results, "bundle-refused").map((m) => m.file)).toEqual(["apps/unsigned.json"]);
     expect(messages(results, "bundle-refused")[0]!.message).toMatch(/^bundle "unsigned.zip" would be refused by the gateway: .*sign/i);
     expect(messages(results, "bundle-refused", "apps/signed.json")).toEqual([]);
+
+    // The same unsigned bundle, used by an API another gateway (without a key) loads: that gateway accepts it.
+    await mkdir(path.join(dir, "edge/apps"), { recursive: true });
+    await writeFile(path.join(dir, "edge/tyk.conf"), JSON.stringify({ ...gatewayConfig, app_path: "apps" }));
+    await writeFile(path.join(dir, "edge/apps/unsigned.json"), JSON.stringify(api("edge-unsigned", { custom_middleware_bundle: "unsigned.zip" })));
+    const both = (await lint({ paths: ["."], cwd: dir, bundlesDir: "bundles" })).results;
+    expect(messages(both, "bundle-refused").map((m) => m.file)).toEqual(["apps/unsigned.json"]);
   });
 });
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
-import { deploymentScope, type ScopeNote } from "./read/deployments.js";
+import { deploymentScope, type DeploymentScope, type ScopeNote } from "./read/deployments.js";
 import { detectDocuments, mentionsTyk } from "./read/detect.js";
 import { discoverFiles, displayPath } from "./read/discover.js";
 import { isYamlPath, parseSource, type Anchor, type SourceDocument } from "./read/source.js";
@@ -18,7 +18,7 @@ import { ruleSet } from "./rule-set.js";
 import { ignoreWithoutReason } from "./rules/config/ignore-without-reason.js";
 import { UNKNOWN_KIND_MESSAGE } from "./rules/document/unknown-kind.js";
 import { checkBundles } from "./rules/support/bundles-dir.js";
-import type { Kind, LintContext, LintDocument, LintResult, ProjectContext, Profile, RuleMeta } from "./types.js";
+import type { Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta } from "./types.js";
 import { SchemaSet } from "./validate/schemas.js";
 import { validateDocument } from "./validate/document.js";
 
@@ -116,28 +116,26 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     const origin = origins.get(doc);
     if (origin) origin.file.pending.push({ ruleId, message, source: origin.source, pointer: origin.toFile(pointer), anchor });
   };
-  const projectRules = run.rules.filter((rule) => rule.checkProject && run.severity(rule) !== "off");
-  if (projectRules.length > 0) {
-    const scope = deploymentScope(documents, {
-      files: files.map((f) => f.absolutePath),
-      declared: config.deployments,
-      baseDir: config.baseDir,
-      display: (file) => displayPath(file, cwd),
-    });
+  // What each gateway, Dashboard or Operator namespace loads together: computed when a cross-file check needs it.
+  let scope: DeploymentScope | undefined;
+  const deployments = (): DeploymentScope => {
+    if (scope) return scope;
+    scope = deploymentScope(documents, { files: files.map((f) => f.absolutePath), declared: config.deployments, baseDir: config.baseDir, display: (file) => displayPath(file, cwd) });
     for (const note of scope.notes) options.onScope?.(note);
-    const projectCtx: ProjectContext = { ...ctx, scope };
-    for (const rule of projectRules) {
-      for (const f of rule.checkProject!(documents, projectCtx)) {
-        const origin = origins.get(f.document);
-        if (f.filePointer !== undefined && origin) origin.file.pending.push({ ruleId: rule.id, message: f.message, source: origin.source, pointer: f.filePointer, anchor: f.at ?? "value" });
-        else report(f.document, rule.id, f.pointer, f.message, f.at);
-      }
+    return scope;
+  };
+  for (const rule of run.rules) {
+    if (!rule.checkProject || run.severity(rule) === "off") continue;
+    for (const f of rule.checkProject(documents, { ...ctx, scope: deployments() })) {
+      const origin = origins.get(f.document);
+      if (f.filePointer !== undefined && origin) origin.file.pending.push({ ruleId: rule.id, message: f.message, source: origin.source, pointer: f.filePointer, anchor: f.at ?? "value" });
+      else report(f.document, rule.id, f.pointer, f.message, f.at);
     }
   }
   if (options.bundlesDir !== undefined) {
     const bundlesDir = path.resolve(cwd, options.bundlesDir);
     if (!statSync(bundlesDir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError("bundles-dir", `--bundles ${options.bundlesDir} is not a directory`);
-    for (const f of await checkBundles(documents, bundlesDir)) report(f.document, f.ruleId, f.pointer, f.message);
+    for (const f of await checkBundles(documents, bundlesDir, deployments())) report(f.document, f.ruleId, f.pointer, f.message);
   }
 
   const results = states.map((state) => toResult(state, run));

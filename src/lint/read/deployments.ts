@@ -87,7 +87,7 @@ export function deploymentScope(docs: readonly LintDocument[], options: ScopeOpt
   const folders = new Folders(docs, options.files);
   for (const conf of docs) {
     if (conf.kind !== "tyk-conf" || conf.wrapper !== "none" || declared.gateways.has(conf)) continue;
-    const found = gatewayDeployment(conf, docs, folders, mounts, options, notes);
+    const found = gatewayDeployment(conf, folders, mounts, options, notes);
     if (found) deployments.push(found);
   }
   deployments.push(...fileDeployments(docs, options, notes));
@@ -121,7 +121,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function gatewayDeployment(conf: LintDocument, docs: readonly LintDocument[], folders: Folders, mounts: ComposeMount[][], options: ScopeOptions, notes: ScopeNote[]): Deployment | undefined {
+function gatewayDeployment(conf: LintDocument, folders: Folders, mounts: ComposeMount[][], options: ScopeOptions, notes: ScopeNote[]): Deployment | undefined {
   const note = (message: string) => notes.push({ file: conf.file, message });
   const deployment: Deployment = { label: conf.file, gateway: conf, apis: [], policies: [], policyFiles: [] };
 

@@ -58,6 +58,7 @@ export const policiesFileShape: Rule = {
   description: "A policy file is not in the shape the tyk.conf that reads it expects: a map of id → policy for `policy_record_name`, one policy per file for `policy_path`.",
   help: "Checked for the files a tyk.conf reads its policies from (`policies.policy_source` neither `service` nor `rpc`). With `policy_path` the gateway reads every `*.json` file of that folder as one policy, kept under its `id` (gateway/policy.go `LoadPoliciesFromDir`); otherwise it reads `policy_record_name` as one map of policy id → policy (`LoadPoliciesFromFile`). A single policy where the map is read, or a map wrapped in `{\"policies\": …}` or `{\"Data\": […]}`, loads no policy or one empty one, and keys created from the policies you wrote are refused.",
   checkProject(docs, { scope }) {
+    if (!scope.deployments.some((d) => d.policyShape)) return [];
     const byFile = new Map<string, LintDocument[]>();
     for (const doc of docs) {
       if (doc.kind !== "policy") continue;
