@@ -45,6 +45,14 @@ function crossFile(findings: Finding[]): string[] {
     .sort();
 }
 
+/** Lints a crafted repository: it must fail with exactly these cross-file findings. */
+async function crafted(repo: string, expected: string[]): Promise<{ findings: Finding[] }> {
+  const r = await lintRepo(path.join(REPOS, repo));
+  expect(r.code).toBe(1);
+  expect(crossFile(r.findings)).toEqual(expected);
+  return r;
+}
+
 function errors(findings: Finding[]): string[] {
   return findings.filter((f) => f.severity === 2).map((f) => `${f.file}:${f.line} ${f.ruleId} ${f.message}`);
 }
@@ -82,9 +90,7 @@ describe("lint . on real repository layouts", () => {
 
 describe("lint . on crafted deployments: the cross-file rules fire, once per problem", () => {
   it("the app_path folder of two tyk.conf files: duplicates and disabled plugins, not the subfolder", async () => {
-    const r = await lintRepo(path.join(REPOS, "crafted-gateway"));
-    expect(r.code).toBe(1);
-    expect(crossFile(r.findings)).toEqual([
+    const r = await crafted("crafted-gateway", [
       "apps/billing.json bundle-downloader-disabled",
       "apps/billing.json coprocess-disabled",
       "apps/billing.json security/unverified-bundles",
@@ -100,17 +106,13 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
   });
 
   it("environment folders, each with its own tyk.conf: only the duplicate inside dev", async () => {
-    const r = await lintRepo(path.join(REPOS, "crafted-environments"));
-    expect(r.code).toBe(1);
-    expect(crossFile(r.findings)).toEqual(["dev/apps/users.json duplicate-api-id"]);
+    const r = await crafted("crafted-environments", ["dev/apps/users.json duplicate-api-id"]);
     expect(r.findings.find((f) => f.ruleId === "duplicate-api-id")!.message).toMatch(/dev\/apps\/users-copy\.json/);
   });
 
   it("deployments declared in tyk-ts.config.json", async () => {
     const dir = path.join(REPOS, "crafted-declared");
-    const r = await lintRepo(dir);
-    expect(r.code).toBe(1);
-    expect(crossFile(r.findings)).toEqual([
+    await crafted("crafted-declared", [
       "gw/definitions/catalog.json duplicate-listen-path",
       "gw/definitions/pricing.json bundle-downloader-disabled",
       "gw/definitions/pricing.json coprocess-disabled",
@@ -127,16 +129,12 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
   });
 
   it("a docker-compose volume names the app_path and policy_path folders", async () => {
-    const r = await lintRepo(path.join(REPOS, "crafted-compose"));
-    expect(r.code).toBe(1);
-    expect(crossFile(r.findings)).toEqual(["gateway/apis/search.json duplicate-api-id", "gateway/policies/all.json policies-file-shape"]);
+    const r = await crafted("crafted-compose", ["gateway/apis/search.json duplicate-api-id", "gateway/policies/all.json policies-file-shape"]);
     expect(r.findings.find((f) => f.ruleId === "policies-file-shape")!.message).toMatch(/one policy/);
   });
 
   it("policies.json shapes are read the way the governing tyk.conf makes the gateway read them", async () => {
-    const r = await lintRepo(path.join(REPOS, "crafted-policies"));
-    expect(r.code).toBe(1);
-    expect(crossFile(r.findings)).toEqual([
+    const r = await crafted("crafted-policies", [
       "data/policies.json policies-file-shape",
       "flat/policies.json policies-file-shape",
       "folder/policies/all.json policies-file-shape",
