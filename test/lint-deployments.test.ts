@@ -68,10 +68,10 @@ describe("a tyk.conf's app_path", () => {
     expect(up.found).toEqual(["apps/b.json duplicate-listen-path"]);
   });
 
-  it("absolute and ambiguous: nothing is guessed, and --verbose says why", async () => {
-    const r = await run({ "tyk.conf": conf({ app_path: "/opt/tyk-gateway/apps" }), "one/apps/py.json": api("py", "/py/", python), "two/apps/py.json": api("py", "/py/", python) });
+  it("absolute, with folders of that name only further away: nothing is guessed, and --verbose says why", async () => {
+    const r = await run({ "gw/tyk.conf": conf({ app_path: "/opt/tyk-gateway/apps" }), "one/apps/py.json": api("py", "/py/", python), "elsewhere/two/apps/py.json": api("py", "/py/", python) });
     expect(r.found).toEqual([]);
-    expect(r.notes.join("\n")).toMatch(/tyk\.conf: `app_path` "\/opt\/tyk-gateway\/apps" could be any of one\/apps, two\/apps: cross-file checks with it are skipped/);
+    expect(r.notes.join("\n")).toMatch(/gw\/tyk\.conf: `app_path` "\/opt\/tyk-gateway\/apps" is a path on the gateway's machine; no `apps` or `tyk-gateway\/apps` is in the folder of gw\/tyk\.conf or the one above it, so cross-file checks with it are skipped/);
   });
 
   it("through a docker-compose volume (short and long syntax, a mounted folder holding the config)", async () => {

@@ -68,8 +68,8 @@ describe("lint . on real repository layouts", () => {
 
   it("tyk: --verbose says which cross-checks were skipped, and why", async () => {
     const r = await lintRepo(path.join(REPOS, "tyk"), ["--verbose"]);
-    // Neither ci/install/data nor the folder above it has an apps folder: no guess among the others.
-    expect(r.stderr).toMatch(/ci\/install\/data\/tyk\.standalone\.conf: `app_path` "\/opt\/tyk-gateway\/apps\/" .*matches nothing near/);
+    // Neither ci/install/data nor the folder above it has an apps folder: no guess among the repository's others.
+    expect(r.stderr).toMatch(/ci\/install\/data\/tyk\.standalone\.conf: `app_path` "\/opt\/tyk-gateway\/apps\/" is a path on the gateway's machine; no `apps` or `tyk-gateway\/apps` is in the folder of ci\/install\/data\/tyk\.standalone\.conf or the one above it/);
     // RPC mode (slave_options.use_rpc) loads APIs from MDCB, not from app_path.
     expect(r.stderr).toMatch(/ci\/images\/hybrid\/tyk\/tyk\.conf: .*slave_options\.use_rpc/);
     // The error-overrides config's own folders, one level up, as its docker-compose file mounts them.
@@ -125,7 +125,7 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
     await writeFile(path.join(empty, "tyk-ts.config.json"), "{}\n");
     const undeclared = await lintRepo(dir, ["-c", path.join(empty, "tyk-ts.config.json"), "--verbose"]);
     expect(crossFile(undeclared.findings)).toEqual([]);
-    expect(undeclared.stderr).toMatch(/gw\/tyk\.conf: `app_path` "\/opt\/tyk-gateway\/apps" .*matches nothing near/);
+    expect(undeclared.stderr).toMatch(/gw\/tyk\.conf: `app_path` "\/opt\/tyk-gateway\/apps" is a path on the gateway's machine; no `apps`/);
   });
 
   it("a docker-compose volume names the app_path and policy_path folders", async () => {

@@ -168,9 +168,9 @@ function gatewayDeployment(conf: LintDocument, folders: Folders, mounts: Compose
 
 /**
  * The file or folder of the run a path in tyk.conf names. Relative: against the config's folder.
- * Absolute (a path inside a container): through a docker-compose volume of a service that mounts
- * this config, else by its trailing names among the run's paths in the config's folder, then one
- * folder up; several equally good matches are ambiguous.
+ * Absolute (a path on the gateway's machine): through a docker-compose volume of a service that
+ * mounts this config, else by its trailing names placed in the config's folder, then in the folder
+ * above it (where Tyk's own compose files keep `configs/tyk.conf` beside `apps/`).
  */
 function locate(conf: LintDocument, setting: string, name: string, candidates: readonly string[], mounts: ComposeMount[][], options: ScopeOptions, notes: ScopeNote[]): string | undefined {
   const note = (message: string) => notes.push({ file: conf.file, message });
@@ -187,37 +187,30 @@ function locate(conf: LintDocument, setting: string, name: string, candidates: r
     note(`${shown} is mounted from several places (${mounted.map(options.display).join(", ")}): cross-file checks with it are skipped`);
     return undefined;
   }
+  // As if the config's folder, or the one above it, were the folder the path ends in
+  // (/opt/tyk-gateway/apps → <folder>/apps, <folder>/tyk-gateway/apps): the longest such path there.
   const wanted = trailingNames(setting);
   const confDir = path.dirname(conf.absolutePath);
   for (const root of [confDir, path.dirname(confDir)]) {
-    let best = 0;
-    let found: string[] = [];
+    let best: string | undefined;
+    let bestLength = 0;
     for (const candidate of candidates) {
       if (!isInside(candidate, root)) continue;
-      const score = matchingTail(trailingNames(candidate), wanted);
-      if (score === 0 || score < best) continue;
-      if (score > best) found = [];
-      best = score;
-      found.push(candidate);
+      const rel = trailingNames(path.relative(root, candidate));
+      if (rel.length > bestLength && rel.length <= wanted.length && rel.every((name, i) => name === wanted[wanted.length - rel.length + i])) {
+        best = candidate;
+        bestLength = rel.length;
+      }
     }
-    if (found.length === 1) return found[0];
-    if (found.length > 1) {
-      note(`${shown} could be any of ${found.map(options.display).join(", ")}: cross-file checks with it are skipped (declare the deployment in tyk-ts.config.json)`);
-      return undefined;
-    }
+    if (best) return best;
   }
-  note(`${shown} is a path inside the gateway's machine that matches nothing near ${conf.file}: cross-file checks with it are skipped (declare the deployment in tyk-ts.config.json)`);
+  const tails = [1, 2].filter((n) => n <= wanted.length).map((n) => `\`${wanted.slice(-n).join("/")}\``).join(" or ");
+  note(`${shown} is a path on the gateway's machine; no ${tails} is in the folder of ${conf.file} or the one above it, so cross-file checks with it are skipped (declare the deployment in tyk-ts.config.json)`);
   return undefined;
 }
 
 function trailingNames(p: string): string[] {
   return p.split(/[\\/]+/).filter((s) => s !== "" && s !== ".");
-}
-
-function matchingTail(a: readonly string[], b: readonly string[]): number {
-  let n = 0;
-  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
-  return n;
 }
 
 function isInside(file: string, dir: string): boolean {
