@@ -91,7 +91,23 @@ export function deploymentScope(docs: readonly LintDocument[], options: ScopeOpt
     if (found) deployments.push(found);
   }
   deployments.push(...fileDeployments(docs, options, notes));
+  notes.push(...unpairedNotes(docs, deployments, options));
   return { deployments, notes };
+}
+
+/** Folders of API definitions nothing puts together with other files: why they were not compared. */
+function unpairedNotes(docs: readonly LintDocument[], deployments: readonly Deployment[], options: ScopeOptions): ScopeNote[] {
+  const paired = new Set(deployments.flatMap((d) => d.apis));
+  const byFolder = new Map<string, number>();
+  for (const doc of docs) {
+    if (!isApi(doc) || paired.has(doc)) continue;
+    const folder = path.dirname(doc.absolutePath);
+    byFolder.set(folder, (byFolder.get(folder) ?? 0) + 1);
+  }
+  return [...byFolder].map(([folder, count]) => ({
+    file: options.display(folder),
+    message: `${count} API definition${count === 1 ? "" : "s"} no linted tyk.conf loads and no deployment names: not compared with other files (lint them with the tyk.conf whose app_path holds them, or declare a deployment in tyk-ts.config.json)`,
+  }));
 }
 
 /** Files and folders of the run, and the documents in each. */
