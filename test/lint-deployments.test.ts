@@ -80,6 +80,20 @@ describe("a tyk.conf's app_path", () => {
     expect(r.found).toEqual(["definitions/b.json duplicate-listen-path"]);
   });
 
+  it("a path the compose file does not mount comes from the gateway's image, not from the repository", async () => {
+    // As in TykTechnologies/tyk-gateway-docker: the config and apps are mounted, the policies folder is not.
+    const compose = `services:\n  tyk-gateway:\n    volumes:\n      - ./tyk.standalone.conf:/opt/tyk-gateway/tyk.conf\n      - ./apps:/opt/tyk-gateway/apps\n`;
+    const policy = { rate: 10, per: 1, quota_max: -1, key_expires_in: 3600, access_rights: { a: { api_id: "a", versions: ["Default"] } } };
+    const r = await run({
+      "docker-compose.yml": compose,
+      "tyk.standalone.conf": conf({ app_path: "/opt/tyk-gateway/apps/", policies: { policy_source: "file", policy_path: "/opt/tyk-gateway/policies" } }),
+      ...twins("apps"),
+      "policies/policies.json": { p: policy },
+    });
+    expect(r.found).toEqual(["apps/b.json duplicate-listen-path"]);
+    expect(r.notes.join("\n")).toMatch(/tyk\.standalone\.conf: `policies\.policy_path` "\/opt\/tyk-gateway\/policies" is not mounted from this repository by docker-compose\.yml/);
+  });
+
   it("not read from files: use_db_app_configs, RPC mode, no app_path", async () => {
     const apps = { "apps/py.json": api("py", "/py/", python), ...twins("apps") };
     for (const [settings, reason] of [

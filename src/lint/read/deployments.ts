@@ -83,11 +83,11 @@ export function deploymentScope(docs: readonly LintDocument[], options: ScopeOpt
   const declared = declaredDeployments(docs, options, notes);
   deployments.push(...declared.deployments);
 
-  const mounts = composeMounts(options.files);
+  const services = composeServices(options.files);
   const folders = new Folders(docs, options.files);
   for (const conf of docs) {
     if (conf.kind !== "tyk-conf" || conf.wrapper !== "none" || declared.gateways.has(conf)) continue;
-    const found = gatewayDeployment(conf, folders, mounts, options, notes);
+    const found = gatewayDeployment(conf, folders, services, options, notes);
     if (found) deployments.push(found);
   }
   deployments.push(...fileDeployments(docs, options, notes));
@@ -137,7 +137,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function gatewayDeployment(conf: LintDocument, folders: Folders, mounts: ComposeMount[][], options: ScopeOptions, notes: ScopeNote[]): Deployment | undefined {
+function gatewayDeployment(conf: LintDocument, folders: Folders, services: readonly ComposeService[], options: ScopeOptions, notes: ScopeNote[]): Deployment | undefined {
   const note = (message: string) => notes.push({ file: conf.file, message });
   const deployment: Deployment = { label: conf.file, gateway: conf, apis: [], policies: [], policyFiles: [] };
 
@@ -146,7 +146,7 @@ function gatewayDeployment(conf: LintDocument, folders: Folders, mounts: Compose
   else if (valueAt(conf.value, "/slave_options/use_rpc") === true) note("RPC mode (`slave_options.use_rpc`): its APIs come from MDCB, not from files, so no file is checked against it");
   else if (typeof appPath !== "string" || appPath.trim() === "") note("no `app_path`: the gateway would read the folder it is started in, which the files do not say; its APIs are not checked against it");
   else {
-    const folder = locate(conf, appPath, "app_path", folders.apiFolders, mounts, options, notes);
+    const folder = locate(conf, appPath, "app_path", folders.apiFolders, services, options, notes);
     if (folder) {
       // FromDir: `*.json` directly in the folder, read as raw definitions.
       deployment.apis = (folders.byFolder.get(folder) ?? []).filter((d) => isApi(d) && d.wrapper === "none" && /\.json$/i.test(d.absolutePath));
@@ -160,14 +160,14 @@ function gatewayDeployment(conf: LintDocument, folders: Folders, mounts: Compose
   if (source === "service" || source === "rpc") {
     // The Dashboard or MDCB: nothing on disk.
   } else if (typeof policyPath === "string" && policyPath.trim() !== "") {
-    const folder = locate(conf, policyPath, "policies.policy_path", folders.folders, mounts, options, notes);
+    const folder = locate(conf, policyPath, "policies.policy_path", folders.folders, services, options, notes);
     if (folder) {
       deployment.policyShape = "folder";
       deployment.policySetting = "policies.policy_path";
       deployment.policyFiles = folders.files.filter((f) => path.dirname(f) === folder && /\.json$/i.test(f));
     }
   } else if (typeof recordName === "string" && recordName.trim() !== "") {
-    const file = locate(conf, recordName, "policies.policy_record_name", folders.files, mounts, options, notes);
+    const file = locate(conf, recordName, "policies.policy_record_name", folders.files, services, options, notes);
     if (file) {
       deployment.policyShape = "map";
       deployment.policySetting = "policies.policy_record_name";
@@ -188,7 +188,7 @@ function gatewayDeployment(conf: LintDocument, folders: Folders, mounts: Compose
  * mounts this config, else by its trailing names placed in the config's folder, then in the folder
  * above it (where Tyk's own compose files keep `configs/tyk.conf` beside `apps/`).
  */
-function locate(conf: LintDocument, setting: string, name: string, candidates: readonly string[], mounts: ComposeMount[][], options: ScopeOptions, notes: ScopeNote[]): string | undefined {
+function locate(conf: LintDocument, setting: string, name: string, candidates: readonly string[], services: readonly ComposeService[], options: ScopeOptions, notes: ScopeNote[]): string | undefined {
   const note = (message: string) => notes.push({ file: conf.file, message });
   const shown = `\`${name}\` ${JSON.stringify(setting)}`;
   if (!path.posix.isAbsolute(setting) && !path.isAbsolute(setting)) {
@@ -197,10 +197,19 @@ function locate(conf: LintDocument, setting: string, name: string, candidates: r
     note(`${shown} is ${options.display(target)}, which holds nothing this run lints`);
     return undefined;
   }
-  const mounted = throughCompose(conf.absolutePath, setting, mounts);
-  if (mounted.length === 1) return candidates.includes(mounted[0]!) ? mounted[0] : (note(`${shown} is mounted from ${options.display(mounted[0]!)}, which holds nothing this run lints`), undefined);
-  if (mounted.length > 1) {
-    note(`${shown} is mounted from several places (${mounted.map(options.display).join(", ")}): cross-file checks with it are skipped`);
+  const mounted = throughCompose(conf.absolutePath, setting, services);
+  if (mounted.hosts.length === 1) {
+    const host = mounted.hosts[0]!;
+    if (candidates.includes(host)) return host;
+    note(`${shown} is mounted from ${options.display(host)}, which holds nothing this run lints`);
+    return undefined;
+  }
+  if (mounted.hosts.length > 1) {
+    note(`${shown} is mounted from several places (${mounted.hosts.map(options.display).join(", ")}): cross-file checks with it are skipped`);
+    return undefined;
+  }
+  if (mounted.files.length > 0) {
+    note(`${shown} is not mounted from this repository by ${mounted.files.map(options.display).join(", ")}, which mounts the config: the gateway reads what its image has there, so cross-file checks with it are skipped`);
     return undefined;
   }
   // As if the config's folder, or the one above it, were the folder the path ends in
@@ -240,9 +249,15 @@ interface ComposeMount {
   container: string;
 }
 
-/** The bind mounts of every service of every compose file in the run, one list per service. */
-function composeMounts(files: readonly string[]): ComposeMount[][] {
-  const services: ComposeMount[][] = [];
+/** The bind mounts of one service of a compose file. */
+interface ComposeService {
+  file: string;
+  mounts: ComposeMount[];
+}
+
+/** The bind mounts of every service of every compose file in the run. */
+function composeServices(files: readonly string[]): ComposeService[] {
+  const services: ComposeService[] = [];
   for (const file of files) {
     if (!COMPOSE_FILE.test(path.basename(file))) continue;
     let docs: unknown[];
@@ -262,29 +277,33 @@ function composeMounts(files: readonly string[]): ComposeMount[][] {
           const [source, target] = typeof v === "string" ? v.split(":") : isObject(v) ? [v.source, v.target] : [];
           // Named volumes (no path) hold nothing from the repository.
           if (typeof source !== "string" || typeof target !== "string" || !/^[.~/]/.test(source)) continue;
-          mounts.push({ host: path.resolve(path.dirname(file), source), container: path.posix.normalize(target) });
+          mounts.push({ host: path.resolve(path.dirname(file), source), container: path.posix.normalize(target).replace(/(.)\/+$/, "$1") });
         }
-        if (mounts.length > 0) services.push(mounts);
+        if (mounts.length > 0) services.push({ file, mounts });
       }
     }
   }
   return services;
 }
 
-/** Host paths a container path maps to, in the services that mount this config file. */
-function throughCompose(conf: string, containerPath: string, services: ComposeMount[][]): string[] {
-  const wanted = path.posix.normalize(containerPath).replace(/\/+$/, "");
-  const found = new Set<string>();
-  for (const mounts of services) {
-    if (!mounts.some((m) => isInside(conf, m.host))) continue;
+/**
+ * Where a path in the container of the services that mount this config file comes from: the
+ * compose files of those services, and the host paths (none when no volume of theirs covers it).
+ */
+function throughCompose(conf: string, containerPath: string, services: readonly ComposeService[]): { files: string[]; hosts: string[] } {
+  const wanted = path.posix.normalize(containerPath).replace(/(.)\/+$/, "$1");
+  const files = new Set<string>();
+  const hosts = new Set<string>();
+  for (const service of services) {
+    if (!service.mounts.some((m) => isInside(conf, m.host))) continue;
+    files.add(service.file);
     let best: ComposeMount | undefined;
-    for (const m of mounts) {
-      const target = m.container.replace(/\/+$/, "");
-      if ((wanted === target || wanted.startsWith(`${target}/`)) && (!best || target.length > best.container.length)) best = m;
+    for (const m of service.mounts) {
+      if ((wanted === m.container || wanted.startsWith(`${m.container}/`)) && (!best || m.container.length > best.container.length)) best = m;
     }
-    if (best) found.add(path.join(best.host, wanted.slice(best.container.replace(/\/+$/, "").length)));
+    if (best) hosts.add(path.join(best.host, wanted.slice(best.container.length)));
   }
-  return [...found];
+  return { files: [...files], hosts: [...hosts] };
 }
 
 /** Deployments from tyk-ts.config.json; the configs they name are paired by them only. */
