@@ -15,7 +15,7 @@ export const bundleDownloaderDisabled: Rule = {
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
   description: "An API uses a plugin bundle but the tyk.conf that loads it has `enable_bundle_downloader` off or no `bundle_base_url`.",
-  help: "Checked against the tyk.conf files whose `app_path` holds the API (or a deployment in tyk-ts.config.json). The gateway fetches `custom_middleware_bundle` from `bundle_base_url` only when `enable_bundle_downloader` is true; otherwise the API fails to load its plugins.",
+  help: "Checked against the tyk.conf files whose `app_path` holds the API (or a deployment in tyk-ts.config.json). The gateway skips the bundle when `bundle_base_url` is empty, and fetches it from there only when `enable_bundle_downloader` is true (gateway/coprocess_bundle.go `loadBundle`, `FetchBundle`); otherwise the API fails to load its plugins.",
   checkProject(docs, { scope }) {
     const findings: ProjectFinding[] = [];
     for (const doc of docs) {
