@@ -25,13 +25,13 @@ function asMap(docs: readonly LintDocument[], reads: string): ShapeProblem | und
   if (top.length === 0 && isObject(doc.value)) {
     const scalar = Object.keys(doc.value).find((key) => !isObject((doc.value as Record<string, unknown>)[key]));
     if (scalar !== undefined) {
-      return { filePointer: childPointer("", scalar), at: "key", message: `${reads} as a map of policy id → policy; this file is one policy, so \`${scalar}\` is not a policy, the decoding fails and no policy loads. Write it as {"<policy id>": { … }}` };
+      return { filePointer: childPointer("", scalar), at: "key", message: `${reads} as a map of policy id → policy; this file is one policy, whose \`${scalar}\` is not a policy object, so the decoding fails and no policy loads. Write it as {"<policy id>": { … }}` };
     }
     return { filePointer: "", at: "value", message: `${reads} as a map of policy id → policy; this file is one policy, so each of its fields is loaded as a policy of its own. Write it as {"<policy id>": { … }}` };
   }
   if (doc.wrapper === "policies-map" && top.length === 2) {
     const wrapper = top[0]!;
-    return { filePointer: childPointer("", wrapper), at: "key", message: `${reads} as a map of policy id → policy: \`${wrapper}\` is loaded as one empty policy with that id, and the ${docs.length} polic${docs.length === 1 ? "y" : "ies"} inside it are ignored. Move them to the top level` };
+    return { filePointer: childPointer("", wrapper), at: "key", message: `${reads} as a map of policy id → policy: \`${wrapper}\` is loaded as one empty policy with that id, and ${docs.length === 1 ? "the policy inside it is" : `the ${docs.length} policies inside it are`} ignored. Move ${docs.length === 1 ? "it" : "them"} to the top level` };
   }
   if (doc.wrapper === "list") {
     const listKey = top.length > 1 ? top[0]! : undefined;
@@ -47,8 +47,8 @@ function asOnePolicy(docs: readonly LintDocument[], reads: string): ShapeProblem
   if (doc.pointer === "") return undefined;
   if (doc.wrapper !== "policies-map" && doc.wrapper !== "list") return undefined;
   const listOnly = doc.wrapper === "list" && pointerSegments(doc.pointer).length === 1;
-  const consequence = listOnly ? "the decoding fails and one empty policy loads" : "its keys are not policy fields, so one empty policy loads";
-  return { filePointer: "", at: "value", message: `${reads} as one policy; this file holds ${docs.length} polic${docs.length === 1 ? "y" : "ies"}, so ${consequence}. Put each policy in a file of its own, with its \`id\`` };
+  const consequence = listOnly ? "the decoding fails" : "their keys are not policy fields";
+  return { filePointer: "", at: "value", message: `${reads} as one policy; this file holds ${docs.length} polic${docs.length === 1 ? "y" : "ies"} and ${consequence}: one empty policy loads. Put each policy in a file of its own, with its \`id\`` };
 }
 
 export const policiesFileShape: Rule = {
