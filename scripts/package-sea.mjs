@@ -14,7 +14,7 @@
  */
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -136,8 +136,18 @@ function inject(target, blob) {
   if (isMac) run("codesign", ["--sign", "-", target], "signing the executable ad hoc");
 }
 
+/** An executable goes to a file: a link is followed to its target, anything else (a device, a pipe) refused, never renamed over. */
+function outputFile(given) {
+  if (!existsSync(given)) return given;
+  const target = realpathSync(given);
+  if (!statSync(target).isFile()) fail(`${given} is not a regular file`, "give --output a file name");
+  return target;
+}
+
 async function main() {
-  const { output, keepTemp } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  const { keepTemp } = args;
+  const output = outputFile(args.output);
   const dir = mkdtempSync(path.join(os.tmpdir(), "tyk-ts-sea-"));
   const started = Date.now();
   try {

@@ -61,6 +61,8 @@ export function ioError(err: unknown, path: string, action = "read"): InputError
     : e?.code === "ENOSPC" ? "could not be written: no space left on device"
     : e?.code === "EROFS" ? "could not be written: read-only file system"
     : e?.code === "EFBIG" ? "could not be written: file too large for this file system or the process's file-size limit"
+    : e?.code === "EPIPE" ? "could not be written: its reader closed it (EPIPE)"
+    : e?.code === "ENXIO" ? "could not be opened for writing: a socket, or a device with nothing behind it"
     : e?.code === "EDQUOT" ? "could not be written: disk quota exceeded"
     : `could not be ${action === "read" ? "read" : "written"} (${e?.code ?? e?.message ?? String(err)})`;
   return new InputError(`io-${(e?.code ?? "error").toLowerCase()}`, `${path} ${why}`, { cause: err });

@@ -8,7 +8,20 @@
  *   const report = await verifyBundle("bundle.zip", { publicKey: "signing.pub.pem" });
  */
 export { buildBundle, type BuildOptions, type BuildProgress, type BuildResult, type BuiltFile } from "./bundle/build.js";
-export { verifyBundle, verifyBundles, type BundleReport, type VerifyOptions, type VerifyResult, type ZipLimits } from "./bundle/verify.js";
+export {
+  verifyBundle,
+  verifyBundles,
+  gatewaySettingsFromConfig,
+  DEFAULT_VERIFY_LIMITS,
+  type BundleReport,
+  type GatewaySettings,
+  type LimitHit,
+  type Verdict,
+  type VerifyLimits,
+  type VerifyOptions,
+  type VerifyResult,
+  type ZipLimits,
+} from "./bundle/verify.js";
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
 export type { BundleManifest, Problem } from "./bundle/manifest.js";
@@ -19,4 +32,5 @@ export { deploymentScope, gatewaysOf, type DeclaredDeployment, type Deployment, 
 export { createServer, type ServeOptions, type TykTsServer } from "./serve/server.js";
 export type { ServeLogEntry } from "./serve/log.js";
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";
+export { openOutput, resolveOutput, STANDARD_OUTPUT, writeOutput, type OutputDestination, type OutputFile, type OutputOptions } from "./fs/atomic-file.js";
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FindingsError, InputError, TykTsError, UsageError } from "./errors.js";

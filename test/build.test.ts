@@ -260,7 +260,7 @@ describe("warnings: the gateway loads it, but it probably will not work (exit 0)
     writeFileSync(path.join(dir, "table.bin"), Buffer.alloc(3 << 20));
     const res = await runCli(["bundle", "build", "-y"], { cwd: dir });
     expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(/warning "table.bin" compresses \d+:1, beyond the 100:1 that `bundle verify` accepts by default/);
+    expect(res.stderr).toMatch(/warning "table.bin" compresses \d+:1, beyond the 100:1 that `bundle verify` checks by default/);
     expect((await runCli(["bundle", "verify", "bundle.zip"], { cwd: dir })).code).toBe(1);
     expect((await runCli(["bundle", "verify", "bundle.zip", "--max-ratio", "2000"], { cwd: dir })).code).toBe(0);
   });

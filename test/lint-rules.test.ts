@@ -2,6 +2,7 @@
  * The rules beyond the schema, each with a failing and a passing variant, asserting the rule id and
  * the line of the offending value; cross-file checks; --bundles; the config file (severities, ignores).
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -11,7 +12,7 @@ import { lint, type LintOptions } from "../src/lint/engine.js";
 import { ruleCatalog } from "../src/lint/rules/index.js";
 import type { LintMessage, LintResult } from "../src/lint/types.js";
 import { ROOT } from "./helpers/cli.js";
-import { writeTestKeys } from "./helpers/keys.js";
+import { hasTool, writeTestKeys } from "./helpers/keys.js";
 import { tempDir } from "./helpers/tmp.js";
 
 type Files = Record<string, unknown>;
@@ -213,6 +214,20 @@ describe("checks against the linted tyk.conf", () => {
     expect(messages(missing.results, "public-key-missing")).toMatchObject([{ line: lineOf(conf, '"public_key_path"'), severity: 1 }]);
     const present = await lintFiles({ "gw/tyk.conf": conf, "gw/certs/public.pem": "-----BEGIN PUBLIC KEY-----\n" });
     expect(messages(present.results, "public-key-missing")).toEqual([]);
+  });
+
+  it.skipIf(!hasTool("openssl"))("reports a public_key_path key under 2048 bits, and what gateways built with Go 1.24 do under 1024", async () => {
+    const keys = await tempDir();
+    const publicKey = (bits: number) => {
+      const key = path.join(keys, `k${bits}.pem`);
+      execFileSync("openssl", ["genrsa", "-out", key, String(bits)], { stdio: "pipe" });
+      return execFileSync("openssl", ["rsa", "-in", key, "-pubout"], { stdio: ["ignore", "pipe", "pipe"] }).toString();
+    };
+    const conf = { ...gatewayConfig, public_key_path: "public.pem" };
+    const found = async (bits: number) => messages((await lintFiles({ "tyk.conf": conf, "public.pem": publicKey(bits) })).results, "public-key-weak");
+    expect(await found(512)).toMatchObject([{ severity: 1, line: lineOf(conf, '"public_key_path"'), message: expect.stringContaining("512-bit RSA key: gateways built with Go 1.24 or later (5.8.6 and later 5.8 releases, and 5.10.0 and later) refuse every bundle") }]);
+    expect(await found(1024)).toMatchObject([{ message: expect.stringContaining("1024-bit RSA key: signatures made with it can be forged") }]);
+    expect(await found(2048)).toEqual([]);
   });
 });
 

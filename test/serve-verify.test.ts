@@ -1,4 +1,5 @@
 /** Bundle status in listings, and `serve --verify`: 409 with the gateway's reason instead of a cryptic gateway log. */
+import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -10,6 +11,7 @@ import { BundleVerdicts } from "../src/serve/verdicts.js";
 import { fetchRaw, startServer, writePlugin } from "./helpers/serve-client.js";
 import { writeTestKeys, type TestKeys } from "./helpers/keys.js";
 import { tempDir } from "./helpers/tmp.js";
+import { buildZip } from "./helpers/zip-builder.js";
 
 interface ListedBundle {
   name: string;
@@ -144,6 +146,22 @@ describe("serve --verify", () => {
     const tampered = await fetchRaw(server.url, "/tampered.zip");
     expect(tampered.status).toBe(409);
     expect(tampered.body.toString()).toMatch(/^tyk-ts serve --verify refused tampered\.zip:\n {2}- checksum mismatch: manifest\.json says "0{32}"/);
+  });
+
+  it("does not serve a bundle over a tyk-ts safety limit, and says it was not checked rather than refused", async () => {
+    const bombRoot = path.join(path.dirname(root), "bomb-root");
+    await mkdir(bombRoot, { recursive: true });
+    const py = "def hook(request, session, spec):\n    return request, session\n";
+    const manifest = JSON.stringify({ file_list: ["middleware.py"], custom_middleware: { driver: "python", pre: [{ name: "hook" }] }, checksum: createHash("md5").update(py).digest("hex") });
+    await writeFile(path.join(bombRoot, "zeros.zip"), buildZip([{ name: "middleware.py", data: py }, { name: "zeros.bin", data: Buffer.alloc(16 * 1024 * 1024) }, { name: "manifest.json", data: manifest }]));
+    const { server, logs } = await startServer({ root: bombRoot, verify: {} });
+    const listed = (await listing(server.url))["zeros.zip"]!.bundle as unknown as Record<string, unknown>;
+    expect(listed).toMatchObject({ verdict: "unchecked", accepted: false, limit: { code: "ratio", value: 100 } });
+    const r = await fetchRaw(server.url, "/zeros.zip");
+    expect(r.status).toBe(409);
+    expect(r.body.toString()).toMatch(/^tyk-ts serve --verify did not serve \(not checked\) zeros\.zip:\n {2}- "zeros\.bin" unpacks \d+ bytes to 16777216 .*the gateway has no such limit\)/);
+    const requests = logs.filter((e): e is Extract<ServeLogEntry, { type: "request" }> => e.type === "request");
+    expect(requests.at(-1)!.reason).toMatch(/^unchecked: /);
   });
 
   it("names a public key file that is not a public key", async () => {

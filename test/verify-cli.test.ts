@@ -73,9 +73,9 @@ describe.skipIf(!hasPython)("tyk-ts bundle verify (built CLI)", () => {
     const r = await runCli(["bundle", "verify", "--format", "json", "-k", keys.publicSpki, signed, tampered]);
     expect(r.code).toBe(1);
     const reports = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
-    expect(reports.map((x) => Object.keys(x))).toEqual(Array(2).fill(["file", "accepted", "signed", "signatureChecked", "checksum", "problems"]));
-    expect(reports[0]).toMatchObject({ file: signed, accepted: true, signed: true, signatureChecked: true, problems: [] });
-    expect(reports[1]).toMatchObject({ file: tampered, accepted: false, signed: true, signatureChecked: false });
+    expect(reports.map((x) => Object.keys(x))).toEqual(Array(2).fill(["file", "verdict", "accepted", "signed", "signatureChecked", "checksum", "limit", "problems"]));
+    expect(reports[0]).toMatchObject({ file: signed, verdict: "accepted", accepted: true, signed: true, signatureChecked: true, limit: null, problems: [] });
+    expect(reports[1]).toMatchObject({ file: tampered, verdict: "refused", accepted: false, signed: true, signatureChecked: false, limit: null });
     expect((reports[1]!.problems as Array<Record<string, unknown>>)[0]).toEqual({ severity: "error", code: "checksum-mismatch", message: expect.any(String) });
   });
 

@@ -153,20 +153,24 @@ describe("verify: damaged and unusual zips", () => {
   });
 
   describe("limits against zip bombs", () => {
-    it("refuses an entry that inflates far beyond its compressed size", async () => {
+    it("leaves unchecked an entry that inflates far beyond its compressed size", async () => {
       const bomb = Buffer.alloc(16 * 1024 * 1024);
       const r = await verifyBytes(buildZip([{ name: "zeros.bin", data: bomb }, ...good()]), {}, false);
-      expect(r).toMatchObject({ accepted: false });
-      expect(r.problems).toEqual([expect.objectContaining({ code: "limit-ratio", message: expect.stringContaining("--max-ratio") })]);
+      expect(r).toMatchObject({ verdict: "unchecked", accepted: false, limit: { code: "ratio", value: 100 } });
+      expect(r.problems).toEqual([
+        { severity: "warning", code: "limit-ratio", message: expect.stringMatching(/ratio 1029:1, limit 100:1.*cannot say whether the gateway accepts the bundle \(the gateway has no such limit\)/) },
+      ]);
       // Raised on purpose, the same bundle is read and judged on its merits.
       expect(await verifyBytes(buildZip([{ name: "zeros.bin", data: bomb }, ...good()]), { limits: { maxRatio: 2000 } })).toMatchObject({ accepted: true });
     });
 
-    it("refuses zips with too many entries or too much data, as configured", async () => {
+    it("leaves zips with too many entries or too much data unchecked, as configured", async () => {
       const many = await verifyBytes(buildZip([{ name: "a.txt", data: "a" }, { name: "b.txt", data: "b" }, ...good()]), { limits: { maxEntries: 3 } }, false);
+      expect(many).toMatchObject({ verdict: "unchecked", limit: { code: "entries", value: 3 } });
       expect(many.problems).toEqual([expect.objectContaining({ code: "limit-entries", message: expect.stringContaining("more than 3 entries") })]);
       const big = await verifyBytes(buildZip(good()), { limits: { maxTotalSize: 100 } }, false);
-      expect(big.problems).toEqual([expect.objectContaining({ code: "limit-size", message: expect.stringContaining("--max-size") })]);
+      expect(big).toMatchObject({ verdict: "unchecked", limit: { code: "size", value: 100 } });
+      expect(big.problems).toEqual([expect.objectContaining({ severity: "warning", code: "limit-size", message: expect.stringContaining("the gateway has no such limit") })]);
     });
 
     it("refuses overlapping entries that reuse the same compressed data many times", async () => {

@@ -7,7 +7,7 @@ import { createHash, createSign, type KeyObject } from "node:crypto";
 import { open, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
-import { assertReplaceableZip, createAtomicFile } from "../fs/atomic-file.js";
+import { openOutput, resolveOutput, STANDARD_OUTPUT, type OutputDestination } from "../fs/atomic-file.js";
 import { JsonSyntaxError, LineIndex, parseJson, toValue, type JsonNode } from "../json/parse.js";
 import { keyFingerprint, loadPrivateKey } from "./keys.js";
 import {
@@ -26,7 +26,7 @@ import { PIECE_SIZE, writeZip, type WrittenEntry, type ZipEntry } from "./zip-wr
 export interface BuildOptions {
   /** Path to manifest.json; file_list entries are resolved relative to its directory. */
   manifest: string;
-  /** Where to write the bundle. */
+  /** Where to write the bundle: a file, a device or FIFO (written in place), or `-` for standard output. */
   output: string;
   /** A PEM private key path or a loaded key. Without one the bundle is unsigned. */
   key?: string | KeyObject;
@@ -55,6 +55,7 @@ export interface BuiltFile {
 
 export interface BuildResult {
   manifest: string;
+  /** The output as given, made absolute (`-` stays `-`). */
   output: string;
   /** Size of the written zip in bytes. */
   size: number;
@@ -246,7 +247,7 @@ function compressionWarnings(written: WrittenEntry[]): Problem[] {
     .map((e) => ({
       severity: "warning",
       code: "compression-ratio",
-      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` accepts by default (the gateway itself has no limit); verify it with --max-ratio`,
+      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` checks by default (the gateway itself has no limit); verify it with --max-ratio`,
     }));
 }
 
@@ -260,18 +261,39 @@ export function bundledManifestJson(root: JsonNode, checksum: string, signature:
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+/**
+ * Refuse to replace a file that is not a zip unless forced: `-o middleware.py` is a typo, not a wish
+ * to lose the source. Replacing an earlier bundle is the normal edit-build loop; a device or a pipe
+ * is written to, not replaced.
+ */
+async function assertReplaceableZip(given: string, destination: OutputDestination, force: boolean): Promise<void> {
+  if (destination.kind !== "file" || !destination.existing || destination.existing.size === 0 || force) return;
+  const head = Buffer.alloc(4);
+  try {
+    const fh = await open(destination.path, "r");
+    await fh.read(head, 0, 4, 0).finally(() => fh.close());
+  } catch (err) {
+    throw ioError(err, given);
+  }
+  if (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50) return;
+  throw new InputError("output-exists", `output ${given} exists and is not a zip file; refusing to overwrite it`);
+}
+
 export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   const input = await readManifestForBuild(options.manifest);
   const files = await resolveFileList(options.manifest, input.manifest.file_list);
-  const output = path.resolve(options.output);
-  if (files.some((f) => f.absolute === output) || output === path.resolve(options.manifest)) {
-    throw new InputError("output-is-input", `output ${options.output} is one of the bundle's input files`, { hint: "write the bundle somewhere else with -o" });
+  const output = options.output === STANDARD_OUTPUT ? STANDARD_OUTPUT : path.resolve(options.output);
+  const destination = await resolveOutput(options.output);
+  // Through symlinks too: a link to middleware.py is middleware.py.
+  const inputs = new Set([...files.map((f) => f.absolute), await realpath(options.manifest)]);
+  if (destination.kind === "file" && inputs.has(destination.path)) {
+    throw new InputError("output-is-input", `output ${options.output} is one of the bundle's input files`);
   }
   const key = typeof options.key === "string" ? await loadPrivateKey(options.key, { askPassphrase: options.askPassphrase }) : options.key;
   const warnings = [...input.warnings];
   if (key && files.length === 0) warnings.push(manifestOnlySignatureWarning());
 
-  await assertReplaceableZip(output, options.force ?? false);
+  await assertReplaceableZip(options.output, destination, options.force ?? false);
   const md5 = createHash("md5");
   const signer = key ? createSign("sha256") : undefined;
   const progress: BuildProgress = { bytesDone: 0, bytesTotal: files.reduce((n, f) => n + f.size, 0), filesDone: 0, filesTotal: files.length };
@@ -321,22 +343,23 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     },
   };
 
-  const out = await createAtomicFile(output);
+  const out = await openOutput(options.output, { binary: true }, destination);
+  let size: number;
   try {
     const written = await writeZip(planEntries(files, readHashed, manifestEntry), out.stream, options.signal);
     await out.commit();
-    warnings.push(...compressionWarnings(written));
+    size = written.size;
+    warnings.push(...compressionWarnings(written.entries));
   } catch (err) {
     await out.abort();
     if (options.signal?.aborted) throw new InputError("aborted", "build interrupted; no bundle was written");
     if (err instanceof InputError) throw err;
-    throw ioError(err, output, "write");
+    throw ioError(err, options.output, "write");
   }
-  const written = await stat(output);
   return {
     manifest: path.resolve(options.manifest),
     output,
-    size: written.size,
+    size,
     files: files.map(({ listed, entry, size }) => ({ listed, entry, size })),
     dataBytes: progress.bytesTotal,
     checksum,

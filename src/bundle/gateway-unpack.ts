@@ -12,6 +12,35 @@ import { binaryToText, textToBinary } from "./zip-reader.js";
 
 /** Linux NAME_MAX: a longer path component fails with ENAMETOOLONG. */
 const NAME_MAX = 255;
+/** Linux PATH_MAX, counting the NUL that ends the path: a path of 4096 bytes or more fails with ENAMETOOLONG. */
+const PATH_MAX = 4096;
+
+/** Go's default middleware_path (config.Default in the gateway's config/config.go): relative to the gateway's working directory. */
+export const DEFAULT_MIDDLEWARE_PATH = "middleware";
+
+/**
+ * The directory the gateway unpacks a bundle into, as it hands it to mkdir and create:
+ * getBundleDestPath in gateway/coprocess_bundle.go joins middleware_path, "bundles" and the MD5 of
+ * the bundle's name in hex (always 32 characters). Only its length matters here.
+ */
+export interface BundleDirectory {
+  /** The path with "<md5>" for the hash, for messages. */
+  shown: string;
+  /** Its length in bytes. */
+  length: number;
+  /** middleware_path was not given: Go's default is assumed. */
+  assumed: boolean;
+}
+
+export function bundleDirectory(middlewarePath?: string): BundleDirectory {
+  const shown = goClean(`${textToBinary(middlewarePath ?? DEFAULT_MIDDLEWARE_PATH)}/bundles/<md5>`);
+  return { shown: binaryToText(shown), length: shown.length - "<md5>".length + 32, assumed: middlewarePath === undefined };
+}
+
+/** The byte length of filepath.Join(directory, name) for a cleaned relative name. */
+function joinedLength(directory: BundleDirectory, cleanName: string): number {
+  return directory.length + 1 + cleanName.length;
+}
 
 /** An entry the gateway's unpack fails on. */
 export interface UnpackFailure {
@@ -134,7 +163,7 @@ class MemoryTree implements BundleTree {
 }
 
 /** A problem with the name itself, before any file system operation: the sanitizer, NUL, length. */
-function nameProblem(entry: ZipEntryHeader): Omit<UnpackFailure, "entry"> | undefined {
+function nameProblem(entry: ZipEntryHeader, directory: BundleDirectory): Omit<UnpackFailure, "entry"> | undefined {
   const refusal = unpackRefusal(entry.name);
   if (refusal) {
     return { code: "unpack-name-refused", message: `zip entry ${shown(entry.name)} ${refusal}; the gateway refuses to unpack the bundle ("invalid file path in archive")` };
@@ -145,14 +174,38 @@ function nameProblem(entry: ZipEntryHeader): Omit<UnpackFailure, "entry"> | unde
   if (goClean(entry.name).split("/").some((part) => part.length > NAME_MAX)) {
     return { code: "unpack-invalid-name", message: `zip entry ${shown(entry.name)} has a name part longer than ${NAME_MAX} bytes; the gateway cannot create it` };
   }
+  const length = joinedLength(directory, goClean(entry.name));
+  if (length >= PATH_MAX) {
+    const where = directory.assumed ? `${directory.shown} (the gateway's default middleware_path; a gateway config gives the real one)` : directory.shown;
+    return {
+      code: "unpack-invalid-name",
+      message: `zip entry ${shown(entry.name)} is ${length} bytes long once joined under the bundle folder ${where}, beyond Linux's ${PATH_MAX - 1}-byte path limit; the gateway cannot create it ("file name too long")`,
+    };
+  }
   return undefined;
+}
+
+/**
+ * The longest middleware_path under which every entry still unpacks, with the entry that sets it,
+ * when that is under 256 bytes: a bundle that passes under Go's short default may fail on a real
+ * gateway (the packages use /opt/tyk-gateway/middleware).
+ */
+export function middlewarePathRoom(entries: ZipEntryHeader[]): { room: number; entry: ZipEntryHeader } | undefined {
+  let longest: ZipEntryHeader | undefined;
+  let longestLength = 0;
+  for (const entry of entries) {
+    const length = goClean(entry.name).length;
+    if (length > longestLength) [longest, longestLength] = [entry, length];
+  }
+  const room = PATH_MAX - 1 - "/bundles/".length - 32 - 1 - longestLength;
+  return longest && room >= DEFAULT_MIDDLEWARE_PATH.length && room < 256 ? { room, entry: longest } : undefined;
 }
 
 /**
  * Plans the unpack. `openFailures` holds the entries whose local header or compression method
  * Go's reader refuses when the gateway opens them (after the name checks, before the file is created).
  */
-export function planUnpack(entries: ZipEntryHeader[], openFailures: Map<number, ZipReadError>): UnpackPlan {
+export function planUnpack(entries: ZipEntryHeader[], openFailures: Map<number, ZipReadError>, directory: BundleDirectory): UnpackPlan {
   const tree = new MemoryTree();
   const intended = new MemoryTree();
   const failures: UnpackFailure[] = [];
@@ -160,7 +213,7 @@ export function planUnpack(entries: ZipEntryHeader[], openFailures: Map<number, 
   const copied: ZipEntryHeader[] = [];
   for (const entry of entries) {
     const fail = (problem: Omit<UnpackFailure, "entry">) => failures.push({ entry, ...problem });
-    const problem = nameProblem(entry);
+    const problem = nameProblem(entry, directory);
     if (problem) {
       fail(problem);
       continue;

@@ -4,8 +4,8 @@
  * signature and the zip entries.
  */
 import { allHooks, type Problem } from "./manifest.js";
-import { analyseBundle, DEFAULT_ZIP_LIMITS } from "./verify.js";
-import { METHOD_DEFLATE, METHOD_STORE, type ZipLimits } from "./zip-reader.js";
+import { analyseBundle, DEFAULT_VERIFY_LIMITS, type LimitHit, type Verdict, type VerifyLimits } from "./verify.js";
+import { METHOD_DEFLATE, METHOD_STORE } from "./zip-reader.js";
 
 export interface InspectedHook {
   kind: string;
@@ -36,7 +36,11 @@ export interface BundleInspection {
   /** Size of the zip in bytes. */
   size: number;
   /** The verdict of a gateway without public_key_path (the signature is not checked). */
+  verdict: Verdict;
+  /** verdict is "accepted". */
   accepted: boolean;
+  /** The tyk-ts limit that left the bundle unchecked. */
+  limit: LimitHit | null;
   signed: boolean;
   checksum: {
     /** From manifest.json; null when it cannot be read. */
@@ -58,8 +62,8 @@ function methodName(method: number): string {
   return method === METHOD_DEFLATE ? "deflate" : method === METHOD_STORE ? "store" : `method ${method}`;
 }
 
-export async function inspectBundle(file: string, options: { limits?: Partial<ZipLimits> } = {}): Promise<BundleInspection> {
-  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits } });
+export async function inspectBundle(file: string, options: { limits?: Partial<VerifyLimits> } = {}): Promise<BundleInspection> {
+  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_VERIFY_LIMITS, ...options.limits } });
   const { report, manifest } = analysis;
   const listedIndexes = new Set(analysis.listed.flatMap((l) => (l.ok ? [l.entry.index] : [])));
   const declared = report.checksum;
@@ -67,7 +71,9 @@ export async function inspectBundle(file: string, options: { limits?: Partial<Zi
   return {
     file,
     size: analysis.size,
+    verdict: report.verdict,
     accepted: report.accepted,
+    limit: report.limit,
     signed: report.signed,
     checksum: { declared, computed: manifest ? computed : null, matches: manifest !== undefined && declared === computed },
     manifest: manifest

@@ -8,7 +8,7 @@ import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { InputError, ioError, UsageError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic-file.js";
+import { resolveOutput, writeOutput, type OutputDestination } from "../fs/atomic-file.js";
 import { keyFingerprint } from "./keys.js";
 
 export const KEY_SIZES = [2048, 3072, 4096] as const;
@@ -42,25 +42,43 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
+/**
+ * The private key goes to a file and nowhere else: never to standard output or a terminal, where it
+ * would be printed, and not to a device or pipe, beside which there is no place for the public key.
+ */
+function refuseNonFile(given: string, destination: OutputDestination): void {
+  if (destination.kind === "file") return;
+  const what =
+    destination.kind === "descriptor" ? (destination.fd <= 2 ? "standard output" : `descriptor ${destination.fd}`)
+    : destination.kind === "device" ? `a ${destination.type}`
+    : "a directory";
+  throw new InputError("key-not-a-file", `${given} is ${what}; the private key is written only to a file (never printed), with the public key beside it`);
+}
+
 export async function generateKeyPair(options: KeygenOptions = {}): Promise<KeygenResult> {
   const bits = options.bits ?? 2048;
   if (!(KEY_SIZES as readonly number[]).includes(bits)) throw new UsageError(`--bits must be one of ${KEY_SIZES.join(", ")}, got ${bits}`);
-  const privateKeyPath = path.resolve(options.out ?? "signing.pem");
+  const given = options.out ?? "signing.pem";
+  const privateDestination = await resolveOutput(given);
+  refuseNonFile(given, privateDestination);
+  const privateKeyPath = path.resolve(given);
   const publicKeyPath = publicKeyPathFor(privateKeyPath);
+  const publicDestination = await resolveOutput(publicKeyPath);
+  if (publicDestination.kind === "directory") throw new InputError("output-is-directory", `${publicKeyPath} is a directory`);
   if (!options.force) {
     for (const p of [privateKeyPath, publicKeyPath]) {
-      if (await exists(p)) {
-        throw new InputError("key-exists", `${p} already exists; refusing to overwrite a key`, { hint: "choose another path with -o, or pass --force to replace it" });
-      }
+      if (await exists(p)) throw new InputError("key-exists", `${p} already exists; refusing to overwrite a key`);
     }
   }
   // A folder made for keys is private, like the key in it.
-  await mkdir(path.dirname(privateKeyPath), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
-    throw ioError(err, path.dirname(privateKeyPath), "write");
+  const keyFolder = path.dirname(privateDestination.path);
+  await mkdir(keyFolder, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+    throw ioError(err, keyFolder, "write");
   });
   const { privateKey, publicKey } = await promisify(generateRsaKeyPair)("rsa", { modulusLength: bits });
-  // Both are written to temporary files and renamed, so a failure never leaves half a key behind.
-  await writeFileAtomic(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }) as string, 0o600);
-  await writeFileAtomic(publicKeyPath, publicKey.export({ type: "spki", format: "pem" }) as string, 0o644);
+  // Written to temporary files and renamed, so a failure never leaves half a key behind. The
+  // private key is 0600 even where a looser file stood; the public key keeps an existing file's mode.
+  await writeOutput(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }) as string, { mode: 0o600, exactMode: true }, privateDestination);
+  await writeOutput(publicKeyPath, publicKey.export({ type: "spki", format: "pem" }) as string, { mode: 0o644 }, publicDestination);
   return { privateKeyPath, publicKeyPath, fingerprint: keyFingerprint(publicKey), bits };
 }

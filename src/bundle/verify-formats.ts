@@ -1,36 +1,58 @@
 /** How `bundle verify` prints its reports: one formatter per `--format`, all writing to stdout. */
 import type { ChalkInstance } from "chalk";
 import { formatProblem } from "../ui/problems.js";
-import type { BundleReport } from "./verify.js";
+import type { BundleReport, LimitHit } from "./verify.js";
 
 export const VERIFY_FORMATS = ["text", "json", "junit", "github"] as const;
 export type VerifyFormat = (typeof VERIFY_FORMATS)[number];
 
-export const verifyFormatters: Record<VerifyFormat, (reports: BundleReport[], color: ChalkInstance) => string> = {
+export interface VerifyFormatContext {
+  color: ChalkInstance;
+  /** The flag that raises each of tyk-ts's limits, named by the command. */
+  limitFlags: Record<LimitHit["code"], string>;
+}
+
+export const verifyFormatters: Record<VerifyFormat, (reports: BundleReport[], context: VerifyFormatContext) => string> = {
   text: formatText,
   json: formatJson,
   junit: formatJunit,
   github: formatGithub,
 };
 
-function verdictLine(r: BundleReport, color: ChalkInstance): string {
+const LIMIT_NAMES: Record<LimitHit["code"], (value: number) => string> = {
+  entries: (n) => `entry limit (${n} entries)`,
+  size: (n) => `size limit (${n} bytes unpacked)`,
+  ratio: (n) => `compression ratio limit (${n}:1)`,
+  manifest: (n) => `manifest size limit (${n} bytes)`,
+};
+
+/** "over tyk-ts's size limit (… bytes unpacked); …, raise it with --max-size" for an unchecked report. */
+function limitAdvice(limit: LimitHit, context: VerifyFormatContext): string {
+  return `over tyk-ts's ${LIMIT_NAMES[limit.code](limit.value)}, which the gateway does not have; if the bundle is genuine, raise it with ${context.limitFlags[limit.code]}`;
+}
+
+function verdictLine(r: BundleReport, context: VerifyFormatContext): string {
+  const { color } = context;
+  if (r.verdict === "unchecked" && r.limit) return `${r.file}: ${color.yellow.bold("unchecked")} ${color.dim(`(${limitAdvice(r.limit, context)})`)}`;
   if (!r.accepted) return `${r.file}: ${color.red.bold("refused")}`;
   const how = r.signatureChecked ? "checksum and signature match" : r.signed ? "checksum matches; signature not checked" : "checksum matches; unsigned";
   return `${r.file}: ${color.green.bold("accepted")} ${color.dim(`(${how})`)}`;
 }
 
-function formatText(reports: BundleReport[], color: ChalkInstance): string {
-  return reports.map((r) => [verdictLine(r, color), ...r.problems.map((p) => `  ${formatProblem(p, color)}`)].join("\n") + "\n").join("");
+function formatText(reports: BundleReport[], context: VerifyFormatContext): string {
+  return reports.map((r) => [verdictLine(r, context), ...r.problems.map((p) => `  ${formatProblem(p, context.color)}`)].join("\n") + "\n").join("");
 }
 
 /** Exactly the documented shape, whatever else a report carries. */
-function formatJson(reports: BundleReport[]): string {
-  const shaped = reports.map(({ file, accepted, signed, signatureChecked, checksum, problems }) => ({
+function formatJson(reports: BundleReport[], context: VerifyFormatContext): string {
+  const shaped = reports.map(({ file, verdict, accepted, signed, signatureChecked, checksum, limit, problems }) => ({
     file,
+    verdict,
     accepted,
     signed,
     signatureChecked,
     checksum,
+    limit: limit && { ...limit, flag: context.limitFlags[limit.code] },
     problems: problems.map(({ severity, code, message }) => ({ severity, code, message })),
   }));
   return `${JSON.stringify(shaped, null, 2)}\n`;
@@ -46,14 +68,20 @@ function xml(text: string): string {
     .replace(/'/g, "&apos;");
 }
 
-/** One test case per bundle; a refused bundle fails with the gateway's reason. */
-function formatJunit(reports: BundleReport[]): string {
-  const failures = reports.filter((r) => !r.accepted).length;
+/**
+ * One test case per bundle; a refused bundle fails with the gateway's reason, an unchecked one is
+ * an error (the check could not finish) naming the limit.
+ */
+function formatJunit(reports: BundleReport[], context: VerifyFormatContext): string {
+  const failures = reports.filter((r) => r.verdict === "refused").length;
+  const errors = reports.filter((r) => r.verdict === "unchecked").length;
   const cases = reports.map((r) => {
     const lines = r.problems.map((p) => `${p.severity}: ${p.message} [${p.code}]`).join("\n");
     const first = r.problems[0];
     const body =
-      !r.accepted && first
+      r.verdict === "unchecked" && r.limit
+        ? `\n      <error message="${xml(`unchecked: ${limitAdvice(r.limit, context)}`)}" type="limit-${xml(r.limit.code)}">${xml(lines)}</error>\n    `
+        : !r.accepted && first
         ? `\n      <failure message="${xml(first.message)}" type="${xml(first.code)}">${xml(lines)}</failure>\n    `
         : lines
           ? `\n      <system-out>${xml(lines)}</system-out>\n    `
@@ -62,8 +90,8 @@ function formatJunit(reports: BundleReport[]): string {
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="tyk-ts bundle verify" tests="${reports.length}" failures="${failures}">`,
-    `  <testsuite name="tyk-ts bundle verify" tests="${reports.length}" failures="${failures}" errors="0" skipped="0">`,
+    `<testsuites name="tyk-ts bundle verify" tests="${reports.length}" failures="${failures}" errors="${errors}">`,
+    `  <testsuite name="tyk-ts bundle verify" tests="${reports.length}" failures="${failures}" errors="${errors}" skipped="0">`,
     ...cases,
     "  </testsuite>",
     "</testsuites>",
@@ -82,13 +110,14 @@ function escapeProperty(text: string): string {
 
 const GITHUB_COMMAND = { error: "error", warning: "warning", info: "notice" } as const;
 
-function formatGithub(reports: BundleReport[]): string {
+function formatGithub(reports: BundleReport[], context: VerifyFormatContext): string {
   const lines: string[] = [];
   for (const r of reports) {
     for (const p of r.problems) {
-      lines.push(`::${GITHUB_COMMAND[p.severity]} file=${escapeProperty(r.file)},title=${escapeProperty(`bundle verify: ${p.code}`)}::${escapeData(p.message)}`);
+      const advice = r.limit && p.code === `limit-${r.limit.code}` ? ` (${limitAdvice(r.limit, context)})` : "";
+      lines.push(`::${GITHUB_COMMAND[p.severity]} file=${escapeProperty(r.file)},title=${escapeProperty(`bundle verify: ${p.code}`)}::${escapeData(p.message + advice)}`);
     }
-    lines.push(`${r.file}: ${r.accepted ? "accepted" : "refused"}`);
+    lines.push(`${r.file}: ${r.verdict}`);
   }
   return `${lines.join("\n")}\n`;
 }

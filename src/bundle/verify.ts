@@ -12,7 +12,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
-import { type BundleTree, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
+import { type BundleTree, type BundleDirectory, bundleDirectory, middlewarePathRoom, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
+import { builtWithGo124, GO_RSA_MIN_BITS, GO_RSA_MIN_RELEASES, goRsaKeySizeError } from "./gateway-versions.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
 import {
   type BundleManifest,
@@ -37,17 +38,41 @@ import {
 } from "./zip-reader.js";
 
 export type { ZipLimits } from "./zip-reader.js";
-export { DEFAULT_ZIP_LIMITS } from "./zip-reader.js";
+
+/** tyk-ts's own safety limits; the gateway has none of them. */
+export interface VerifyLimits extends ZipLimits {
+  /** Most bytes of manifest.json read to find its first JSON value. */
+  maxManifestSize: number;
+}
+
+export const DEFAULT_VERIFY_LIMITS: VerifyLimits = { ...DEFAULT_ZIP_LIMITS, maxManifestSize: MANIFEST_SIZE_LIMIT };
+
+/** Which of tyk-ts's limits stopped a check, and its value (the command layer names the flag that raises it). */
+export interface LimitHit {
+  code: "entries" | "size" | "ratio" | "manifest";
+  value: number;
+}
+
+/**
+ * accepted / refused: the gateway's verdict. unchecked: a tyk-ts safety limit stopped the check
+ * before the verdict was known (the gateway has no such limit); it counts as a failure.
+ */
+export type Verdict = "accepted" | "refused" | "unchecked";
 
 export interface VerifyOptions {
   /** The gateway's public_key_path: a PEM path or a loaded key. Without one, signatures are not checked. */
   publicKey?: string | KeyObject;
-  limits?: Partial<ZipLimits>;
+  limits?: Partial<VerifyLimits>;
+  /** The gateway's version (e.g. "5.8.2"), for what differs between versions; without it, verify names the versions. */
+  gatewayVersion?: string;
+  /** The gateway's middleware_path, under which it unpacks bundles; default Go's default, "middleware". */
+  middlewarePath?: string;
 }
 
 export interface BundleReport {
   file: string;
-  /** Whether the gateway would load this bundle on a fresh download. */
+  verdict: Verdict;
+  /** Whether the gateway would load this bundle on a fresh download (verdict "accepted"). */
   accepted: boolean;
   /** The manifest has a signature. */
   signed: boolean;
@@ -55,6 +80,8 @@ export interface BundleReport {
   signatureChecked: boolean;
   /** The manifest's checksum; null when the manifest cannot be read. */
   checksum: string | null;
+  /** The limit that left the bundle unchecked. */
+  limit: LimitHit | null;
   problems: Problem[];
 }
 
@@ -74,18 +101,30 @@ export interface BundleAnalysis {
   computedChecksum?: string;
 }
 
-/** manifest.json is read up to this size; Go's decoder also stops after the first JSON value. */
-const MANIFEST_READ_LIMIT = MANIFEST_SIZE_LIMIT;
-/** Go's encoding/json refuses deeper nesting ("exceeded max depth"), even inside unknown fields. */
+/**
+ * Go's encoding/json refuses more than 10,000 arrays and objects open at once ("exceeded max depth",
+ * maxNestingDepth in encoding/json/scanner.go), even inside unknown fields.
+ */
 const GO_JSON_MAX_DEPTH = 10_000;
 
 /** Collects the gateway's reasons in the order it would meet them, and every other finding. */
 class Findings {
   private readonly refusals: Problem[] = [];
   private readonly notes: Problem[] = [];
+  private limit: LimitHit | null = null;
 
   refuse(code: string, message: string): void {
     this.refusals.push({ severity: "error", code, message });
+  }
+
+  /** A tyk-ts limit stopped part of the check: the verdict is unknown unless the gateway refuses anyway. */
+  stop(limit: LimitHit, message: string): void {
+    this.limit = limit;
+    this.notes.unshift({ severity: "warning", code: `limit-${limit.code}`, message: `${message}; tyk-ts stopped there, so it cannot say whether the gateway accepts the bundle (the gateway has no such limit)` });
+  }
+
+  get verdict(): Verdict {
+    return this.refusals.length > 0 ? "refused" : this.limit ? "unchecked" : "accepted";
   }
 
   note(problem: Problem): void {
@@ -94,6 +133,11 @@ class Findings {
 
   get refused(): boolean {
     return this.refusals.length > 0;
+  }
+
+  outcome(): Pick<BundleReport, "verdict" | "accepted" | "limit" | "problems"> {
+    const verdict = this.verdict;
+    return { verdict, accepted: verdict === "accepted", limit: verdict === "unchecked" ? this.limit : null, problems: this.problems() };
   }
 
   /** The first reason is the gateway's; the rest become warnings: they matter once it is fixed. */
@@ -106,7 +150,8 @@ class Findings {
 
 export async function verifyBundle(file: string, options: VerifyOptions = {}): Promise<BundleReport> {
   const key = typeof options.publicKey === "string" ? await loadPublicKey(options.publicKey) : options.publicKey;
-  return (await analyseBundle(file, { key, limits: { ...DEFAULT_ZIP_LIMITS, ...options.limits } })).report;
+  const { limits, gatewayVersion, middlewarePath } = options;
+  return (await analyseBundle(file, { key, limits: { ...DEFAULT_VERIFY_LIMITS, ...limits }, gatewayVersion, middlewarePath })).report;
 }
 
 /** Verifies each path; a directory stands for the `.zip` files directly inside it. */
@@ -141,11 +186,16 @@ export async function expandBundlePaths(paths: string[]): Promise<string[]> {
   return files;
 }
 
-/**
- * The public_key_path of a gateway config (tyk.conf), resolved relative to the config file.
- * Undefined when the config sets none: that gateway does not check signatures.
- */
-export async function publicKeyPathFromConfig(configPath: string): Promise<string | undefined> {
+/** What verify needs from a gateway config (tyk.conf). */
+export interface GatewaySettings {
+  /** public_key_path resolved relative to the config file; undefined when unset (no signature checks). */
+  publicKeyPath?: string;
+  /** middleware_path as written (relative paths are relative to the gateway's working directory); undefined when unset. */
+  middlewarePath?: string;
+}
+
+/** public_key_path and middleware_path of a gateway config, read as Go reads them. */
+export async function gatewaySettingsFromConfig(configPath: string): Promise<GatewaySettings> {
   let text: string;
   try {
     text = await readFile(configPath, "utf8");
@@ -160,19 +210,26 @@ export async function publicKeyPathFromConfig(configPath: string): Promise<strin
     throw err;
   }
   if (root.type !== "object") throw new InputError("config-shape", `${configPath}: a gateway config must be a JSON object`);
-  // Go matches keys case-insensitively and the last occurrence wins.
-  const member = root.members.filter((m) => m.key.toLowerCase() === "public_key_path").at(-1);
-  if (!member || member.value.type === "null") return undefined;
-  if (member.value.type !== "string") {
-    throw new InputError("config-type", `${configPath}: public_key_path must be a string, found ${member.value.type}`);
-  }
-  const value = member.value.value;
-  return value === "" ? undefined : path.resolve(path.dirname(configPath), value);
+  const members = root.members;
+  const stringSetting = (name: string): string | undefined => {
+    // Go matches keys case-insensitively and the last occurrence wins.
+    const member = members.filter((m) => m.key.toLowerCase() === name).at(-1);
+    if (!member || member.value.type === "null") return undefined;
+    if (member.value.type !== "string") throw new InputError("config-type", `${configPath}: ${name} must be a string, found ${member.value.type}`);
+    return member.value.value === "" ? undefined : member.value.value;
+  };
+  const publicKeyPath = stringSetting("public_key_path");
+  return {
+    publicKeyPath: publicKeyPath === undefined ? undefined : path.resolve(path.dirname(configPath), publicKeyPath),
+    middlewarePath: stringSetting("middleware_path"),
+  };
 }
 
 export interface AnalyseOptions {
   key?: KeyObject;
-  limits: ZipLimits;
+  limits: VerifyLimits;
+  gatewayVersion?: string;
+  middlewarePath?: string;
 }
 
 export async function analyseBundle(file: string, options: AnalyseOptions): Promise<BundleAnalysis> {
@@ -184,10 +241,10 @@ export async function analyseBundle(file: string, options: AnalyseOptions): Prom
   }
   if (info.isDirectory()) throw new InputError("bundle-is-directory", `${file} is a directory, not a bundle`, { hint: "pass the .zip file" });
   const findings = new Findings();
-  const early = (): BundleAnalysis => ({
-    report: { file, accepted: !findings.refused, signed: false, signatureChecked: false, checksum: null, problems: findings.problems() },
+  const early = (entries: ZipEntryHeader[] = []): BundleAnalysis => ({
+    report: { file, ...findings.outcome(), signed: false, signatureChecked: false, checksum: null },
     size: info.size,
-    entries: [],
+    entries,
     listed: [],
   });
   let archive: ZipArchive;
@@ -199,47 +256,57 @@ export async function analyseBundle(file: string, options: AnalyseOptions): Prom
       return early();
     }
     if (err instanceof ZipLimitError) {
-      findings.refuse(`limit-${err.limit}`, limitMessage(err));
+      findings.stop(zipLimitHit(err, options.limits), err.message);
       return early();
     }
     throw ioError(err, file);
   }
+  const directory = bundleDirectory(options.middlewarePath);
   try {
     try {
       checkZipLimits(archive.entries, options.limits);
     } catch (err) {
       if (!(err instanceof ZipLimitError)) throw err;
-      findings.refuse(`limit-${err.limit}`, limitMessage(err));
-      return { ...early(), entries: archive.entries };
+      // Nothing is inflated, but names and headers are read: the gateway may refuse the bundle anyway.
+      findings.stop(zipLimitHit(err, options.limits), err.message);
+      const plan = planUnpack(archive.entries, await openFailures(archive), directory);
+      reportUnpackFailures(findings, plan.failures);
+      return early(archive.entries);
     }
-    return await analyseArchive(file, archive, options.key, findings);
+    return await analyseArchive(file, archive, options, directory, findings);
   } finally {
     await archive.close();
   }
 }
 
-function limitMessage(err: ZipLimitError): string {
-  const flag = { entries: "--max-entries", size: "--max-size", ratio: "--max-ratio" }[err.limit];
-  return `${err.message}. tyk-ts stopped there; the gateway would unpack all of it to disk. If the bundle is genuine, raise the limit with ${flag}`;
+function zipLimitHit(err: ZipLimitError, limits: ZipLimits): LimitHit {
+  const value = { entries: limits.maxEntries, size: limits.maxTotalSize, ratio: limits.maxRatio }[err.limit];
+  return { code: err.limit, value };
 }
 
-async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject | undefined, findings: Findings): Promise<BundleAnalysis> {
-  const { entries } = archive;
-  const openFailures = new Map<number, ZipReadError>();
-  for (const entry of entries) {
+/** The entries whose local header or compression method Go's File.Open refuses. */
+async function openFailures(archive: ZipArchive): Promise<Map<number, ZipReadError>> {
+  const failures = new Map<number, ZipReadError>();
+  for (const entry of archive.entries) {
     if (entry.isDirectory) continue;
     try {
       await archive.openCheck(entry);
     } catch (err) {
       if (!(err instanceof ZipReadError)) throw err;
-      openFailures.set(entry.index, err);
+      failures.set(entry.index, err);
     }
   }
-  const plan = planUnpack(entries, openFailures);
+  return failures;
+}
+
+async function analyseArchive(file: string, archive: ZipArchive, options: AnalyseOptions, directory: BundleDirectory, findings: Findings): Promise<BundleAnalysis> {
+  const { entries } = archive;
+  const { key } = options;
+  const plan = planUnpack(entries, await openFailures(archive), directory);
   // After a failed unpack, keep checking the bundle as its author meant it.
   const tree = plan.failures.length === 0 ? plan.tree : plan.intended;
 
-  const { manifest, refusal: manifestRefusal } = await readBundleManifest(archive, tree);
+  const { manifest, refusal: manifestRefusal, limit: manifestLimit } = await readBundleManifest(archive, tree, options.limits.maxManifestSize);
   const listed = manifest ? manifest.file_list.map((f, i) => resolveListed(tree, f, i)) : [];
   const signed = (manifest?.signature ?? "") !== "";
   const verifier = key && signed ? createVerify("sha256") : undefined;
@@ -248,6 +315,7 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
   // The gateway's steps, in its order.
   reportUnpackFailures(findings, [...plan.failures, ...data.failures].sort((a, b) => a.entry.index - b.entry.index));
   if (manifestRefusal) findings.refuse(manifestRefusal.code, manifestRefusal.message);
+  if (manifestLimit) findings.stop(manifestLimit.hit, manifestLimit.message);
   let signatureChecked = false;
   if (manifest) {
     if (key && !signed) {
@@ -264,21 +332,15 @@ async function analyseArchive(file: string, archive: ZipArchive, key: KeyObject 
     if (key && verifier) {
       signatureChecked = !findings.refused;
       // Checked even after an earlier refusal, to say whether it would fail next.
-      const problem = data.checksum === undefined ? undefined : checkSignature(manifest.signature, verifier, key);
-      if (problem) findings.refuse(problem.code, problem.message);
+      const problem = data.checksum === undefined ? undefined : checkSignature(manifest.signature, verifier, key, options.gatewayVersion);
+      if (problem?.severity === "error") findings.refuse(problem.code, problem.message);
+      else if (problem) findings.note(problem);
     }
     noteFindings(findings, { manifest, tree, listed, key, signed });
   }
-  noteUnpackFindings(findings, plan);
+  noteUnpackFindings(findings, plan, entries, directory);
   return {
-    report: {
-      file,
-      accepted: !findings.refused,
-      signed,
-      signatureChecked,
-      checksum: manifest ? manifest.checksum : null,
-      problems: findings.problems(),
-    },
+    report: { file, ...findings.outcome(), signed, signatureChecked, checksum: manifest ? manifest.checksum : null },
     size: archive.size,
     entries,
     manifest,
@@ -309,10 +371,14 @@ function reportUnpackFailures(findings: Findings, failures: UnpackFailure[]): vo
 interface ManifestRead {
   manifest?: BundleManifest;
   refusal?: { code: string; message: string };
+  limit?: { hit: LimitHit; message: string };
 }
 
-/** manifest.json at the bundle root, decoded with Go's rules. */
-async function readBundleManifest(archive: ZipArchive, tree: BundleTree): Promise<ManifestRead> {
+/** A syntax error this close to the end of a cut-off text may be the cut itself (a literal, number or escape split in two). */
+const CUT_TOKEN_LENGTH = 8;
+
+/** manifest.json at the bundle root, decoded with Go's rules, reading at most `readLimit` bytes of it. */
+async function readBundleManifest(archive: ZipArchive, tree: BundleTree, readLimit: number): Promise<ManifestRead> {
   const refuse = (code: string, message: string): ManifestRead => ({ refusal: { code, message } });
   const node = tree.lookup(MANIFEST_NAME);
   if (!node) {
@@ -326,27 +392,22 @@ async function readBundleManifest(archive: ZipArchive, tree: BundleTree): Promis
     return refuse("manifest-missing", `the zip has no manifest.json at its root, so the gateway cannot load it${hint}`);
   }
   if (node.kind === "directory") return refuse("manifest-not-a-file", "manifest.json is a directory in the zip; the gateway needs it to be the manifest file");
-  const bytes = await readPrefix(archive, node.entry, MANIFEST_READ_LIMIT);
+  const bytes = await readPrefix(archive, node.entry, readLimit);
   // Unreadable data is an unpack failure, reported with the other entries.
   if (!bytes) return {};
   const truncated = node.entry.uncompressedSize > bytes.length;
   // Go reads bytes, not text: keep a byte order mark (which Go refuses) and replace invalid UTF-8.
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
-  if (firstValueDepth(text) > GO_JSON_MAX_DEPTH) {
-    return refuse("manifest-invalid-json", `manifest.json nests JSON more than ${GO_JSON_MAX_DEPTH} levels deep; the gateway's decoder stops there ("exceeded max depth")`);
-  }
   let root;
   try {
     root = parseJson(text, { firstValueOnly: true, maxDepth: GO_JSON_MAX_DEPTH });
   } catch (err) {
-    if (err instanceof RangeError) {
-      return refuse("limit-manifest", "manifest.json nests JSON deeper than tyk-ts can follow (thousands of levels); tyk-ts cannot check it");
-    }
     if (!(err instanceof JsonSyntaxError)) throw err;
-    if (truncated && err.offset >= text.length) {
-      return refuse("limit-manifest", `manifest.json's JSON value is larger than ${MANIFEST_READ_LIMIT} bytes; tyk-ts does not read further`);
+    if (truncated && err.offset + CUT_TOKEN_LENGTH >= text.length) {
+      return { limit: { hit: { code: "manifest", value: readLimit }, message: `manifest.json's first JSON value is larger than the ${readLimit} bytes tyk-ts reads of it` } };
     }
-    return refuse("manifest-invalid-json", `manifest.json is not valid JSON (${err.message}); the gateway cannot decode it`);
+    const goError = err.offset >= text.length ? "unexpected EOF" : err.reason.startsWith("nesting deeper") ? "exceeded max depth" : undefined;
+    return refuse("manifest-invalid-json", `manifest.json is not valid JSON (${err.message}); the gateway cannot decode it${goError ? ` ("${goError}")` : ""}`);
   }
   const { manifest, mismatches } = decodeManifest(root);
   if (mismatches.length > 0) {
@@ -354,27 +415,6 @@ async function readBundleManifest(archive: ZipArchive, tree: BundleTree): Promis
     return refuse("manifest-wrong-type", `manifest.json has values of the wrong type, so the gateway cannot decode it: ${list}`);
   }
   return { manifest };
-}
-
-/** The deepest nesting of arrays and objects in the first JSON value of `text`, counted without recursion. */
-export function firstValueDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* backslash */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) {
-      inString = true;
-    } else if (c === 91 /* [ */ || c === 123 /* { */) {
-      deepest = Math.max(deepest, ++depth);
-    } else if (c === 93 /* ] */ || c === 125 /* } */) {
-      if (--depth <= 0) return deepest;
-    }
-  }
-  return deepest;
 }
 
 /** Up to `limit` bytes of an entry's data; undefined when the data is damaged. */
@@ -477,12 +517,31 @@ export function decodeGoBase64(text: string): Buffer | string {
   return Buffer.from(compact, "base64");
 }
 
-/** Go's rsa.VerifyPKCS1v15 over SHA-256 of the data, as goverify calls it. */
-function checkSignature(signature: string, verifier: ReturnType<typeof createVerify>, key: KeyObject): Problem | undefined {
+/**
+ * Go's rsa.VerifyPKCS1v15 over SHA-256 of the data, as goverify calls it. A key under 1024 bits is
+ * refused by gateways built with Go 1.24 (see gateway-versions.ts): an error for such a
+ * `gatewayVersion`, a warning naming the versions when it is not known.
+ */
+function checkSignature(signature: string, verifier: ReturnType<typeof createVerify>, key: KeyObject, gatewayVersion: string | undefined): Problem | undefined {
   const decoded = decodeGoBase64(signature);
   if (typeof decoded === "string") {
     return { severity: "error", code: "signature-invalid-base64", message: `the signature is not valid base64: ${decoded}; the gateway refuses the bundle` };
   }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < GO_RSA_MIN_BITS) {
+    const newGo = gatewayVersion === undefined ? undefined : builtWithGo124(gatewayVersion);
+    const why = `the public key (${keyFingerprint(key)}) is ${bits} bits; gateways built with Go 1.24 or later (${GO_RSA_MIN_RELEASES}) refuse every signature made with a key under ${GO_RSA_MIN_BITS} bits ("${goRsaKeySizeError(bits)}")`;
+    if (newGo) return { severity: "error", code: "signature-key-too-small", message: `${why}, and gateway ${gatewayVersion} is one of them: sign with a key of 2048 bits or more (\`tyk-ts keygen\`)` };
+    const mismatch = checkSignatureBytes(decoded, verifier, key);
+    if (mismatch) return mismatch;
+    if (newGo === false) return undefined;
+    return { severity: "warning", code: "signature-key-too-small", message: `${why}; older ones accept it. Give the gateway's version for a definite verdict, or sign with a key of 2048 bits or more (\`tyk-ts keygen\`)` };
+  }
+  return checkSignatureBytes(decoded, verifier, key);
+}
+
+/** The length and RSA checks of a decoded signature. */
+function checkSignatureBytes(decoded: Buffer, verifier: ReturnType<typeof createVerify>, key: KeyObject): Problem | undefined {
   const modulusBytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
   if (decoded.length !== modulusBytes) {
     return {
@@ -540,7 +599,15 @@ function noteFindings(findings: Findings, { manifest, tree, listed, key, signed 
 }
 
 /** Zip-level findings the gateway does not refuse. */
-function noteUnpackFindings(findings: Findings, plan: UnpackPlan): void {
+function noteUnpackFindings(findings: Findings, plan: UnpackPlan, entries: ZipEntryHeader[], directory: BundleDirectory): void {
+  const tight = directory.assumed ? middlewarePathRoom(entries) : undefined;
+  if (tight) {
+    findings.note({
+      severity: "warning",
+      code: "long-entry-name",
+      message: `zip entry ${JSON.stringify(tight.entry.displayName)} is so long that a gateway whose middleware_path is longer than ${tight.room} bytes cannot create it ("file name too long"); checked under the default, ${directory.shown}: give the gateway config for its real middleware_path`,
+    });
+  }
   for (const [name, list] of plan.duplicates) {
     findings.note({
       severity: "warning",

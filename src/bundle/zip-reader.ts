@@ -42,6 +42,7 @@ export type ZipFailure =
   | "unsupported-method"
   | "size-mismatch"
   | "crc-mismatch"
+  | "missing-data-descriptor" // flagged, but the bytes after the data are something else
   | "corrupt-data" // the deflate stream is invalid
   | "truncated";
 
@@ -104,17 +105,32 @@ export class ZipLimitError extends Error {
   }
 }
 
-/** Throws ZipLimitError when the declared sizes exceed the limits. */
+/** Deflate's best ratio: a 258-byte match costs at least 2 bits (1-bit length and distance codes). */
+const DEFLATE_MAX_RATIO = 1032;
+
+/**
+ * The most bytes an entry's compressed data can unpack to. A larger declared size (often 0xFFFFFFFF
+ * without a zip64 record) cannot be reached: Go's reader stops at the end of the data and fails with
+ * "unexpected EOF", so such an entry is damaged, not a zip bomb.
+ */
+function reachableSize(entry: ZipEntryHeader): number {
+  if (entry.method === METHOD_STORE) return entry.compressedSize;
+  if (entry.method === METHOD_DEFLATE) return entry.compressedSize * DEFLATE_MAX_RATIO + 1024;
+  return entry.uncompressedSize;
+}
+
+/** Throws ZipLimitError when the sizes the entries can really reach exceed the limits. */
 export function checkZipLimits(entries: ZipEntryHeader[], limits: ZipLimits): void {
   let total = 0;
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    total += entry.uncompressedSize;
+    const size = Math.min(entry.uncompressedSize, reachableSize(entry));
+    total += size;
     if (total > limits.maxTotalSize) {
       throw new ZipLimitError("size", `the entries unpack to more than ${limits.maxTotalSize} bytes (zip bomb?)`);
     }
-    const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
-    if (entry.uncompressedSize > RATIO_CHECK_MIN_SIZE && ratio > limits.maxRatio) {
+    const ratio = size / Math.max(entry.compressedSize, 1);
+    if (size > RATIO_CHECK_MIN_SIZE && ratio > limits.maxRatio) {
       throw new ZipLimitError(
         "ratio",
         `"${entry.displayName}" unpacks ${entry.compressedSize} bytes to ${entry.uncompressedSize} (ratio ${Math.round(ratio)}:1, limit ${limits.maxRatio}:1; zip bomb?)`,
@@ -349,7 +365,9 @@ export class ZipArchive {
   async openCheck(entry: ZipEntryHeader): Promise<number> {
     const header = await this.readAt(entry.headerOffset, LOCAL_HEADER_LENGTH);
     if (!header) {
-      throw new ZipReadError("bad-local-header", `the local header of "${entry.displayName}" lies outside the file`, "unexpected EOF");
+      // Go's findBodyOffset calls ReadAt, which reports io.EOF for a short read as for none.
+      const goError = entry.headerOffset < 0 ? "bytes.Reader.ReadAt: negative offset" : "EOF";
+      throw new ZipReadError("bad-local-header", `the local header of "${entry.displayName}" lies ${entry.headerOffset < this.size ? "partly " : ""}beyond the end of the file`, goError);
     }
     if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
       throw new ZipReadError("bad-local-header", `"${entry.displayName}" has no local file header where the central directory points`, "zip: not a valid zip file");
@@ -398,14 +416,23 @@ export class ZipArchive {
       throw err;
     }
     if (read !== entry.uncompressedSize) {
-      throw new ZipReadError("truncated", `"${entry.displayName}" has ${read} bytes of data, but its header declares ${entry.uncompressedSize}`, "unexpected EOF");
+      const marker = entry.uncompressedSize === UINT32_MAX ? " (0xFFFFFFFF, zip64's marker, but the entry has no zip64 size record)" : "";
+      throw new ZipReadError("truncated", `"${entry.displayName}" has ${read} bytes of data, but its header declares ${entry.uncompressedSize}${marker}`, "unexpected EOF");
     }
     const mismatch = () =>
       new ZipReadError("crc-mismatch", `"${entry.displayName}" fails its CRC-32 check: the data is damaged`, "zip: checksum error");
     if (entry.flags & 0x8) {
       const descriptorCrc = await this.readDataDescriptorCrc(start + entry.compressedSize);
       if (descriptorCrc === undefined) {
-        throw new ZipReadError("truncated", `the data descriptor of "${entry.displayName}" is missing (the file is cut short)`, "unexpected EOF");
+        throw new ZipReadError("truncated", `"${entry.displayName}" is flagged as followed by a data descriptor, but the file ends after its data`, "unexpected EOF");
+      }
+      if (descriptorCrc !== entry.crc32 && crc === entry.crc32) {
+        // The data is intact: the flag promises a descriptor that is not there, and Go reads what follows as one.
+        throw new ZipReadError(
+          "missing-data-descriptor",
+          `"${entry.displayName}" is flagged as followed by a data descriptor (general purpose bit 3), but the bytes after its data are not one; Go reads them as the descriptor and its CRC-32 does not match`,
+          "zip: checksum error",
+        );
       }
       if (descriptorCrc !== entry.crc32 || crc !== entry.crc32) throw mismatch();
     } else if (entry.crc32 !== 0 && crc !== entry.crc32) {

@@ -104,8 +104,8 @@ export interface WrittenEntry {
   compressedSize: number;
 }
 
-/** Writes `entries` in order to `out`; returns each entry's sizes. */
-export async function writeZip(entries: Iterable<ZipEntry>, out: Writable, signal?: AbortSignal): Promise<WrittenEntry[]> {
+/** Writes `entries` in order to `out`; returns each file entry's sizes and the zip's size. */
+export async function writeZip(entries: Iterable<ZipEntry>, out: Writable, signal?: AbortSignal): Promise<{ entries: WrittenEntry[]; size: number }> {
   let offset = 0;
   const records: CentralRecord[] = [];
   // Pieces in output order: ready bytes, a deflate in flight, or bytes computed when their turn
@@ -118,6 +118,8 @@ export async function writeZip(entries: Iterable<ZipEntry>, out: Writable, signa
     offset += buf.length;
     if (offset > MAX_32) throw new InputError("bundle-too-large", "the bundle would exceed 4 GiB, which tyk-ts does not write (the gateway's downloader is not made for it either)");
     if (!out.write(buf)) {
+      // A stream that has failed never drains.
+      if (out.errored) throw out.errored;
       await new Promise<void>((resolve, reject) => {
         const onError = (err: Error) => reject(err);
         out.once("error", onError);
@@ -168,7 +170,7 @@ export async function writeZip(entries: Iterable<ZipEntry>, out: Writable, signa
     for (const r of records) await write(centralHeader(r));
     if (records.length > 0xffff) throw new InputError("bundle-too-many-files", "a bundle can hold at most 65,535 entries");
     await write(endOfCentralDirectory(records.length, offset - centralStart, centralStart));
-    return records.filter((r) => !r.directory).map((r) => ({ name: r.name.toString("utf8"), size: r.size, compressedSize: r.compressedSize }));
+    return { entries: records.filter((r) => !r.directory).map((r) => ({ name: r.name.toString("utf8"), size: r.size, compressedSize: r.compressedSize })), size: offset };
   } finally {
     // Let in-flight deflates settle so nothing rejects after we return.
     await Promise.allSettled(queue.map((q) => (typeof q.piece === "function" ? undefined : q.piece)));

@@ -7,6 +7,7 @@ import { stderrColor, stdoutColor } from "../ui/color.js";
 import { formatBytes, progressLine } from "../ui/progress.js";
 import { askSecret, confirm, isInteractive } from "../ui/prompt.js";
 import { printProblems } from "../ui/problems.js";
+import { withOutputHint } from "./output-hints.js";
 
 interface BuildFlags {
   manifest: string;
@@ -22,7 +23,7 @@ export const registerBundleBuild = (bundle: Command, wrap: Parameters<CommandReg
     .command("build")
     .description("build a bundle zip from manifest.json, with checksum and RSA signature")
     .option("-m, --manifest <path>", "the manifest to build from", "manifest.json")
-    .option("-o, --output <path>", "where to write the bundle", "bundle.zip")
+    .option("-o, --output <path>", "where to write the bundle (- for standard output)", "bundle.zip")
     .option("-k, --key <path>", "PEM RSA private key to sign with (encrypted keys read TYK_TS_KEY_PASSPHRASE)")
     .option("-y, --skip-signing", "build an unsigned bundle without asking")
     .option("--force", "replace an output file even if it is not a zip")
@@ -36,7 +37,12 @@ docs work too: tyk-ts bundle build -output mybundle.zip -key mykey.pem
 Examples:
   tyk-ts bundle build -y                                  unsigned bundle.zip from ./manifest.json
   tyk-ts bundle build -m plugin/manifest.json -k key.pem  signed bundle
-  tyk-ts bundle build -y --json | jq .checksum`,
+  tyk-ts bundle build -y --json | jq .checksum
+  tyk-ts bundle build -y -o - | sha256sum                 the zip on standard output
+  tyk-ts bundle build -y -o /dev/null                     check that it builds, keep nothing
+
+-o follows a symlink and replaces the file it points to; a device or a named pipe is written to,
+never replaced; an existing bundle keeps its permissions.`,
     )
     .action(wrap(runBuild));
 };
@@ -54,6 +60,11 @@ async function runBuild(flags: BuildFlags): Promise<number> {
     }
   }
   const { buildBundle } = await import("../bundle/build.js");
+  const { resolveOutput } = await import("../fs/atomic-file.js");
+  const destination = await resolveOutput(flags.output).catch((err: unknown) => Promise.reject(withOutputHint(err, "-o")));
+  // The zip has standard output to itself: the report goes to stderr.
+  const zipOnStdout = destination.kind === "descriptor" && destination.fd === 1;
+  if (zipOnStdout && flags.json) throw new UsageError("--json and -o - both want standard output", { hint: "write the bundle to a file with -o, or drop --json" });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
@@ -76,8 +87,10 @@ async function runBuild(flags: BuildFlags): Promise<number> {
     });
     progress?.done();
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else printBuildResult(result);
+    else printBuildResult(result, zipOnStdout ? process.stderr : process.stdout);
     return EXIT_OK;
+  } catch (err) {
+    throw withOutputHint(err, "-o");
   } finally {
     progress?.done();
     process.off("SIGINT", onSignal);
@@ -85,14 +98,14 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   }
 }
 
-function printBuildResult(r: BuildResult): void {
-  const c = stdoutColor;
+function printBuildResult(r: BuildResult, to: NodeJS.WriteStream): void {
+  const c = to === process.stdout ? stdoutColor : stderrColor;
   printProblems(r.warnings);
   const lines = [
-    `${c.green("built")} ${r.output} (${formatBytes(r.size)})`,
+    `${c.green("built")} ${r.output === "-" ? "standard output" : r.output} (${formatBytes(r.size)})`,
     `  files     ${r.files.length} (${formatBytes(r.dataBytes)})`,
     `  checksum  ${r.checksum}`,
-    `  signed    ${r.signed ? `yes, key ${r.keyFingerprint}` : stderrColor.yellow("no") + " (skip-signing)"}`,
+    `  signed    ${r.signed ? `yes, key ${r.keyFingerprint}` : c.yellow("no") + " (skip-signing)"}`,
   ];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  to.write(`${lines.join("\n")}\n`);
 }

@@ -35,7 +35,7 @@ function table(rows: string[][], indent = "  "): string[] {
 export function formatInspection(r: BundleInspection): string {
   const c = stdoutColor;
   const out: string[] = [`${c.bold(r.file)}  ${c.dim(`${formatBytes(r.size)}, ${r.entries.length} zip entries`)}`];
-  const verdict = r.accepted ? c.green("accepted") : c.red("refused");
+  const verdict = r.verdict === "accepted" ? c.green("accepted") : r.verdict === "refused" ? c.red("refused") : c.yellow("unchecked");
   out.push(`verdict   ${verdict} ${c.dim("(by a gateway without public_key_path)")}`);
   const { declared, computed, matches } = r.checksum;
   const checksum =

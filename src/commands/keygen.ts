@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "commander";
 import type { CommandRegistrar } from "../cli.js";
 import { EXIT_OK } from "../errors.js";
 import { stdoutColor } from "../ui/color.js";
+import { withOutputHint } from "./output-hints.js";
 
 interface KeygenFlags {
   out: string;
@@ -28,7 +29,8 @@ export const registerKeygen: CommandRegistrar = (program, wrap) => {
       "after",
       `
 Sign with the private key (tyk-ts bundle build -k signing.pem); point the gateway's public_key_path
-at the public key. Keep the private key out of version control.
+at the public key. Keep the private key out of version control. -o must name a file (a symlink is
+followed): the private key is never printed, and is always written with mode 0600.
 
 Examples:
   tyk-ts keygen
@@ -39,7 +41,7 @@ Examples:
 
 async function runKeygen(flags: KeygenFlags): Promise<number> {
   const { generateKeyPair } = await import("../bundle/keygen.js");
-  const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force });
+  const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force }).catch((err: unknown) => Promise.reject(withOutputHint(err, "-o")));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT_OK;

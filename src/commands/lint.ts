@@ -1,12 +1,12 @@
 /** `tyk-ts lint`: flags → lint() → formatters. Results go to stdout (or -o files), everything else to stderr. */
 import { createRequire } from "node:module";
-import path from "node:path";
 import { InvalidArgumentError, Option } from "commander";
 import type { CommandRegistrar } from "../cli.js";
 import { EXIT_OK } from "../errors.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 import { FORMATS, type Format } from "../lint/formatters/formats.js";
 import { KINDS, PROFILES, type Kind, type Profile } from "../lint/types.js";
+import { withOutputHint } from "./output-hints.js";
 
 interface LintFlags {
   kind?: Kind;
@@ -46,7 +46,7 @@ export const registerLint: CommandRegistrar = (program, wrap) => {
     .description("check tyk.conf, API definitions (Classic and OAS), policies and bundle manifests")
     .argument("[paths...]", "files, directories and globs (default: the current directory)")
     .option("-f, --format <format>", `output format: ${FORMATS.join(", ")} (repeatable; default stylish)`, addFormat)
-    .option("-o, --output <file>", "write the output of the preceding --format to a file (repeatable)", addOutput)
+    .option("-o, --output <file>", "write the output of the preceding --format to a file, - for standard output (repeatable)", addOutput)
     .addOption(new Option("--kind <kind>", "lint every document as this kind instead of detecting it").choices([...KINDS]))
     .option("-c, --config <file>", "config file (default: tyk-ts.config.json or .tyk-ts.json in the current directory or above)")
     .option("--bundles <dir>", "check that every custom_middleware_bundle is in <dir> and passes bundle verify")
@@ -118,8 +118,8 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     if (file) {
       const { Chalk } = await import("chalk");
       const text = formatter(results, { ...context, color: new Chalk({ level: 0 }) });
-      const { writeFileAtomic } = await import("../fs/atomic-file.js");
-      await writeFileAtomic(path.resolve(cwd, file), text);
+      const { writeOutput } = await import("../fs/atomic-file.js");
+      await writeOutput(file, text).catch((err: unknown) => Promise.reject(withOutputHint(err, "-o")));
     } else {
       process.stdout.write(formatter(results, { ...context, color: stdoutColor }));
     }

@@ -44,7 +44,7 @@ export interface ParseOptions {
    * reads manifest.json. Default: anything but whitespace after the value is an error.
    */
   firstValueOnly?: boolean;
-  /** Maximum nesting depth; deeper input is a syntax error rather than a stack overflow. */
+  /** Most arrays and objects open at once (Go's encoding/json allows 10,000); deeper input is a syntax error. */
   maxDepth?: number;
 }
 
@@ -87,6 +87,10 @@ export function parseJson(text: string, options: ParseOptions = {}): JsonNode {
     const pos = lines.position(Math.min(at, text.length));
     throw new JsonSyntaxError(message, at, pos);
   };
+  const where = (at: number): string => {
+    const pos = (lines ??= new LineIndex(text)).position(at);
+    return `line ${pos.line}, column ${pos.column}`;
+  };
   const describe = (at: number): string =>
     at >= text.length ? "end of input" : `'${text[at] === "\n" ? "\\n" : text[at]}'`;
 
@@ -104,7 +108,8 @@ export function parseJson(text: string, options: ParseOptions = {}): JsonNode {
     let out = "";
     let run = i;
     for (;;) {
-      if (i >= text.length) fail("unterminated string (missing closing \")", start);
+      // Go reports where the input ends (io.ErrUnexpectedEOF); say where the string began.
+      if (i >= text.length) fail(`unterminated string: the string that starts at ${where(start)} has no closing '"'`, text.length);
       const c = text.charCodeAt(i);
       if (c === 34) {
         out += text.slice(run, i);
@@ -135,66 +140,11 @@ export function parseJson(text: string, options: ParseOptions = {}): JsonNode {
 
   const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-  const value = (depth: number): JsonNode => {
-    ws();
+  /** A scalar at `i`, or undefined when a container starts there. */
+  const scalar = (): JsonNode | undefined => {
     const offset = i;
     const c = text[i];
-    if (c === "{") {
-      if (depth >= maxDepth) fail(`nesting deeper than ${maxDepth} levels`);
-      i++;
-      const members: JsonMember[] = [];
-      ws();
-      if (text[i] === "}") {
-        i++;
-        return { type: "object", offset, end: i, members };
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(text[i] === "}" ? "trailing comma before '}'" : `expected a quoted key, found ${describe(i)}`);
-        const keyOffset = i;
-        const key = str();
-        const keyEnd = i;
-        ws();
-        if (text[i] !== ":") fail(`expected ':' after key "${key}", found ${describe(i)}`);
-        i++;
-        members.push({ key, keyOffset, keyEnd, value: value(depth + 1) });
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "}") {
-          i++;
-          return { type: "object", offset, end: i, members };
-        }
-        fail(`expected ',' or '}' after a member, found ${describe(i)}`);
-      }
-    }
-    if (c === "[") {
-      if (depth >= maxDepth) fail(`nesting deeper than ${maxDepth} levels`);
-      i++;
-      const items: JsonNode[] = [];
-      ws();
-      if (text[i] === "]") {
-        i++;
-        return { type: "array", offset, end: i, items };
-      }
-      for (;;) {
-        ws();
-        if (text[i] === "]") fail("trailing comma before ']'");
-        items.push(value(depth + 1));
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "]") {
-          i++;
-          return { type: "array", offset, end: i, items };
-        }
-        fail(`expected ',' or ']' after an element, found ${describe(i)}`);
-      }
-    }
+    if (c === "{" || c === "[") return undefined;
     if (c === '"') return { type: "string", offset, value: str(), end: i };
     if (text.startsWith("true", i)) return { type: "boolean", offset, end: (i += 4), value: true };
     if (text.startsWith("false", i)) return { type: "boolean", offset, end: (i += 5), value: false };
@@ -210,12 +160,84 @@ export function parseJson(text: string, options: ParseOptions = {}): JsonNode {
     return fail(`unexpected ${describe(i)}; expected a JSON value`);
   };
 
-  const root = value(0);
+  /** Reads `"key":` of an object member (whitespace before it already skipped). */
+  const memberKey = (frame: Frame): void => {
+    if (text[i] !== '"') fail(text[i] === "}" ? "trailing comma before '}'" : `expected a quoted key, found ${describe(i)}`);
+    frame.keyOffset = i;
+    frame.key = str();
+    frame.keyEnd = i;
+    ws();
+    if (text[i] !== ":") fail(`expected ':' after key "${frame.key}", found ${describe(i)}`);
+    i++;
+  };
+
+  // An explicit stack of open containers instead of recursion: Go's decoder accepts 10,000 levels,
+  // deeper than a JavaScript call stack reliably goes. Frames share one shape (fast property access).
+  const stack: Frame[] = [];
+  let root: JsonNode | undefined;
+  while (root === undefined) {
+    ws();
+    let node = scalar();
+    if (!node) {
+      // A container opens; the depth counts it, as Go's scanner counts every '[' and '{'.
+      if (stack.length >= maxDepth) fail(`nesting deeper than ${maxDepth} levels`);
+      const offset = i;
+      const isObject = text.charCodeAt(i++) === 123;
+      ws();
+      if (text.charCodeAt(i) === (isObject ? 125 : 93)) {
+        i++;
+        node = isObject ? { type: "object", offset, end: i, members: [] } : { type: "array", offset, end: i, items: [] };
+      } else {
+        const frame: Frame = { isObject, offset, children: [], key: "", keyOffset: 0, keyEnd: 0 };
+        stack.push(frame);
+        if (isObject) memberKey(frame);
+        continue;
+      }
+    }
+    // Hand the finished value to its container; close every container that ends here.
+    for (;;) {
+      const frame = stack[stack.length - 1];
+      if (frame === undefined) {
+        root = node;
+        break;
+      }
+      frame.children.push(frame.isObject ? { key: frame.key, keyOffset: frame.keyOffset, keyEnd: frame.keyEnd, value: node } : node);
+      ws();
+      const c = text.charCodeAt(i);
+      if (c === 44 /* , */) {
+        i++;
+        ws();
+        if (frame.isObject) memberKey(frame);
+        else if (text.charCodeAt(i) === 93) fail("trailing comma before ']'");
+        break;
+      }
+      if (c !== (frame.isObject ? 125 /* } */ : 93 /* ] */)) {
+        fail(frame.isObject ? `expected ',' or '}' after a member, found ${describe(i)}` : `expected ',' or ']' after an element, found ${describe(i)}`);
+      }
+      i++;
+      stack.pop();
+      node = frame.isObject
+        ? { type: "object", offset: frame.offset, end: i, members: frame.children as JsonMember[] }
+        : { type: "array", offset: frame.offset, end: i, items: frame.children as JsonNode[] };
+    }
+  }
+
   if (!options.firstValueOnly) {
     ws();
     if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON value`);
   }
   return root;
+}
+
+/** An open array or object; `key` is the member whose value is being read. */
+interface Frame {
+  isObject: boolean;
+  offset: number;
+  /** Members of an object, items of an array. */
+  children: Array<JsonMember | JsonNode>;
+  key: string;
+  keyOffset: number;
+  keyEnd: number;
 }
 
 /** The plain JavaScript value of a node, with `JSON.parse` semantics (the last duplicate key wins). */

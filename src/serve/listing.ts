@@ -82,7 +82,7 @@ function formatSize(n: number): string {
 function statusCells(b: BundleStatus | undefined): string {
   if (!b) return "<td></td><td></td><td></td>";
   const problems = b.problems.filter((p) => p.severity !== "info").map((p) => `${p.severity}: ${p.message}`);
-  const verdict = b.accepted ? '<span class="ok">accepted</span>' : '<span class="bad">refused</span>';
+  const verdict = `<span class="${b.verdict === "accepted" ? "ok" : b.verdict === "refused" ? "bad" : "warn"}">${b.verdict}</span>`;
   const detail = problems.length ? `<ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul>` : "";
   const cell = (s: string) => `<td${s === "ok" || s === "valid" ? ' class="ok"' : s === "mismatch" || s === "invalid" ? ' class="bad"' : ""}>${s}</td>`;
   return `${cell(b.checksum)}${cell(b.signature)}<td>${verdict}${detail}</td>`;
@@ -99,7 +99,7 @@ export function renderListingHtml(listing: Listing): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}th,td{padding:.25em .8em;text-align:left;vertical-align:top}
-tr:nth-child(even){background:#f4f4f4}.num{text-align:right}.ok{color:#186a18}.bad{color:#b00020}ul{margin:.2em 0;padding-left:1.2em}</style></head>
+tr:nth-child(even){background:#f4f4f4}.num{text-align:right}.ok{color:#186a18}.bad{color:#b00020}.warn{color:#8a5a00}ul{margin:.2em 0;padding-left:1.2em}</style></head>
 <body><h1>${title}</h1>
 <table><thead><tr><th>Name</th><th>Size</th><th>Modified</th><th>Checksum</th><th>Signature</th><th>Verdict</th></tr></thead>
 <tbody>

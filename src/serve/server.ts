@@ -176,11 +176,16 @@ async function respond(ctx: HandlerContext, req: IncomingMessage, res: ServerRes
   throw new Refusal(503, "the bundle kept changing while it was being verified; try again\n", "bundle kept changing during verification", { "Retry-After": "1" });
 }
 
-/** 409 with the gateway's reason first, then what else `bundle verify` noticed (fixing one may reveal the next). */
+/**
+ * 409 with the gateway's reason first, then what else `bundle verify` noticed (fixing one may reveal
+ * the next). An unchecked bundle (over a tyk-ts safety limit) is not served either, and says so.
+ */
 function refusedBundle(name: string, verdict: BundleStatus): Refusal {
-  const reason = verdict.problems.find((p) => p.severity === "error")?.message ?? "refused by bundle verify";
-  const warnings = verdict.problems.filter((p) => p.severity === "warning").map((p) => `  - ${p.message}\n`).join("");
-  return new Refusal(409, `tyk-ts serve --verify refused ${name}:\n  - ${reason}\n${warnings ? `also noticed:\n${warnings}` : ""}`, `refused: ${reason}`);
+  const first = verdict.problems.find((p) => (verdict.verdict === "unchecked" ? p.code.startsWith("limit-") : p.severity === "error"));
+  const reason = first?.message ?? "refused by bundle verify";
+  const warnings = verdict.problems.filter((p) => p !== first && p.severity === "warning").map((p) => `  - ${p.message}\n`).join("");
+  const what = verdict.verdict === "unchecked" ? "did not serve (not checked)" : "refused";
+  return new Refusal(409, `tyk-ts serve --verify ${what} ${name}:\n  - ${reason}\n${warnings ? `also noticed:\n${warnings}` : ""}`, `${verdict.verdict}: ${reason}`);
 }
 
 function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: Refusal, progress: SendProgress): void {

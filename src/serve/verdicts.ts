@@ -6,7 +6,7 @@ import type { KeyObject } from "node:crypto";
 import { stat } from "node:fs/promises";
 import type { BigIntStats } from "node:fs";
 import type { Problem } from "../bundle/manifest.js";
-import type { BundleAnalysis } from "../bundle/verify.js";
+import type { BundleAnalysis, LimitHit, Verdict } from "../bundle/verify.js";
 
 const MAX_REMEMBERED = 4096;
 /** Verification is mostly hashing; more at once than cores only slows each one down. */
@@ -17,8 +17,12 @@ export type SignatureStatus = "valid" | "invalid" | "unsigned" | "not checked";
 
 /** A bundle as `bundle verify` sees it, summed up for a listing and for `--verify`. */
 export interface BundleStatus {
+  /** `bundle verify`'s verdict: "unchecked" when a tyk-ts safety limit stopped the check. */
+  verdict: Verdict;
   /** Whether the gateway would load it (`bundle verify` accepts it). */
   accepted: boolean;
+  /** The limit that left it unchecked. */
+  limit: LimitHit | null;
   /** Whether the files in file_list hash to the manifest's checksum; "not checked" when they cannot be read. */
   checksum: ChecksumStatus;
   /** "not checked" when the manifest cannot be read, or for a signed bundle without a public key or with unreadable data. */
@@ -37,7 +41,7 @@ export function bundleStatus(analysis: BundleAnalysis, keyGiven: boolean): Bundl
     : !keyGiven || computedChecksum === undefined ? "not checked"
     : signatureRefused ? "invalid"
     : "valid";
-  return { accepted: report.accepted, checksum, signature, problems: report.problems };
+  return { verdict: report.verdict, accepted: report.accepted, limit: report.limit, checksum, signature, problems: report.problems };
 }
 
 function versionKey(file: string, stats: BigIntStats): string {
@@ -68,9 +72,9 @@ export class BundleVerdicts {
   }
 
   private async check(file: string, key: string): Promise<BundleStatus | undefined> {
-    const { analyseBundle, DEFAULT_ZIP_LIMITS } = await import("../bundle/verify.js");
+    const { analyseBundle, DEFAULT_VERIFY_LIMITS } = await import("../bundle/verify.js");
     // A file that vanished or became unreadable mid-check: let the caller look again.
-    const analysis = await analyseBundle(file, { key: this.publicKey, limits: DEFAULT_ZIP_LIMITS }).catch(() => undefined);
+    const analysis = await analyseBundle(file, { key: this.publicKey, limits: DEFAULT_VERIFY_LIMITS }).catch(() => undefined);
     if (!analysis) return undefined;
     // The path named this version before the check; if it still does, no rename happened in between
     // (a replaced inode cannot come back), so the result is about this version.

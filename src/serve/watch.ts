@@ -5,15 +5,16 @@
  * own, `<plugin>-<first 8 hex of the zip's SHA-256>.zip`. Bundles are built reproducibly (same inputs,
  * same bytes), so the name changes exactly when the content does: a file, a hook, the driver or the
  * signature; saving a file unchanged keeps the name. The zip is written under a hidden name (never
- * served) and renamed into place, so a download sees the whole bundle or nothing.
+ * served) and renamed into place, so a download sees the whole bundle or nothing (`placeFile`: the
+ * same rules as every other output).
  */
 import { createHash, type KeyObject } from "node:crypto";
 import { createReadStream, watch, type FSWatcher } from "node:fs";
-import { rename, stat, unlink } from "node:fs/promises";
+import { stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { MANIFEST_NAME } from "../bundle/names.js";
-import { temporaryNameFor } from "../fs/atomic-file.js";
+import { placeFile, temporaryNameFor } from "../fs/atomic-file.js";
 import { isHiddenName, isInside } from "./request-path.js";
 import type { BuildFailedLogEntry, BuildLogEntry } from "./log.js";
 
@@ -139,7 +140,8 @@ export class PluginWatcher {
       const bundle = `${this.source.name}-${(await sha256Hex(staging)).slice(0, 8)}.zip`;
       const target = path.join(this.options.root, bundle);
       if (bundle === this.current && (await stat(target).catch(() => undefined))) return;
-      await rename(staging, target);
+      // A link in its place is followed, a device written to; never replaced.
+      await placeFile(staging, target);
       this.current = bundle;
       this.options.report({
         type: "build",

@@ -152,14 +152,15 @@ const GO_PREFERS_ZERO_BASE = (() => {
   return m ? Number(m[1]) >= 21 : true;
 })();
 
-/** A report a person can act on: a verdict, and a refusal that says why. */
+/** A report a person can act on: a verdict, a refusal that says why, an unchecked bundle that names the limit. */
 function expectSaneReport(report: BundleReport, context: string): void {
-  expect(typeof report.accepted, context).toBe("boolean");
+  expect(report.accepted, context).toBe(report.verdict === "accepted");
   for (const p of report.problems) {
     expect(["error", "warning", "info"], context).toContain(p.severity);
     expect(p.message.length, context).toBeGreaterThan(0);
   }
-  if (!report.accepted) expect(report.problems[0]?.severity, context).toBe("error");
+  if (report.verdict === "refused") expect(report.problems[0]?.severity, context).toBe("error");
+  if (report.verdict === "unchecked") expect(report.problems, context).toContainEqual(expect.objectContaining({ code: `limit-${report.limit?.code}` }));
 }
 
 /** Runs `fn`; anything thrown must be one of our typed errors. */

@@ -25,6 +25,10 @@ export interface RawEntry {
   dataDescriptor?: boolean;
   /** Override the CRC written in the data descriptor. */
   descriptorCrc?: number;
+  /** Set general purpose flag bit 3 (data descriptor follows) but write no descriptor. */
+  descriptorFlagOnly?: boolean;
+  /** Override the local header offset written in the central directory. */
+  headerOffset?: number;
 }
 
 export interface ZipOptions {
@@ -59,7 +63,7 @@ export function buildZip(entries: RawEntry[], options: ZipOptions = {}): Buffer 
     const body = method === 8 ? deflateRawSync(data) : data;
     const crc = e.crc ?? zlib.crc32(data);
     const size = e.uncompressedSize ?? data.length;
-    const flags = (e.dataDescriptor ? 0x8 : 0) | (typeof e.name === "string" ? 0x800 : 0);
+    const flags = (e.dataDescriptor || e.descriptorFlagOnly ? 0x8 : 0) | (typeof e.name === "string" ? 0x800 : 0);
     const creator = e.creator ?? 3;
     const attrs = e.externalAttributes ?? (e.directory ? ((0o40755 << 16) | 0x10) >>> 0 : (0o100644 << 16) >>> 0);
     const headerCrc = e.dataDescriptor ? 0 : crc;
@@ -73,7 +77,7 @@ export function buildZip(entries: RawEntry[], options: ZipOptions = {}): Buffer 
     centrals.push(
       Buffer.concat([
         u32(0x02014b50), u16((creator << 8) | 20), u16(20), u16(flags), u16(method), u16(0), u16(0x21), u32(crc),
-        u32(body.length), u32(size), u16(name.length), u16(0), u16(0), u16(0), u16(0), u32(attrs), u32(offset), name,
+        u32(body.length), u32(size), u16(name.length), u16(0), u16(0), u16(0), u16(0), u32(attrs), u32(e.headerOffset ?? offset), name,
       ]),
     );
     offset += local.length + body.length + descriptor.length;

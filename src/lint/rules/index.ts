@@ -33,6 +33,7 @@ import { exampleSecret } from "./gateway/example-secret.js";
 import { bundleDownloaderDisabled } from "./gateway/bundle-downloader-disabled.js";
 import { coprocessDisabled } from "./gateway/coprocess-disabled.js";
 import { publicKeyMissing } from "./gateway/public-key-missing.js";
+import { publicKeyWeak } from "./gateway/public-key-weak.js";
 import { keylessApi } from "./security/keyless-api.js";
 import { plaintextUpstream } from "./security/plaintext-upstream.js";
 import { tlsVerifyOff } from "./security/tls-verify-off.js";
@@ -111,6 +112,7 @@ export const rules: readonly Rule[] = [
   bundleDownloaderDisabled,
   coprocessDisabled,
   publicKeyMissing,
+  publicKeyWeak,
   bundleNameCollision,
   ...securityRules,
 ];

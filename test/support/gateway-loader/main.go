@@ -5,12 +5,19 @@
 //
 // Usage: gateway-loader <bundle.zip> [public.pem]
 // Prints "accepted" (exit 0) or "refused: <reason>" (exit 1).
+//
+// The bundle is unpacked where the gateway unpacks it (getBundleDestPath in
+// gateway/coprocess_bundle.go): middleware_path/bundles/<md5 of the bundle name>, with Go's default
+// middleware_path "middleware" relative to the working directory (a fresh temporary one), or
+// $GATEWAY_MIDDLEWARE_PATH. The path is handed to mkdir and create as the gateway hands it, so
+// Linux's path length limit applies as it does on the gateway.
 package main
 
 import (
 	"bytes"
 	"crypto"
 	"crypto/md5"
+	"encoding/hex"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -124,11 +131,23 @@ func loadPublicKey(path string) (*rsa.PublicKey, error) {
 }
 
 func load(zipPath, keyPath string) error {
-	dest, err := os.MkdirTemp("", "gateway-loader-")
+	work, err := os.MkdirTemp("", "gateway-loader-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dest)
+	defer os.RemoveAll(work)
+	if err := os.Chdir(work); err != nil {
+		return err
+	}
+	middlewarePath := os.Getenv("GATEWAY_MIDDLEWARE_PATH")
+	if middlewarePath == "" {
+		middlewarePath = "middleware"
+	}
+	name := md5.Sum([]byte(filepath.Base(zipPath)))
+	dest := filepath.Join(middlewarePath, "bundles", hex.EncodeToString(name[:]))
+	if err := os.MkdirAll(dest, 0o700); err != nil {
+		return err
+	}
 	if err := unpack(zipPath, dest); err != nil {
 		return fmt.Errorf("unpack: %w", err)
 	}
@@ -179,11 +198,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: gateway-loader <bundle.zip> [public.pem]")
 		os.Exit(2)
 	}
+	// Absolute, because load changes the working directory.
+	bundle, _ := filepath.Abs(os.Args[1])
 	key := ""
 	if len(os.Args) > 2 {
-		key = os.Args[2]
+		key, _ = filepath.Abs(os.Args[2])
 	}
-	if err := load(os.Args[1], key); err != nil {
+	if err := load(bundle, key); err != nil {
 		fmt.Println("refused:", err)
 		os.Exit(1)
 	}

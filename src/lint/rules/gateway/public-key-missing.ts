@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { valueAt } from "../../read/pointer.js";
 import type { Rule } from "../../types.js";
+import { publicKeyCandidates } from "../support/public-key-file.js";
 
 export const publicKeyMissing: Rule = {
   id: "public-key-missing",
@@ -12,9 +13,9 @@ export const publicKeyMissing: Rule = {
   check(doc, ctx) {
     const keyPath = valueAt(doc.value, "/public_key_path");
     if (typeof keyPath !== "string" || keyPath === "") return [];
-    const candidates = path.isAbsolute(keyPath) ? [keyPath] : [path.resolve(path.dirname(doc.absolutePath), keyPath), path.resolve(ctx.cwd, keyPath)];
+    const candidates = publicKeyCandidates(keyPath, doc, ctx);
     if (candidates.some((c) => existsSync(c))) return [];
-    const where = path.isAbsolute(keyPath) ? "" : ` (looked for ${[...new Set(candidates)].join(" and ")})`;
+    const where = path.isAbsolute(keyPath) ? "" : ` (looked for ${candidates.join(" and ")})`;
     return [{ pointer: "/public_key_path", message: `public key ${JSON.stringify(keyPath)} does not exist${where}; the gateway will refuse every bundle` }];
   },
 };

@@ -43,7 +43,7 @@ export async function checkBundles(docs: readonly LintDocument[], bundlesDir: st
       const report = await reports.get(cacheKey)!;
       const refusal = report.problems.find((p) => p.severity === "error");
       const withKey = keys.length > 1 && keyFile ? ` with ${keyFile}` : "";
-      if (!report.accepted) {
+      if (report.verdict === "refused") {
         findings.push({
           document,
           ruleId: "bundle-refused",

@@ -1,0 +1,23 @@
+/**
+ * The core names the output path and what it is; the command knows which flag gave the path. These
+ * hints finish its sentence.
+ */
+import { InputError, TykTsError } from "../errors.js";
+
+const HINTS: Record<string, (flag: string) => string> = {
+  "output-is-directory": (flag) => `give ${flag} a file name inside it`,
+  "output-is-terminal": (flag) => `redirect standard output to a file or a pipe (${flag} - > bundle.zip), or give ${flag} a file name`,
+  "output-link-loop": (flag) => `fix the link, or give ${flag} another path`,
+  "output-exists": (flag) => `choose another ${flag} path, or pass --force to replace it`,
+  "output-is-input": (flag) => `write the bundle somewhere else with ${flag}`,
+  "key-exists": (flag) => `choose another path with ${flag}, or pass --force to replace it`,
+  "key-not-a-file": (flag) => `give ${flag} a file name, such as ${flag} signing.pem`,
+};
+
+/** Returns `err` with the hint for its code, naming `flag`; other errors unchanged. */
+export function withOutputHint(err: unknown, flag: string): unknown {
+  const hint = err instanceof TykTsError ? HINTS[err.code] : undefined;
+  if (!hint) return err;
+  const e = err as TykTsError;
+  return new InputError(e.code, e.message, { hint: hint(flag), cause: e.cause });
+}

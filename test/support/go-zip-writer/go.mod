@@ -1,0 +1,3 @@
+module gozipwriter
+
+go 1.19
