@@ -400,9 +400,22 @@ function tykSyncFiles(index: string): Set<string> | undefined {
   return files;
 }
 
-/** The gateway configs whose deployments load this API. */
-export function gatewaysOf(scope: DeploymentScope, api: LintDocument): LintDocument[] {
-  const found: LintDocument[] = [];
-  for (const d of scope.deployments) if (d.gateway && d.apis.includes(api) && !found.includes(d.gateway)) found.push(d.gateway);
-  return found;
+const gatewayIndex = new WeakMap<DeploymentScope, Map<LintDocument, LintDocument[]>>();
+
+/** The gateway configs whose deployments load this API (indexed once per scope). */
+export function gatewaysOf(scope: DeploymentScope, api: LintDocument): readonly LintDocument[] {
+  let index = gatewayIndex.get(scope);
+  if (!index) {
+    index = new Map();
+    for (const d of scope.deployments) {
+      if (!d.gateway) continue;
+      for (const doc of d.apis) {
+        const list = index.get(doc);
+        if (!list) index.set(doc, [d.gateway]);
+        else if (!list.includes(d.gateway)) list.push(d.gateway);
+      }
+    }
+    gatewayIndex.set(scope, index);
+  }
+  return index.get(api) ?? [];
 }
