@@ -28,7 +28,7 @@ export type { BundleManifest, Problem } from "./bundle/manifest.js";
 export { lint, type LintOptions, type LintReport } from "./lint/engine.js";
 export { errorsOnly, exitCodeFor, lintGate, type GateOptions, type GateVerdict } from "./lint/gate.js";
 export type { Kind, LintDocument, LintMessage, LintResult, RuleMeta } from "./lint/types.js";
-export { deploymentScope, gatewaysOf, type DeclaredDeployment, type Deployment, type DeploymentScope, type ScopeNote, type ScopeOptions } from "./lint/read/deployments.js";
+export { deploymentScope, gatewaysOf, type DeclaredDeployment, type Deployment, type DeploymentScope, type Gateway, type ScopeNote, type ScopeOptions } from "./lint/read/deployments.js";
 export { createServer, type ServeOptions, type TykTsServer } from "./serve/server.js";
 export type { ServeLogEntry } from "./serve/log.js";
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";

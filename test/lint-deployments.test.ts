@@ -94,6 +94,22 @@ describe("a tyk.conf's app_path", () => {
     expect(r.notes.join("\n")).toMatch(/tyk\.standalone\.conf: `policies\.policy_path` "\/opt\/tyk-gateway\/policies" is not mounted from this repository by docker-compose\.yml/);
   });
 
+  it("with the TYK_GW_* variables of the compose service that mounts the config, as config.Load applies them", async () => {
+    const compose = (environment: string) => `services:\n  gw:\n    volumes:\n      - ./tyk.conf:/opt/tyk-gateway/tyk.conf\n      - ./apps:/opt/tyk-gateway/apps\n    environment:\n${environment}`;
+    const files = { "tyk.conf": conf({ app_path: "/opt/tyk-gateway/apps" }), "apps/py.json": api("py", "/py/", python), ...twins("apps") };
+    // The variable turns coprocess on: only the duplicate is left.
+    const on = await run({ ...files, "docker-compose.yml": compose("      - TYK_GW_COPROCESSOPTIONS_ENABLECOPROCESS=true\n") });
+    expect(on.found).toEqual(["apps/b.json duplicate-listen-path"]);
+    expect(on.notes).toContain("tyk.conf: with TYK_GW_COPROCESSOPTIONS_ENABLECOPROCESS from the compose service that mounts it");
+    // The variable makes the gateway load its APIs from the Dashboard (map syntax).
+    const dashboard = await run({ ...files, "docker-compose.yml": compose("      TYK_GW_USEDBAPPCONFIGS: \"true\"\n") });
+    expect(dashboard.found).toEqual([]);
+    // A value the repository does not hold: nothing is checked against this config.
+    const unknown = await run({ ...files, "docker-compose.yml": compose("      - TYK_GW_APPPATH=${APPS}\n") });
+    expect(unknown.found).toEqual([]);
+    expect(unknown.notes.join("\n")).toMatch(/sets TYK_GW_APPPATH to values the repository does not hold/);
+  });
+
   it("not read from files: use_db_app_configs, RPC mode, no app_path", async () => {
     const apps = { "apps/py.json": api("py", "/py/", python), ...twins("apps") };
     for (const [settings, reason] of [

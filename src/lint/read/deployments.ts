@@ -42,6 +42,8 @@ export interface Deployment {
   label: string;
   /** The tyk.conf, when the deployment is a gateway's. */
   gateway?: LintDocument;
+  /** What the gateway runs with: the tyk.conf with the `TYK_GW_*` variables its compose service sets. */
+  settings?: unknown;
   apis: LintDocument[];
   policies: LintDocument[];
   /** How the gateway reads its policy files, when it reads them from files. */
@@ -139,11 +141,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function gatewayDeployment(conf: LintDocument, folders: Folders, services: readonly ComposeService[], options: ScopeOptions, notes: ScopeNote[]): Deployment | undefined {
   const note = (message: string) => notes.push({ file: conf.file, message });
-  const deployment: Deployment = { label: conf.file, gateway: conf, apis: [], policies: [], policyFiles: [] };
+  const { settings, applied, unknown } = effectiveSettings(conf, services);
+  if (unknown.length > 0) {
+    note(`the compose service that mounts it sets ${unknown.join(", ")} to values the repository does not hold: cross-file checks with it are skipped`);
+    return undefined;
+  }
+  if (applied.length > 0) note(`with ${applied.join(", ")} from the compose service that mounts it`);
+  const deployment: Deployment = { label: conf.file, gateway: conf, settings, apis: [], policies: [], policyFiles: [] };
 
-  const appPath = valueAt(conf.value, "/app_path");
-  if (valueAt(conf.value, "/use_db_app_configs") === true) note("`use_db_app_configs` is true: its APIs come from the Dashboard, not from files, so no file is checked against it");
-  else if (valueAt(conf.value, "/slave_options/use_rpc") === true) note("RPC mode (`slave_options.use_rpc`): its APIs come from MDCB, not from files, so no file is checked against it");
+  const appPath = valueAt(settings, "/app_path");
+  if (valueAt(settings, "/use_db_app_configs") === true) note("`use_db_app_configs` is true: its APIs come from the Dashboard, not from files, so no file is checked against it");
+  else if (valueAt(settings, "/slave_options/use_rpc") === true) note("RPC mode (`slave_options.use_rpc`): its APIs come from MDCB, not from files, so no file is checked against it");
   else if (typeof appPath !== "string" || appPath.trim() === "") note("no `app_path`: the gateway would read the folder it is started in, which the files do not say; its APIs are not checked against it");
   else {
     const folder = locate(conf, appPath, "app_path", folders.apiFolders, services, options, notes);
@@ -154,9 +162,9 @@ function gatewayDeployment(conf: LintDocument, folders: Folders, services: reado
     }
   }
 
-  const source = valueAt(conf.value, "/policies/policy_source");
-  const policyPath = valueAt(conf.value, "/policies/policy_path");
-  const recordName = valueAt(conf.value, "/policies/policy_record_name");
+  const source = valueAt(settings, "/policies/policy_source");
+  const policyPath = valueAt(settings, "/policies/policy_path");
+  const recordName = valueAt(settings, "/policies/policy_record_name");
   if (source === "service" || source === "rpc") {
     // The Dashboard or MDCB: nothing on disk.
   } else if (typeof policyPath === "string" && policyPath.trim() !== "") {
@@ -249,10 +257,11 @@ interface ComposeMount {
   container: string;
 }
 
-/** The bind mounts of one service of a compose file. */
+/** The bind mounts and environment of one service of a compose file. */
 interface ComposeService {
   file: string;
   mounts: ComposeMount[];
+  environment: Record<string, string>;
 }
 
 /** The bind mounts of every service of every compose file in the run. */
@@ -279,11 +288,87 @@ function composeServices(files: readonly string[]): ComposeService[] {
           if (typeof source !== "string" || typeof target !== "string" || !/^[.~/]/.test(source)) continue;
           mounts.push({ host: path.resolve(path.dirname(file), source), container: path.posix.normalize(target).replace(/(.)\/+$/, "$1") });
         }
-        if (mounts.length > 0) services.push({ file, mounts });
+        if (mounts.length > 0) services.push({ file, mounts, environment: environmentOf(isObject(service) ? service.environment : undefined) });
       }
     }
   }
   return services;
+}
+
+/** A compose service's `environment`, as a list of `NAME=value` or a map. */
+function environmentOf(raw: unknown): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (Array.isArray(raw)) {
+    for (const entry of raw) {
+      if (typeof entry !== "string" || !entry.includes("=")) continue;
+      env[entry.slice(0, entry.indexOf("="))] = entry.slice(entry.indexOf("=") + 1);
+    }
+  } else if (isObject(raw)) {
+    for (const [name, value] of Object.entries(raw)) if (value !== null && typeof value !== "object") env[name] = String(value);
+  }
+  return env;
+}
+
+/**
+ * The `TYK_GW_*` variables that change what lint reads from a tyk.conf, and where each goes
+ * (config/config.go `Load` applies them over the file with envconfig; booleans as strconv.ParseBool).
+ */
+const ENV_SETTINGS: Record<string, { pointer: string[]; bool?: true }> = {
+  TYK_GW_APPPATH: { pointer: ["app_path"] },
+  TYK_GW_USEDBAPPCONFIGS: { pointer: ["use_db_app_configs"], bool: true },
+  TYK_GW_SLAVEOPTIONS_USERPC: { pointer: ["slave_options", "use_rpc"], bool: true },
+  TYK_GW_POLICIES_POLICYSOURCE: { pointer: ["policies", "policy_source"] },
+  TYK_GW_POLICIES_POLICYPATH: { pointer: ["policies", "policy_path"] },
+  TYK_GW_POLICIES_POLICYRECORDNAME: { pointer: ["policies", "policy_record_name"] },
+  TYK_GW_COPROCESSOPTIONS_ENABLECOPROCESS: { pointer: ["coprocess_options", "enable_coprocess"], bool: true },
+  TYK_GW_ENABLEBUNDLEDOWNLOADER: { pointer: ["enable_bundle_downloader"], bool: true },
+  TYK_GW_BUNDLEBASEURL: { pointer: ["bundle_base_url"] },
+  TYK_GW_PUBLICKEYPATH: { pointer: ["public_key_path"] },
+  TYK_GW_BUNDLEINSECURESKIPVERIFY: { pointer: ["bundle_insecure_skip_verify"], bool: true },
+  TYK_GW_SKIPVERIFYEXISTINGPLUGINBUNDLE: { pointer: ["skip_verify_existing_plugin_bundle"], bool: true },
+};
+
+const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
+/**
+ * The tyk.conf as the gateway runs it: the variables of the compose services that mount it applied.
+ * `unknown` names the variables whose value the repository does not hold (`${VAR}`, or services
+ * that disagree).
+ */
+function effectiveSettings(conf: LintDocument, services: readonly ComposeService[]): { settings: unknown; applied: string[]; unknown: string[] } {
+  const values = new Map<string, Set<string>>();
+  for (const service of services) {
+    if (!service.mounts.some((m) => isInside(conf.absolutePath, m.host))) continue;
+    for (const [name, value] of Object.entries(service.environment)) {
+      if (!Object.hasOwn(ENV_SETTINGS, name)) continue;
+      const seen = values.get(name) ?? new Set<string>();
+      seen.add(value);
+      values.set(name, seen);
+    }
+  }
+  const applied: string[] = [];
+  const unknown: string[] = [];
+  let settings = conf.value;
+  for (const [name, seen] of values) {
+    const [value] = seen;
+    const target = ENV_SETTINGS[name]!;
+    const parsed = target.bool ? (TRUE.has(value!) ? true : FALSE.has(value!) ? false : undefined) : value;
+    if (seen.size > 1 || value!.includes("$") || parsed === undefined) {
+      unknown.push(name);
+      continue;
+    }
+    settings = withSetting(settings, target.pointer, parsed);
+    applied.push(name);
+  }
+  return { settings, applied, unknown };
+}
+
+/** A copy of `root` with the value at `keys` replaced (objects on the way copied, not changed). */
+function withSetting(root: unknown, keys: readonly string[], value: unknown): unknown {
+  const [key, ...rest] = keys;
+  const object = isObject(root) ? root : {};
+  return { ...object, [key!]: rest.length === 0 ? value : withSetting(object[key!], rest, value) };
 }
 
 /**
@@ -323,6 +408,7 @@ function declaredDeployments(docs: readonly LintDocument[], options: ScopeOption
     const deployment: Deployment = {
       label: gateway?.file ?? label,
       gateway,
+      settings: gateway?.value,
       apis: docs.filter((doc) => isApi(doc) && apis(rel(doc))),
       policies: docs.filter((doc) => doc.kind === "policy" && policies(rel(doc))),
       policyFiles: [],
@@ -400,19 +486,26 @@ function tykSyncFiles(index: string): Set<string> | undefined {
   return files;
 }
 
-const gatewayIndex = new WeakMap<DeploymentScope, Map<LintDocument, LintDocument[]>>();
+/** A gateway that loads an API: its tyk.conf and what it runs with. */
+export interface Gateway {
+  config: LintDocument;
+  settings: unknown;
+}
 
-/** The gateway configs whose deployments load this API (indexed once per scope). */
-export function gatewaysOf(scope: DeploymentScope, api: LintDocument): readonly LintDocument[] {
+const gatewayIndex = new WeakMap<DeploymentScope, Map<LintDocument, Gateway[]>>();
+
+/** The gateways whose deployments load this API (indexed once per scope). */
+export function gatewaysOf(scope: DeploymentScope, api: LintDocument): readonly Gateway[] {
   let index = gatewayIndex.get(scope);
   if (!index) {
     index = new Map();
     for (const d of scope.deployments) {
       if (!d.gateway) continue;
+      const gateway: Gateway = { config: d.gateway, settings: d.settings };
       for (const doc of d.apis) {
         const list = index.get(doc);
-        if (!list) index.set(doc, [d.gateway]);
-        else if (!list.includes(d.gateway)) list.push(d.gateway);
+        if (!list) index.set(doc, [gateway]);
+        else if (!list.some((g) => g.config === gateway.config)) list.push(gateway);
       }
     }
     gatewayIndex.set(scope, index);

@@ -2,11 +2,11 @@
 import { apiFacts } from "../support/api-facts.js";
 import { gatewayProblems } from "../support/gateways.js";
 import { valueAt } from "../../read/pointer.js";
-import type { LintDocument, ProjectFinding, Rule } from "../../types.js";
+import type { ProjectFinding, Rule } from "../../types.js";
 
-function downloaderProblem(conf: LintDocument): string | undefined {
-  if (valueAt(conf.value, "/enable_bundle_downloader") !== true) return "`enable_bundle_downloader` is off";
-  const baseUrl = valueAt(conf.value, "/bundle_base_url");
+function downloaderProblem(settings: unknown): string | undefined {
+  if (valueAt(settings, "/enable_bundle_downloader") !== true) return "`enable_bundle_downloader` is off";
+  const baseUrl = valueAt(settings, "/bundle_base_url");
   return typeof baseUrl !== "string" || baseUrl === "" ? "`bundle_base_url` is empty" : undefined;
 }
 

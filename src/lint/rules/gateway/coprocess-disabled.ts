@@ -19,7 +19,7 @@ export const coprocessDisabled: Rule = {
       const driver = facts?.driver;
       if (!facts || !driver || !COPROCESS_DRIVERS.includes(driver.value)) continue;
       if (!facts.hasInlineHooks && !facts.bundle) continue;
-      const problems = gatewayProblems(scope, doc, (conf) => (valueAt(conf.value, "/coprocess_options/enable_coprocess") === true ? undefined : "`coprocess_options.enable_coprocess` is off"));
+      const problems = gatewayProblems(scope, doc, (settings) => (valueAt(settings, "/coprocess_options/enable_coprocess") === true ? undefined : "`coprocess_options.enable_coprocess` is off"));
       if (problems) findings.push({ document: doc, pointer: driver.pointer, message: `${driver.value} plugins will not run: ${problems}` });
     }
     return findings;

@@ -84,7 +84,7 @@ export const policiesFileShape: Rule = {
 
 function shapeProblem(deployment: Deployment, inFile: readonly LintDocument[]): ShapeProblem | undefined {
   const setting = deployment.policySetting!;
-  const value = valueAt(deployment.gateway!.value, `/${setting.replace(".", "/")}`);
+  const value = valueAt(deployment.settings, `/${setting.replace(".", "/")}`);
   const reads = `\`${setting}\`${typeof value === "string" ? ` ${JSON.stringify(value)}` : ""} in ${deployment.gateway!.file} makes the gateway read this file`;
   return deployment.policyShape === "map" ? asMap(inFile, reads) : asOnePolicy(inFile, reads);
 }

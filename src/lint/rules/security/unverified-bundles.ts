@@ -1,16 +1,16 @@
 import { valueAt } from "../../read/pointer.js";
-import type { LintDocument, ProjectFinding } from "../../types.js";
+import type { ProjectFinding } from "../../types.js";
 import { apiFacts } from "../support/api-facts.js";
 import { gatewayProblems } from "../support/gateways.js";
 import { API_KINDS, OWASP, type SecurityRule } from "../support/security.js";
 
 /** What in a tyk.conf lets a tampered or unsigned bundle load; empty when bundles are verified. */
-function bundleWeaknesses(conf: LintDocument): string[] {
+function bundleWeaknesses(settings: unknown): string[] {
   const weaknesses: string[] = [];
-  const publicKey = valueAt(conf.value, "/public_key_path");
+  const publicKey = valueAt(settings, "/public_key_path");
   if (typeof publicKey !== "string" || publicKey.trim() === "") weaknesses.push("no `public_key_path` (unsigned bundles load)");
-  if (valueAt(conf.value, "/bundle_insecure_skip_verify") === true) weaknesses.push("`bundle_insecure_skip_verify` on (the bundle server's certificate is not checked)");
-  if (valueAt(conf.value, "/skip_verify_existing_plugin_bundle") === true) weaknesses.push("`skip_verify_existing_plugin_bundle` on (bundles already on disk are not re-verified)");
+  if (valueAt(settings, "/bundle_insecure_skip_verify") === true) weaknesses.push("`bundle_insecure_skip_verify` on (the bundle server's certificate is not checked)");
+  if (valueAt(settings, "/skip_verify_existing_plugin_bundle") === true) weaknesses.push("`skip_verify_existing_plugin_bundle` on (bundles already on disk are not re-verified)");
   return weaknesses;
 }
 
@@ -27,8 +27,8 @@ export const unverifiedBundles: SecurityRule = {
     for (const doc of docs) {
       const bundle = apiFacts(doc)?.bundle;
       if (!bundle) continue;
-      const problems = gatewayProblems(scope, doc, (conf) => {
-        const weaknesses = bundleWeaknesses(conf);
+      const problems = gatewayProblems(scope, doc, (settings) => {
+        const weaknesses = bundleWeaknesses(settings);
         return weaknesses.length > 0 ? weaknesses.join(" and ") : undefined;
       });
       if (problems) findings.push({ document: doc, pointer: bundle.pointer, message: `bundle ${JSON.stringify(bundle.value)} is not verified: ${problems}` });

@@ -9,7 +9,7 @@ import type { KeyObject } from "node:crypto";
 import { isObject } from "../../read/pointer.js";
 import { apiFacts } from "./api-facts.js";
 import { bundleNames } from "./bundle-names.js";
-import { gatewaysOf, type DeploymentScope } from "../../read/deployments.js";
+import { gatewaysOf, type DeploymentScope, type Gateway } from "../../read/deployments.js";
 import type { LintDocument } from "../../types.js";
 import type { BundleReport } from "../../../bundle/verify.js";
 
@@ -61,10 +61,10 @@ export async function checkBundles(docs: readonly LintDocument[], bundlesDir: st
 }
 
 /** The key file a gateway checks signatures with: `public_key_path` next to its tyk.conf, if the file is there. */
-function publicKeyFile(conf: LintDocument): string | undefined {
-  const keyPath = isObject(conf.value) ? conf.value.public_key_path : undefined;
+function publicKeyFile(gateway: Gateway): string | undefined {
+  const keyPath = isObject(gateway.settings) ? gateway.settings.public_key_path : undefined;
   if (typeof keyPath !== "string" || keyPath === "") return undefined;
-  const file = path.resolve(path.dirname(conf.absolutePath), keyPath);
+  const file = path.resolve(path.dirname(gateway.config.absolutePath), keyPath);
   return existsSync(file) ? file : undefined;
 }
 

@@ -11,17 +11,17 @@ export function listOf(items: readonly string[]): string {
 }
 
 /**
- * What is wrong in the configs that load `api`, grouped by problem: "`x` is off in a.conf and
+ * What is wrong in the configs that load `api` (as the gateway runs them, `settings`), grouped by problem: "`x` is off in a.conf and
  * b.conf; `y` is empty in c.conf". Undefined when no config that loads it has a problem.
  */
-export function gatewayProblems(scope: DeploymentScope, api: LintDocument, problemOf: (conf: LintDocument) => string | undefined): string | undefined {
+export function gatewayProblems(scope: DeploymentScope, api: LintDocument, problemOf: (settings: unknown) => string | undefined): string | undefined {
   const byProblem = new Map<string, string[]>();
-  for (const conf of gatewaysOf(scope, api)) {
-    const problem = problemOf(conf);
+  for (const gateway of gatewaysOf(scope, api)) {
+    const problem = problemOf(gateway.settings);
     if (!problem) continue;
     const files = byProblem.get(problem);
-    if (files) files.push(conf.file);
-    else byProblem.set(problem, [conf.file]);
+    if (files) files.push(gateway.config.file);
+    else byProblem.set(problem, [gateway.config.file]);
   }
   if (byProblem.size === 0) return undefined;
   return [...byProblem].map(([problem, files]) => `${problem} in ${listOf(files)}`).join("; ");
