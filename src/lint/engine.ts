@@ -120,7 +120,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   let scope: DeploymentScope | undefined;
   const deployments = (): DeploymentScope => {
     if (scope) return scope;
-    scope = deploymentScope(documents, { files: files.map((f) => f.absolutePath), declared: config.deployments, baseDir: config.baseDir, display: (file) => displayPath(file, cwd) });
+    scope = deploymentScope(documents, { files: files.map((f) => f.absolutePath), declared: config.deployments, baseDir: config.baseDir, display: (file) => (file === cwd ? "." : displayPath(file, cwd)) });
     for (const note of scope.notes) options.onScope?.(note);
     return scope;
   };
