@@ -138,6 +138,29 @@ describe("policies of a tyk.conf", () => {
   });
 });
 
+describe("policies-file-shape positions", () => {
+  it("points at the key that makes the gateway's decoding fail or go empty", async () => {
+    const dir = await tempDir("tyk-ts-deployments-");
+    const policy = { name: "gold", rate: 10, per: 1, quota_max: -1, key_expires_in: 3600, access_rights: { a: { api_id: "a", versions: ["Default"] } } };
+    const files: Files = {
+      "flat/tyk.conf": conf({ app_path: "apps", policies: { policy_source: "file", policy_record_name: "policies.json" } }),
+      "flat/policies.json": policy,
+      "wrapped/tyk.conf": conf({ app_path: "apps", policies: { policy_source: "file", policy_record_name: "policies.json" } }),
+      "wrapped/policies.json": { comment: { note: "exported" }, policies: { gold: policy } },
+    };
+    for (const [name, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
+    }
+    const { results } = await lint({ paths: ["."], cwd: dir });
+    const at = (file: string) => results.find((r) => r.filePath === file)!.messages.filter((m) => m.ruleId === "policies-file-shape").map((m) => [m.line, m.column, m.pointer]);
+    // `name` is the first value that is not an object: where Go's decoder gives up.
+    expect(at("flat/policies.json")).toEqual([[2, 3, "/name"]]);
+    expect(results.find((r) => r.filePath === "flat/policies.json")!.messages.find((m) => m.ruleId === "policies-file-shape")!.message).toContain("`name` is not a policy object");
+    expect(at("wrapped/policies.json")).toEqual([[5, 3, "/policies"]]);
+  });
+});
+
 describe("definitions loaded together without a tyk.conf", () => {
   it("a tyk-sync folder: the files its .tyk.json lists", async () => {
     const r = await run({
