@@ -7,6 +7,9 @@
  *
  *   node scripts/compare-lint-reports.mjs --write /tmp/before.json   # on the old tree, after npm run build
  *   node scripts/compare-lint-reports.mjs --check /tmp/before.json   # on the new tree: exit 1 on any difference
+ *
+ * TYK_TS_CLI=<old checkout>/bin/tyk-ts.js runs another build on this tree's fixtures, so both sides
+ * lint the same files when the change adds fixtures.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,7 +17,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = path.join(ROOT, "bin/tyk-ts.js");
+const CLI = process.env.TYK_TS_CLI ?? path.join(ROOT, "bin/tyk-ts.js");
 const TARGETS = [path.join(ROOT, "fixtures"), path.resolve(ROOT, "../shared/corpus")].filter((dir) => existsSync(dir));
 
 function run(cwd, args) {

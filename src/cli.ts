@@ -14,12 +14,10 @@ import { registerInit } from "./commands/init.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerLint } from "./commands/lint.js";
 import { registerSchema } from "./commands/schema.js";
+import type { ActionResult, ActionWrapper, CommandRegistrar } from "./commands/types.js";
 
 const require = createRequire(import.meta.url);
 const { version } = require("../package.json") as { version: string };
-
-/** An action's outcome: the exit code it wants. */
-export type ActionResult = number | void;
 
 interface ProgramState {
   exitCode: number;
@@ -35,8 +33,6 @@ export function action<A extends unknown[]>(
     state.exitCode = typeof code === "number" ? code : EXIT_OK;
   };
 }
-
-export type CommandRegistrar = (program: Command, wrap: <A extends unknown[]>(fn: (...args: A) => Promise<ActionResult>) => (...args: A) => Promise<void>) => void;
 
 const registrars: CommandRegistrar[] = [registerInit, registerBundleCommands, registerKeygen, registerServe, registerCompletion, registerLint, registerSchema];
 
@@ -55,7 +51,7 @@ export function createProgram(state: ProgramState = { exitCode: EXIT_OK }): Comm
       const opts = cmd.optsWithGlobals() as { color?: boolean };
       setColorFlag(process.argv.includes("--color") ? true : opts.color === false ? false : undefined);
     });
-  const wrap = <A extends unknown[]>(fn: (...args: A) => Promise<ActionResult>) => action(state, fn);
+  const wrap: ActionWrapper = (fn) => action(state, fn);
   for (const register of registrars) register(program, wrap);
   applyToAll(program, (cmd) => cmd.exitOverride().showSuggestionAfterError(true));
   return program;

@@ -1,6 +1,8 @@
 /**
  * Typed errors. Everything below the CLI entry point throws one of these; `src/cli.ts` is the one
- * place that prints them and turns them into an exit code.
+ * place that prints them and turns them into an exit code. The core (bundle/, lint/, serve/, init/)
+ * names no flag: what a command needs to say it in its own words is in `code` and `data`
+ * (src/commands/cli-words.ts).
  *
  * Exit codes: 0 ok, 1 findings or a refused bundle, 2 usage, input or I/O error.
  */
@@ -12,6 +14,8 @@ export interface TykTsErrorOptions {
   /** A sentence telling the user what to do about it. */
   hint?: string;
   cause?: unknown;
+  /** The values the message is made of, for callers that tell it in other words. */
+  data?: Readonly<Record<string, unknown>>;
 }
 
 export class TykTsError extends Error {
@@ -19,6 +23,7 @@ export class TykTsError extends Error {
   readonly code: string;
   readonly exitCode: number;
   readonly hint?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
 
   constructor(code: string, message: string, exitCode: number, options: TykTsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -26,10 +31,20 @@ export class TykTsError extends Error {
     this.code = code;
     this.exitCode = exitCode;
     this.hint = options.hint;
+    this.data = options.data;
   }
 }
 
-/** Bad flags or arguments. */
+/** The same error in other words: class, code, exit code, data and cause stay. */
+export function reworded<E extends TykTsError>(err: E, words: { message?: string; hint?: string }): E {
+  const copy = Object.create(Object.getPrototypeOf(err) as object) as E;
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(err));
+  if (words.message !== undefined) Object.defineProperty(copy, "message", { value: words.message, writable: true, configurable: true });
+  if (words.hint !== undefined) Object.defineProperty(copy, "hint", { value: words.hint, writable: true, configurable: true, enumerable: true });
+  return copy;
+}
+
+/** Bad flags or arguments (from a library caller: bad options). */
 export class UsageError extends TykTsError {
   constructor(message: string, options?: TykTsErrorOptions) {
     super("usage", message, EXIT_USAGE, options);

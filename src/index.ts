@@ -24,7 +24,8 @@ export {
 } from "./bundle/verify.js";
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
-export type { BundleManifest, Problem } from "./bundle/manifest.js";
+export type { BundleManifest } from "./bundle/manifest.js";
+export type { Problem } from "./problem.js";
 export { lint, type LintOptions, type LintReport } from "./lint/engine.js";
 export { errorsOnly, exitCodeFor, lintGate, type GateOptions, type GateVerdict } from "./lint/gate.js";
 export type { Kind, LintDocument, LintMessage, LintResult, RuleMeta } from "./lint/types.js";

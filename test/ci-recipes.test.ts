@@ -4,11 +4,11 @@
  * tyk-ts or call other actions are left out; the files those actions consume are checked instead.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, ROOT } from "./helpers/cli.js";
+import { FIXTURES, ROOT, writeCliShim } from "./helpers/cli.js";
 import { writeTestKeys, type TestKeys } from "./helpers/keys.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -20,10 +20,7 @@ let keys: TestKeys;
 
 beforeAll(async () => {
   shimDir = await tempDir();
-  const shim = path.join(shimDir, "tyk-ts");
-  const target = process.env.TYK_TS_BIN ? `"${process.env.TYK_TS_BIN}"` : `"${process.execPath}" "${path.join(ROOT, "bin/tyk-ts.js")}"`;
-  writeFileSync(shim, `#!/bin/sh\nexec ${target} "$@"\n`);
-  chmodSync(shim, 0o755);
+  writeCliShim(shimDir);
   keys = writeTestKeys(await tempDir());
 });
 

@@ -93,7 +93,8 @@ describe("serve --watch", () => {
 
   it("refuses a folder without manifest.json, and two plugins that would get the same name", async () => {
     const { top, plugin, root } = await setup();
-    await expect(startServer({ root, watch: [top] })).rejects.toMatchObject({ message: `--watch ${top}: no manifest.json in ${top}` });
+    // The library names no flag; the CLI says `--watch <dir>: …` (test/serve-cli.test.ts).
+    await expect(startServer({ root, watch: [top] })).rejects.toMatchObject({ code: "watch-no-manifest", message: `plugin folder ${top}: no manifest.json in ${top}`, data: { given: top, dir: top } });
     const twin = await writePlugin(path.join(top, "elsewhere", "my plugin"));
     await expect(startServer({ root, watch: [plugin, twin] })).rejects.toMatchObject({ code: "watch-name-clash" });
   });

@@ -4,11 +4,13 @@
  * deflate stream, so the bundle always matches its checksum even if a file changes meanwhile.
  */
 import { createHash, createSign, type KeyObject } from "node:crypto";
-import { open, readFile, realpath, stat } from "node:fs/promises";
+import { open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
-import { openOutput, resolveOutput, STANDARD_OUTPUT, type OutputDestination } from "../fs/atomic-file.js";
-import { JsonSyntaxError, LineIndex, parseJson, toValue, type JsonNode } from "../json/parse.js";
+import { openOutput, resolveOutput, STANDARD_OUTPUT, type OutputDestination, type OutputFile } from "../fs/atomic-file.js";
+import { createParentFolders, removeCreatedFolders } from "../fs/parent-folders.js";
+import { LineIndex, toValue, type JsonNode } from "../json/parse.js";
+import { readJsonFile } from "../json/read-file.js";
 import { keyFingerprint, loadPrivateKey } from "./keys.js";
 import {
   type BundleManifest,
@@ -17,8 +19,8 @@ import {
   decodeManifest,
   MANIFEST_SIZE_LIMIT,
   manifestOnlySignatureWarning,
-  type Problem,
 } from "./manifest.js";
+import type { Problem } from "../problem.js";
 import { ancestorDirectories, goClean, MANIFEST_NAME, unpackRefusal } from "./names.js";
 import { DEFAULT_ZIP_LIMITS, RATIO_CHECK_MIN_SIZE } from "./zip-reader.js";
 import { PIECE_SIZE, writeZip, type WrittenEntry, type ZipEntry } from "./zip-writer.js";
@@ -67,6 +69,8 @@ export interface BuildResult {
   signature: string;
   keyFingerprint?: string;
   warnings: Problem[];
+  /** The top-most folder created for the output, when its folder did not exist. */
+  createdFolder?: string;
 }
 
 interface ManifestInput {
@@ -77,21 +81,7 @@ interface ManifestInput {
 
 /** Reads and checks a manifest as the gateway's builder would, with positions in every message. */
 export async function readManifestForBuild(manifestPath: string): Promise<ManifestInput & { warnings: Problem[] }> {
-  let text: string;
-  try {
-    text = await readFile(manifestPath, "utf8");
-  } catch (err) {
-    throw ioError(err, manifestPath);
-  }
-  let root: JsonNode;
-  try {
-    root = parseJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) {
-      throw new InputError("manifest-syntax", `${manifestPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.reason}`);
-    }
-    throw err;
-  }
+  const { text, root } = await readJsonFile(manifestPath, "manifest-syntax");
   // The bundled copy grows by the checksum and signature; stay within what verify reads.
   if (Buffer.byteLength(text) > MANIFEST_SIZE_LIMIT - 4096) {
     throw new InputError("manifest-too-large", `${manifestPath} is larger than ${MANIFEST_SIZE_LIMIT / 1024 / 1024} MiB; keep large data in listed files, not in the manifest`);
@@ -247,7 +237,7 @@ function compressionWarnings(written: WrittenEntry[]): Problem[] {
     .map((e) => ({
       severity: "warning",
       code: "compression-ratio",
-      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` checks by default (the gateway itself has no limit); verify it with --max-ratio`,
+      message: `"${e.name}" compresses ${Math.round(e.size / Math.max(e.compressedSize, 1))}:1, beyond the ${DEFAULT_ZIP_LIMITS.maxRatio}:1 that \`bundle verify\` checks by default (the gateway itself has no limit)`,
     }));
 }
 
@@ -343,15 +333,19 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     },
   };
 
-  const out = await openOutput(options.output, { binary: true }, destination);
+  // A file in a folder that does not exist yet: make the folder (and take it away if the build fails).
+  const createdFolder = destination.kind === "file" ? await createParentFolders(destination.path) : undefined;
+  let out: OutputFile | undefined;
   let size: number;
   try {
+    out = await openOutput(options.output, { binary: true }, destination);
     const written = await writeZip(planEntries(files, readHashed, manifestEntry), out.stream, options.signal);
     await out.commit();
     size = written.size;
     warnings.push(...compressionWarnings(written.entries));
   } catch (err) {
-    await out.abort();
+    await out?.abort();
+    if (destination.kind === "file") await removeCreatedFolders(destination.path, createdFolder);
     if (options.signal?.aborted) throw new InputError("aborted", "build interrupted; no bundle was written");
     if (err instanceof InputError) throw err;
     throw ioError(err, options.output, "write");
@@ -367,6 +361,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     signature,
     keyFingerprint: key ? keyFingerprint(key) : undefined,
     warnings,
+    ...(createdFolder !== undefined && { createdFolder }),
   };
 }
 

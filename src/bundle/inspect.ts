@@ -3,7 +3,8 @@
  * verify does (nothing is unpacked or executed) and shows the manifest, the checksum status, the
  * signature and the zip entries.
  */
-import { allHooks, type Problem } from "./manifest.js";
+import { allHooks } from "./manifest.js";
+import type { Problem } from "../problem.js";
 import { analyseBundle, DEFAULT_VERIFY_LIMITS, type LimitHit, type Verdict, type VerifyLimits } from "./verify.js";
 import { METHOD_DEFLATE, METHOD_STORE } from "./zip-reader.js";
 

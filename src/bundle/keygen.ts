@@ -4,11 +4,12 @@
  * PKIX PEM ("PUBLIC KEY"), what public_key_path in tyk.conf expects.
  */
 import { generateKeyPair as generateRsaKeyPair } from "node:crypto";
-import { access, mkdir } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { InputError, ioError, UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { resolveOutput, writeOutput, type OutputDestination } from "../fs/atomic-file.js";
+import { createParentFolders } from "../fs/parent-folders.js";
 import { keyFingerprint } from "./keys.js";
 
 export const KEY_SIZES = [2048, 3072, 4096] as const;
@@ -26,6 +27,8 @@ export interface KeygenResult {
   publicKeyPath: string;
   fingerprint: string;
   bits: number;
+  /** The top-most folder created for the keys (mode 0700), when their folder did not exist. */
+  createdFolder?: string;
 }
 
 /** `signing.pem` → `signing.pub.pem`; `key` → `key.pub.pem`. */
@@ -57,7 +60,7 @@ function refuseNonFile(given: string, destination: OutputDestination): void {
 
 export async function generateKeyPair(options: KeygenOptions = {}): Promise<KeygenResult> {
   const bits = options.bits ?? 2048;
-  if (!(KEY_SIZES as readonly number[]).includes(bits)) throw new UsageError(`--bits must be one of ${KEY_SIZES.join(", ")}, got ${bits}`);
+  if (!(KEY_SIZES as readonly number[]).includes(bits)) throw new UsageError(`the key size must be one of ${KEY_SIZES.join(", ")} bits, got ${bits}`, { data: { bits } });
   const given = options.out ?? "signing.pem";
   const privateDestination = await resolveOutput(given);
   refuseNonFile(given, privateDestination);
@@ -67,18 +70,15 @@ export async function generateKeyPair(options: KeygenOptions = {}): Promise<Keyg
   if (publicDestination.kind === "directory") throw new InputError("output-is-directory", `${publicKeyPath} is a directory`);
   if (!options.force) {
     for (const p of [privateKeyPath, publicKeyPath]) {
-      if (await exists(p)) throw new InputError("key-exists", `${p} already exists; refusing to overwrite a key`);
+      if (await exists(p)) throw new InputError("key-exists", `${p} already exists; refusing to overwrite a key`, { data: { path: p } });
     }
   }
   // A folder made for keys is private, like the key in it.
-  const keyFolder = path.dirname(privateDestination.path);
-  await mkdir(keyFolder, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
-    throw ioError(err, keyFolder, "write");
-  });
+  const createdFolder = await createParentFolders(privateDestination.path, 0o700);
   const { privateKey, publicKey } = await promisify(generateRsaKeyPair)("rsa", { modulusLength: bits });
   // Written to temporary files and renamed, so a failure never leaves half a key behind. The
   // private key is 0600 even where a looser file stood; the public key keeps an existing file's mode.
   await writeOutput(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }) as string, { mode: 0o600, exactMode: true }, privateDestination);
   await writeOutput(publicKeyPath, publicKey.export({ type: "spki", format: "pem" }) as string, { mode: 0o644 }, publicDestination);
-  return { privateKeyPath, publicKeyPath, fingerprint: keyFingerprint(publicKey), bits };
+  return { privateKeyPath, publicKeyPath, fingerprint: keyFingerprint(publicKey), bits, ...(createdFolder !== undefined && { createdFolder }) };
 }

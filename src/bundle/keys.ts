@@ -53,7 +53,7 @@ export async function loadPrivateKey(path: string, options: LoadPrivateKeyOption
   if (!types.some((t) => t.includes("PRIVATE KEY"))) {
     const what = types.includes("CERTIFICATE") ? "a certificate" : types.some((t) => t.includes("PUBLIC KEY")) ? "a public key" : `a PEM "${types[0]}"`;
     throw new InputError("key-not-private", `${path} is ${what}, but signing needs the private key`, {
-      hint: "pass the private key with -k; the public key goes into tyk.conf as public_key_path",
+      hint: "sign with the private key; the public key goes into tyk.conf as public_key_path",
     });
   }
   const encrypted = types.includes("ENCRYPTED PRIVATE KEY") || /Proc-Type:\s*4,ENCRYPTED/.test(text);

@@ -4,6 +4,7 @@
  */
 import { foldKey } from "../go-keys.js";
 import { type JsonNode, LineIndex, type Position } from "../json/parse.js";
+import type { Problem } from "../problem.js";
 import { closest } from "../suggest.js";
 
 export const DRIVERS = ["otto", "javascript", "python", "lua", "grpc", "goplugin"] as const;
@@ -37,13 +38,6 @@ export interface BundleManifest {
   custom_middleware: MiddlewareSection;
   checksum: string;
   signature: string;
-}
-
-/** A finding about a bundle or a manifest; the same shape in build warnings and verify reports. */
-export interface Problem {
-  severity: "error" | "warning" | "info";
-  code: string;
-  message: string;
 }
 
 // The Go struct, as a shape the decoder walks.

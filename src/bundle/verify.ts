@@ -8,12 +8,13 @@
  * holds the listed files in file_list order (as bundles built by tyk-ts or the gateway do).
  */
 import { createVerify, type KeyObject } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { type BundleTree, type BundleDirectory, bundleDirectory, middlewarePathRoom, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
 import { builtWithGo124, GO_RSA_MIN_BITS, GO_RSA_MIN_RELEASES, goRsaKeySizeError } from "./gateway-versions.js";
+import { readJsonFile } from "../json/read-file.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
 import {
   type BundleManifest,
@@ -22,8 +23,8 @@ import {
   describeMismatch,
   MANIFEST_SIZE_LIMIT,
   manifestOnlySignatureWarning,
-  type Problem,
 } from "./manifest.js";
+import type { Problem } from "../problem.js";
 import { md5Digest } from "./md5-digest.js";
 import { goClean, MANIFEST_NAME } from "./names.js";
 import {
@@ -196,19 +197,7 @@ export interface GatewaySettings {
 
 /** public_key_path and middleware_path of a gateway config, read as Go reads them. */
 export async function gatewaySettingsFromConfig(configPath: string): Promise<GatewaySettings> {
-  let text: string;
-  try {
-    text = await readFile(configPath, "utf8");
-  } catch (err) {
-    throw ioError(err, configPath);
-  }
-  let root;
-  try {
-    root = parseJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new InputError("config-syntax", `${configPath}:${err.position.line}:${err.position.column}: invalid JSON: ${err.message}`);
-    throw err;
-  }
+  const { root } = await readJsonFile(configPath, "config-syntax");
   if (root.type !== "object") throw new InputError("config-shape", `${configPath}: a gateway config must be a JSON object`);
   const members = root.members;
   const stringSetting = (name: string): string | undefined => {
@@ -321,7 +310,7 @@ async function analyseArchive(file: string, archive: ZipArchive, options: Analys
     if (key && !signed) {
       findings.refuse(
         "bundle-not-signed",
-        'manifest.json has no signature, and with a public key set the gateway refuses unsigned bundles ("Bundle isn\'t signed"); sign it with `tyk-ts bundle build -k <private.pem>`',
+        'manifest.json has no signature, and with a public key set the gateway refuses unsigned bundles ("Bundle isn\'t signed"); sign it with the private key',
       );
     }
     const unreadable = listed.filter((l): l is Extract<ListedFile, { ok: false }> => !l.ok);
@@ -590,7 +579,7 @@ function noteFindings(findings: Findings, { manifest, tree, listed, key, signed 
     findings.note({
       severity: "info",
       code: "signature-not-checked",
-      message: "the signature was not checked (no public key given; pass -k or -c): a gateway without public_key_path accepts the bundle on its checksum alone",
+      message: "the signature was not checked (no public key given): a gateway without public_key_path accepts the bundle on its checksum alone",
     });
   }
   if (!key && !signed) {

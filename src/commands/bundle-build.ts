@@ -1,13 +1,16 @@
 /** `tyk-ts bundle build`: flags → buildBundle() → report. Flags match the gateway's `tyk bundle build`. */
 import type { Command } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK, UsageError } from "../errors.js";
+import { inCliWords, problemsInCliWords, type ErrorWords, type ProblemWords } from "./cli-words.js";
 import type { BuildResult } from "../bundle/build.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
-import { formatBytes, progressLine } from "../ui/progress.js";
+import { formatBytes } from "../bytes.js";
+import { progressLine } from "../ui/progress.js";
 import { askSecret, confirm, isInteractive } from "../ui/prompt.js";
 import { printProblems } from "../ui/problems.js";
-import { withOutputHint } from "./output-hints.js";
+import { printCreatedFolder } from "../ui/created-folder.js";
+import { outputWords } from "./output-hints.js";
 
 interface BuildFlags {
   manifest: string;
@@ -61,7 +64,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   }
   const { buildBundle } = await import("../bundle/build.js");
   const { resolveOutput } = await import("../fs/atomic-file.js");
-  const destination = await resolveOutput(flags.output).catch((err: unknown) => Promise.reject(withOutputHint(err, "-o")));
+  const destination = await resolveOutput(flags.output).catch(inCliWords(BUILD_WORDS));
   // The zip has standard output to itself: the report goes to stderr.
   const zipOnStdout = destination.kind === "descriptor" && destination.fd === 1;
   if (zipOnStdout && flags.json) throw new UsageError("--json and -o - both want standard output", { hint: "write the bundle to a file with -o, or drop --json" });
@@ -71,7 +74,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   process.once("SIGTERM", onSignal);
   const progress = flags.json ? undefined : progressLine();
   try {
-    const result = await buildBundle({
+    const built = await buildBundle({
       manifest: flags.manifest,
       output: flags.output,
       key: flags.key,
@@ -84,19 +87,28 @@ async function runBuild(flags: BuildFlags): Promise<number> {
               () => `bundling ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}  file ${Math.min(p.filesDone + 1, p.filesTotal)}/${p.filesTotal}`,
             )
         : undefined,
-    });
+    }).catch(inCliWords(BUILD_WORDS));
+    const result = { ...built, warnings: problemsInCliWords(built.warnings, BUILD_PROBLEM_WORDS) };
     progress?.done();
+    printCreatedFolder(result.createdFolder);
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else printBuildResult(result, zipOnStdout ? process.stderr : process.stdout);
     return EXIT_OK;
-  } catch (err) {
-    throw withOutputHint(err, "-o");
   } finally {
     progress?.done();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
 }
+
+const BUILD_WORDS: ErrorWords = {
+  ...outputWords("-o"),
+  "key-not-private": () => ({ hint: "pass the private key with -k; the public key goes into tyk.conf as public_key_path" }),
+};
+
+const BUILD_PROBLEM_WORDS: ProblemWords = {
+  "compression-ratio": (p) => `${p.message}; verify it with --max-ratio`,
+};
 
 function printBuildResult(r: BuildResult, to: NodeJS.WriteStream): void {
   const c = to === process.stdout ? stdoutColor : stderrColor;

@@ -1,11 +1,13 @@
 /** `tyk-ts bundle inspect`: bundle → inspectBundle() → a readable summary, or JSON with --json. */
 import type { Command } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
 import type { BundleInspection } from "../bundle/inspect.js";
 import { stdoutColor } from "../ui/color.js";
 import { formatProblem } from "../ui/problems.js";
-import { formatBytes } from "../ui/progress.js";
+import { BUNDLE_PROBLEM_WORDS } from "./bundle-words.js";
+import { problemsInCliWords } from "./cli-words.js";
+import { formatBytes } from "../bytes.js";
 
 export const registerBundleInspect = (bundle: Command, wrap: Parameters<CommandRegistrar>[1]): void => {
   bundle
@@ -22,7 +24,8 @@ export const registerBundleInspect = (bundle: Command, wrap: Parameters<CommandR
 
 async function runInspect(file: string, flags: { json?: boolean }): Promise<number> {
   const { inspectBundle } = await import("../bundle/inspect.js");
-  const result = await inspectBundle(file);
+  const inspected = await inspectBundle(file);
+  const result = { ...inspected, problems: problemsInCliWords(inspected.problems, BUNDLE_PROBLEM_WORDS) };
   process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatInspection(result));
   return EXIT_OK;
 }

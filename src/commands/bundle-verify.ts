@@ -1,6 +1,8 @@
 /** `tyk-ts bundle verify`: flags → verifyBundles() → one of the report formats on stdout. */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
+import { BUNDLE_PROBLEM_WORDS } from "./bundle-words.js";
+import { problemsInCliWords } from "./cli-words.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 
@@ -76,7 +78,7 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
   if (flags.gatewayVersion !== undefined && !parseGatewayVersion(flags.gatewayVersion)) {
     throw new UsageError(`--gateway-version: expected a gateway version such as 5.8.2, got "${flags.gatewayVersion}"`);
   }
-  const { verifyFormatters } = await import("../bundle/verify-formats.js");
+  const { verifyFormatters } = await import("../format/verify.js");
   let publicKey = flags.key;
   let middlewarePath: string | undefined;
   if (flags.config) {
@@ -90,7 +92,8 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
     ...(flags.maxRatio !== undefined && { maxRatio: flags.maxRatio }),
     ...(flags.maxManifestSize !== undefined && { maxManifestSize: flags.maxManifestSize }),
   };
-  const reports = await verifyBundles(paths, { publicKey, limits, gatewayVersion: flags.gatewayVersion, middlewarePath });
+  const verified = await verifyBundles(paths, { publicKey, limits, gatewayVersion: flags.gatewayVersion, middlewarePath });
+  const reports = verified.map((r) => ({ ...r, problems: problemsInCliWords(r.problems, BUNDLE_PROBLEM_WORDS) }));
   process.stdout.write(verifyFormatters[flags.format](reports, { color: stdoutColor, limitFlags: LIMIT_FLAGS }));
   const count = (verdict: string) => reports.filter((r) => r.verdict === verdict).length;
   const [refused, unchecked] = [count("refused"), count("unchecked")];

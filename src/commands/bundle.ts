@@ -1,5 +1,5 @@
 /** `tyk-ts bundle …`: the parent command; each subcommand lives in its own file. */
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { registerBundleBuild } from "./bundle-build.js";
 import { registerBundleVerify } from "./bundle-verify.js";
 import { registerBundleInspect } from "./bundle-inspect.js";

@@ -1,6 +1,6 @@
 /** `tyk-ts completion bash|zsh|fish`: prints a completion script generated from the command tree. */
 import { Argument, type Command } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
 import type { Shell } from "../completion/shells.js";
 

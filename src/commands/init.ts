@@ -1,7 +1,7 @@
 /** `tyk-ts init <dir> --driver <driver>`: flags → initPlugin() → the files written and what to do next. */
 import path from "node:path";
 import { Option } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
 import { INIT_DRIVERS, type InitDriver } from "../init/drivers.js";
 import type { InitResult } from "../init/scaffold.js";

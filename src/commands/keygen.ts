@@ -1,9 +1,11 @@
 /** `tyk-ts keygen`: flags → generateKeyPair() → the paths, the fingerprint and the tyk.conf line. */
 import { InvalidArgumentError } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
+import { inCliWords } from "./cli-words.js";
 import { stdoutColor } from "../ui/color.js";
-import { withOutputHint } from "./output-hints.js";
+import { printCreatedFolder } from "../ui/created-folder.js";
+import { outputWords } from "./output-hints.js";
 
 interface KeygenFlags {
   out: string;
@@ -41,7 +43,8 @@ Examples:
 
 async function runKeygen(flags: KeygenFlags): Promise<number> {
   const { generateKeyPair } = await import("../bundle/keygen.js");
-  const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force }).catch((err: unknown) => Promise.reject(withOutputHint(err, "-o")));
+  const result = await generateKeyPair({ out: flags.out, bits: flags.bits, force: flags.force }).catch(inCliWords(outputWords("-o")));
+  printCreatedFolder(result.createdFolder);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT_OK;

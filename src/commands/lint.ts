@@ -1,12 +1,14 @@
 /** `tyk-ts lint`: flags → lint() → formatters. Results go to stdout (or -o files), everything else to stderr. */
 import { createRequire } from "node:module";
 import { InvalidArgumentError, Option } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
+import { inCliWords, type ErrorWords } from "./cli-words.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
+import { printCreatedFolder } from "../ui/created-folder.js";
 import { FORMATS, type Format } from "../lint/formatters/formats.js";
 import { KINDS, PROFILES, type Kind, type Profile } from "../lint/types.js";
-import { withOutputHint } from "./output-hints.js";
+import { outputWords } from "./output-hints.js";
 
 interface LintFlags {
   kind?: Kind;
@@ -108,7 +110,7 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     bundlesDir: flags.bundles,
     onSkip: flags.verbose ? (file, reason) => process.stderr.write(`${stderrColor.dim("skipped")} ${file}: ${reason}\n`) : undefined,
     onScope: flags.verbose ? (note) => process.stderr.write(`${stderrColor.dim("cross-file")} ${note.file ? `${note.file}: ` : ""}${note.message}\n`) : undefined,
-  });
+  }).catch(inCliWords(LINT_WORDS));
   const results = flags.quiet ? errorsOnly(report.results) : report.results;
 
   const outputs: OutputTarget[] = targets.length > 0 ? targets : [{ format: "stylish" }];
@@ -119,7 +121,9 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
       const { Chalk } = await import("chalk");
       const text = formatter(results, { ...context, color: new Chalk({ level: 0 }) });
       const { writeOutput } = await import("../fs/atomic-file.js");
-      await writeOutput(file, text).catch((err: unknown) => Promise.reject(withOutputHint(err, "-o")));
+      const { createParentFolders } = await import("../fs/parent-folders.js");
+      printCreatedFolder(await createParentFolders(file).catch(inCliWords(OUTPUT_WORDS)));
+      await writeOutput(file, text).catch(inCliWords(OUTPUT_WORDS));
     } else {
       process.stdout.write(formatter(results, { ...context, color: stdoutColor }));
     }
@@ -131,6 +135,13 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
   if (gate.tooManyWarnings) process.stderr.write(`${stderrColor.red("error")} ${gate.warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`);
   return gate.exitCode;
 }
+
+const OUTPUT_WORDS = outputWords("-o");
+
+const LINT_WORDS: ErrorWords = {
+  "bundles-dir": (err) => ({ message: `--bundles ${String(err.data?.path)} is not a directory` }),
+  "config-invalid": (err) => (err.data?.unknownRule === undefined ? undefined : { hint: "`tyk-ts lint --list-rules` lists every rule id" }),
+};
 
 function toolVersion(): string {
   const require = createRequire(import.meta.url);

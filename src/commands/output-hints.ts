@@ -1,8 +1,8 @@
 /**
  * The core names the output path and what it is; the command knows which flag gave the path. These
- * hints finish its sentence.
+ * hints finish its sentence (in the words of src/commands/cli-words.ts).
  */
-import { InputError, TykTsError } from "../errors.js";
+import type { ErrorWords } from "./cli-words.js";
 
 const HINTS: Record<string, (flag: string) => string> = {
   "output-is-directory": (flag) => `give ${flag} a file name inside it`,
@@ -14,10 +14,7 @@ const HINTS: Record<string, (flag: string) => string> = {
   "key-not-a-file": (flag) => `give ${flag} a file name, such as ${flag} signing.pem`,
 };
 
-/** Returns `err` with the hint for its code, naming `flag`; other errors unchanged. */
-export function withOutputHint(err: unknown, flag: string): unknown {
-  const hint = err instanceof TykTsError ? HINTS[err.code] : undefined;
-  if (!hint) return err;
-  const e = err as TykTsError;
-  return new InputError(e.code, e.message, { hint: hint(flag), cause: e.cause });
+/** The hints for errors about an output path that `flag` gave. */
+export function outputWords(flag: string): ErrorWords {
+  return Object.fromEntries(Object.entries(HINTS).map(([code, hint]) => [code, () => ({ hint: hint(flag) })]));
 }

@@ -1,5 +1,5 @@
 /** `tyk-ts schema <kind>`: prints one of the project's JSON Schemas, for editors and other validators. */
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK, UsageError } from "../errors.js";
 
 // What each name prints; `tyk-oas` is the schema of the `x-tyk-api-gateway` object.

@@ -2,13 +2,14 @@
 import { networkInterfaces } from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK, UsageError } from "../errors.js";
 import type { ServeLogEntry } from "../serve/log.js";
 import type { ServeOptions, TykTsServer } from "../serve/server.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 import { askSecret, isInteractive } from "../ui/prompt.js";
 import { formatProblem } from "../ui/problems.js";
+import { inCliWords, type ErrorWords } from "./cli-words.js";
 
 interface ServeFlags {
   port: string;
@@ -67,11 +68,23 @@ function checkFlags(flags: ServeFlags): void {
   if (flags.selfSigned && flags.tlsCert) throw new UsageError("--self-signed and --tls-cert contradict each other; pass one of them");
 }
 
+const SERVE_WORDS: ErrorWords = {
+  "watch-no-manifest": (err) => ({
+    message: `--watch ${String(err.data?.given)}: no manifest.json in ${String(err.data?.dir)}`,
+    hint: "--watch takes plugin folders, each holding the manifest.json that `bundle build` reads",
+  }),
+  "watch-name-clash": (err) => ({ message: `--watch ${String(err.data?.first)} and ${String(err.data?.second)} would both build bundles named ${String(err.data?.name)}-….zip` }),
+  "tls-cert-invalid": () => ({ hint: "pass the certificate (-----BEGIN CERTIFICATE-----) with --tls-cert and its private key with --tls-key" }),
+  "tls-key-invalid": () => ({ hint: "check that --tls-key is the unencrypted private key belonging to --tls-cert" }),
+  "key-not-private": () => ({ hint: "pass the private key with --sign-key; the public key goes into tyk.conf as public_key_path" }),
+  "address-in-use": () => ({ hint: "stop the other server, or choose another port with -p (and update bundle_base_url in tyk.conf to match)" }),
+};
+
 async function serveOptions(dir: string, flags: ServeFlags, log: (entry: ServeLogEntry) => void): Promise<ServeOptions> {
   let signingKey: ServeOptions["signingKey"];
   if (flags.signKey) {
     const { loadPrivateKey } = await import("../bundle/keys.js");
-    signingKey = await loadPrivateKey(flags.signKey, { askPassphrase: isInteractive() ? () => askSecret(`Passphrase for ${flags.signKey}: `) : undefined });
+    signingKey = await loadPrivateKey(flags.signKey, { askPassphrase: isInteractive() ? () => askSecret(`Passphrase for ${flags.signKey}: `) : undefined }).catch(inCliWords(SERVE_WORDS));
   }
   return {
     root: dir,
@@ -88,6 +101,9 @@ async function serveOptions(dir: string, flags: ServeFlags, log: (entry: ServeLo
 
 async function runServe(dir: string, flags: ServeFlags): Promise<number> {
   checkFlags(flags);
+  const { credentialsProblem } = await import("../serve/auth.js");
+  const authProblem = flags.auth === undefined ? undefined : credentialsProblem(flags.auth);
+  if (authProblem) throw new UsageError(`--auth expects user:password, got ${authProblem}`, { hint: "for example --auth dev:s3cret (the user name cannot contain a colon)" });
   const { createServer, isLoopbackHost } = await import("../serve/server.js");
   const { formatRequestLine } = await import("../serve/log.js");
   const json = Boolean(flags.jsonLog);
@@ -99,7 +115,7 @@ async function runServe(dir: string, flags: ServeFlags): Promise<number> {
     else if (entry.type === "build") printBuild(entry);
     else stream.write(`${stderrColor.red("error")} rebuilding ${entry.plugin}: ${entry.message}\n`);
   };
-  const server = await createServer(await serveOptions(dir, flags, log));
+  const server = await createServer(await serveOptions(dir, flags, log)).catch(inCliWords(SERVE_WORDS));
   // Listen for signals before telling anyone the server is up.
   const stopRequested = stopSignal();
   const tykConf = tykConfFor(server, flags);

@@ -13,9 +13,11 @@
  * `deployments` says which files one gateway loads together where the files cannot
  * (src/lint/read/deployments.ts); its paths are relative to the config file's directory too.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { InputError, ioError } from "../errors.js";
+import { InputError } from "../errors.js";
+import { toValue } from "../json/parse.js";
+import { readJsonFile } from "../json/read-file.js";
 import { closest } from "../suggest.js";
 import { parseIgnoreEntry, type IgnoreEntry } from "./ignores.js";
 import { parseOrgRules, type OrgRuleDefinition } from "./org-rules.js";
@@ -58,22 +60,10 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-export function loadConfig(options: { cwd: string; configPath?: string }): LintConfig {
+export async function loadConfig(options: { cwd: string; configPath?: string }): Promise<LintConfig> {
   const file = options.configPath ? path.resolve(options.cwd, options.configPath) : findConfigFile(options.cwd);
   if (!file) return { baseDir: options.cwd, severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [], deployments: [] };
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw ioError(err, file);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new InputError("config-syntax", `${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  return parseConfig(raw, file);
+  return parseConfig(toValue((await readJsonFile(file, "config-syntax")).root), file);
 }
 
 function configError(file: string, message: string): InputError {

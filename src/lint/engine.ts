@@ -58,7 +58,7 @@ interface DocumentOrigin {
 
 export async function lint(options: LintOptions): Promise<LintReport> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const config = loadConfig({ cwd, configPath: options.configPath });
+  const config = await loadConfig({ cwd, configPath: options.configPath });
   const run = ruleSet(config, options.profile);
   const { files, ignored } = discoverFiles(options.paths, { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
   for (const file of ignored) options.onSkip?.(displayPath(file, cwd), "matches an ignore pattern in the config");
@@ -134,7 +134,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   }
   if (options.bundlesDir !== undefined) {
     const bundlesDir = path.resolve(cwd, options.bundlesDir);
-    if (!statSync(bundlesDir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError("bundles-dir", `--bundles ${options.bundlesDir} is not a directory`);
+    if (!statSync(bundlesDir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError("bundles-dir", `bundles directory ${options.bundlesDir} is not a directory`, { data: { path: options.bundlesDir } });
     for (const f of await checkBundles(documents, bundlesDir, deployments())) report(f.document, f.ruleId, f.pointer, f.message);
   }
 

@@ -56,8 +56,6 @@ function checkConfiguredRules(config: LintConfig, ruleMetas: ReadonlyMap<string,
   for (const id of Object.keys(config.severities)) {
     if (ruleMetas.has(id)) continue;
     const suggestion = closest(id, ruleMetas.keys());
-    throw new InputError("config-invalid", `${config.file}: unknown rule "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ""}`, {
-      hint: "`tyk-ts lint --list-rules` lists every rule id",
-    });
+    throw new InputError("config-invalid", `${config.file}: unknown rule "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ""}`, { data: { unknownRule: id } });
   }
 }

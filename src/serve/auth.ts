@@ -1,4 +1,4 @@
-/** HTTP basic auth for `serve --auth user:password`; the gateway sends it from `bundle_base_url`. */
+/** HTTP basic auth (`user:password`) for the bundle server; the gateway sends it from `bundle_base_url`. */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { UsageError } from "../errors.js";
 
@@ -7,13 +7,16 @@ export interface Credentials {
   password: string;
 }
 
-export function parseCredentials(value: string): Credentials {
+/** What is wrong with `user:password`, or undefined when nothing is. */
+export function credentialsProblem(value: string): string | undefined {
   const colon = value.indexOf(":");
-  if (colon <= 0) {
-    throw new UsageError(`--auth expects user:password, got ${colon === 0 ? "an empty user name" : "no colon"}`, {
-      hint: "for example --auth dev:s3cret (the user name cannot contain a colon)",
-    });
-  }
+  return colon === 0 ? "an empty user name" : colon < 0 ? "no colon" : undefined;
+}
+
+export function parseCredentials(value: string): Credentials {
+  const problem = credentialsProblem(value);
+  if (problem) throw new UsageError(`auth expects user:password, got ${problem}`, { hint: "for example dev:s3cret (the user name cannot contain a colon)" });
+  const colon = value.indexOf(":");
   return { user: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 

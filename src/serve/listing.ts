@@ -4,6 +4,7 @@
  */
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { formatBytes } from "../bytes.js";
 import { isHiddenName, isInside } from "./request-path.js";
 import type { BundleStatus, BundleVerdicts } from "./verdicts.js";
 
@@ -70,15 +71,6 @@ async function describeEntry(o: ListOptions, name: string): Promise<ListingEntry
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let u = 0;
-  for (; v >= 1024 && u < units.length - 1; u++) v /= 1024;
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
-
 function statusCells(b: BundleStatus | undefined): string {
   if (!b) return "<td></td><td></td><td></td>";
   const problems = b.problems.filter((p) => p.severity !== "info").map((p) => `${p.severity}: ${p.message}`);
@@ -91,7 +83,7 @@ function statusCells(b: BundleStatus | undefined): string {
 export function renderListingHtml(listing: Listing): string {
   const rows = listing.entries.map((e) => {
     const label = escapeHtml(e.type === "directory" ? `${e.name}/` : e.name);
-    const size = e.size === undefined ? "" : `<span title="${e.size} bytes">${formatSize(e.size)}</span>`;
+    const size = e.size === undefined ? "" : `<span title="${e.size} bytes">${formatBytes(e.size)}</span>`;
     return `<tr><td><a href="${escapeHtml(e.url)}">${label}</a></td><td class="num">${size}</td><td>${e.modified.replace("T", " ").replace(/\.\d+Z$/, "Z")}</td>${statusCells(e.bundle)}</tr>`;
   });
   if (listing.path !== "/") rows.unshift(`<tr><td><a href="${escapeHtml(listing.path.replace(/[^/]+\/$/, ""))}">../</a></td><td></td><td></td><td></td><td></td><td></td></tr>`);

@@ -1,5 +1,5 @@
 /** What the server reports while it runs: one entry per request, and the builds of `--watch`. */
-import type { Problem } from "../bundle/manifest.js";
+import type { Problem } from "../problem.js";
 
 export interface RequestLogEntry {
   type: "request";

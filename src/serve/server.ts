@@ -214,7 +214,7 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): In
   const where = `${urlHost(host)}:${port}`;
   if (err.code === "EADDRINUSE") {
     return new InputError("address-in-use", `${where} is already in use by another program`, {
-      hint: "stop the other server, or choose another port with -p (and update bundle_base_url in tyk.conf to match)",
+      hint: "stop the other server, or choose another port (and update bundle_base_url in tyk.conf to match)",
     });
   }
   if (err.code === "EACCES") return new InputError("address-denied", `not allowed to listen on ${where}`, { hint: "ports below 1024 need privileges; use a port such as 8000" });

@@ -34,14 +34,14 @@ export async function loadTlsMaterial(cert: string, key: string): Promise<TlsMat
     fingerprint = new X509Certificate(certPem).fingerprint256;
   } catch (err) {
     throw new InputError("tls-cert-invalid", `TLS certificate ${cert} is not a PEM certificate (${(err as Error).message})`, {
-      hint: "pass the certificate (-----BEGIN CERTIFICATE-----) with --tls-cert and its private key with --tls-key",
+      hint: "give the certificate (-----BEGIN CERTIFICATE-----) and its private key",
     });
   }
   try {
     createSecureContext({ cert: certPem, key: keyPem });
   } catch (err) {
     throw new InputError("tls-key-invalid", `TLS key ${key} cannot be used with certificate ${cert} (${(err as Error).message})`, {
-      hint: "check that --tls-key is the unencrypted private key belonging to --tls-cert",
+      hint: "check that the key is the unencrypted private key belonging to the certificate",
     });
   }
   return { cert: certPem, key: keyPem, fingerprint, selfSigned: false };

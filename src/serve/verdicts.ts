@@ -5,7 +5,7 @@
 import type { KeyObject } from "node:crypto";
 import { stat } from "node:fs/promises";
 import type { BigIntStats } from "node:fs";
-import type { Problem } from "../bundle/manifest.js";
+import type { Problem } from "../problem.js";
 import type { BundleAnalysis, LimitHit, Verdict } from "../bundle/verify.js";
 
 const MAX_REMEMBERED = 4096;

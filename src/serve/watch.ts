@@ -28,7 +28,7 @@ export interface PluginSource {
   name: string;
 }
 
-/** Checks each `--watch` folder and derives distinct bundle names, before anything is started. */
+/** Checks each plugin folder to watch and derives distinct bundle names, before anything is started. */
 export async function pluginSources(dirs: string[]): Promise<PluginSource[]> {
   const sources: PluginSource[] = [];
   for (const given of dirs) {
@@ -36,15 +36,17 @@ export async function pluginSources(dirs: string[]): Promise<PluginSource[]> {
     const manifest = path.join(dir, MANIFEST_NAME);
     const info = await stat(manifest).catch(() => undefined);
     if (!info?.isFile()) {
-      throw new InputError("watch-no-manifest", `--watch ${given}: no ${MANIFEST_NAME} in ${dir}`, {
-        hint: "--watch takes plugin folders, each holding the manifest.json that `bundle build` reads",
+      throw new InputError("watch-no-manifest", `plugin folder ${given}: no ${MANIFEST_NAME} in ${dir}`, {
+        hint: "a plugin folder holds the manifest.json that `bundle build` reads",
+        data: { given, dir },
       });
     }
     const name = path.basename(dir).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "") || "bundle";
     const clash = sources.find((s) => s.name === name);
     if (clash) {
-      throw new InputError("watch-name-clash", `--watch ${clash.dir} and ${dir} would both build bundles named ${name}-….zip`, {
+      throw new InputError("watch-name-clash", `plugin folders ${clash.dir} and ${dir} would both build bundles named ${name}-….zip`, {
         hint: "rename one of the folders",
+        data: { first: clash.dir, second: dir, name },
       });
     }
     sources.push({ dir, name });

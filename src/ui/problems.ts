@@ -1,5 +1,5 @@
 /** Prints warnings and errors about a bundle or manifest on stderr, coloured by severity. */
-import type { Problem } from "../bundle/manifest.js";
+import type { Problem } from "../problem.js";
 import { stderrColor } from "./color.js";
 
 export function formatProblem(p: Problem, color = stderrColor): string {

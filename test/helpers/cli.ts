@@ -1,5 +1,6 @@
 /** Spawns the built CLI as a user would (TYK_TS_BIN points the e2e suite at another build, e.g. the single binary). */
 import { spawn } from "node:child_process";
+import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -45,4 +46,12 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
     });
     child.stdin.end(options.input ?? "");
   });
+}
+
+/** Writes `dir/tyk-ts`, a shell script that runs this build (or TYK_TS_BIN): put `dir` on PATH to run docs as written. */
+export function writeCliShim(dir: string): void {
+  const shim = path.join(dir, "tyk-ts");
+  const target = process.env.TYK_TS_BIN ? `"${process.env.TYK_TS_BIN}"` : `"${process.execPath}" "${path.join(ROOT, "bin/tyk-ts.js")}"`;
+  writeFileSync(shim, `#!/bin/sh\nexec ${target} "$@"\n`);
+  chmodSync(shim, 0o755);
 }

@@ -1,5 +1,5 @@
 import { apiAuth, API_KINDS, isDeclaredPublic, OWASP, type SecurityRule } from "../support/security.js";
-import { addresses, ipLists } from "../support/ip-lists.js";
+import { ipLists } from "../support/ip-lists.js";
 
 export const blockListAsAccessControl: SecurityRule = {
   id: "security/block-list-as-access-control",

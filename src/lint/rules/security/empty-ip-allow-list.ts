@@ -1,5 +1,5 @@
 import { API_KINDS, OWASP, type SecurityRule } from "../support/security.js";
-import { addresses, ipLists } from "../support/ip-lists.js";
+import { ipLists } from "../support/ip-lists.js";
 
 export const emptyIpAllowList: SecurityRule = {
   id: "security/empty-ip-allow-list",

@@ -12,7 +12,7 @@ interface IpLists {
   block: string[];
 }
 
-export function addresses(root: unknown, pointer: string): string[] {
+function addresses(root: unknown, pointer: string): string[] {
   const list = valueAt(root, pointer);
   return Array.isArray(list) ? list.filter((ip): ip is string => typeof ip === "string" && ip.trim() !== "") : [];
 }

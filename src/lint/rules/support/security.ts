@@ -89,7 +89,7 @@ function oasMutualTlsOnly(auth: Record<string, unknown>): boolean {
 }
 
 /** The names an API can be referred to by in the team's config: its id and its name. */
-export function apiNames(doc: LintDocument): string[] {
+function apiNames(doc: LintDocument): string[] {
   const pointers = doc.kind === "tyk-oas" ? [`${OAS_EXTENSION}/info/id`, `${OAS_EXTENSION}/info/name`, "/info/title"] : ["/api_id", "/name"];
   return pointers.map((p) => valueAt(doc.value, p)).filter((v): v is string => typeof v === "string" && v !== "");
 }

@@ -1,7 +1,7 @@
-/** How `bundle verify` prints its reports: one formatter per `--format`, all writing to stdout. */
+/** How `bundle verify` prints its reports: one formatter per output format, each returning the text for stdout. */
 import type { ChalkInstance } from "chalk";
 import { formatProblem } from "../ui/problems.js";
-import type { BundleReport, LimitHit } from "./verify.js";
+import type { BundleReport, LimitHit } from "../bundle/verify.js";
 
 export const VERIFY_FORMATS = ["text", "json", "junit", "github"] as const;
 export type VerifyFormat = (typeof VERIFY_FORMATS)[number];

@@ -1,0 +1,29 @@
+/**
+ * A JSON file read whole and parsed with positions: what build (manifest.json), verify (tyk.conf)
+ * and lint (its config) read. An unreadable file is an I/O error naming it; invalid JSON an error
+ * naming the file, line and column (`manifest.json:2:24: invalid JSON: trailing comma before ']'`).
+ */
+import { readFile } from "node:fs/promises";
+import { InputError, ioError } from "../errors.js";
+import { JsonSyntaxError, parseJson, type JsonNode } from "./parse.js";
+
+export interface JsonFile {
+  text: string;
+  root: JsonNode;
+}
+
+/** `file` as the user named it; `syntaxCode` is the error code for invalid JSON (e.g. `manifest-syntax`). */
+export async function readJsonFile(file: string, syntaxCode: string): Promise<JsonFile> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw ioError(err, file);
+  }
+  try {
+    return { text, root: parseJson(text) };
+  } catch (err) {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw new InputError(syntaxCode, `${file}:${err.position.line}:${err.position.column}: invalid JSON: ${err.reason}`, { data: { file, ...err.position } });
+  }
+}
