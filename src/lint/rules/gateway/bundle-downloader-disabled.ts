@@ -1,8 +1,7 @@
 /** An API definition checked against the tyk.conf files that load it. */
-import { apiFacts } from "../support/api-facts.js";
-import { gatewayProblems } from "../support/gateways.js";
+import { apiGatewayFindings } from "../support/gateways.js";
 import { valueAt } from "../../read/pointer.js";
-import type { ProjectFinding, Rule } from "../../types.js";
+import type { Rule } from "../../types.js";
 
 function downloaderProblem(settings: unknown): string | undefined {
   if (valueAt(settings, "/enable_bundle_downloader") !== true) return "`enable_bundle_downloader` is off";
@@ -17,13 +16,6 @@ export const bundleDownloaderDisabled: Rule = {
   description: "An API uses a plugin bundle but the tyk.conf that loads it has `enable_bundle_downloader` off or no `bundle_base_url`.",
   help: "Checked against the tyk.conf files whose `app_path` holds the API (or a deployment in tyk-ts.config.json). The gateway skips the bundle when `bundle_base_url` is empty, and fetches it from there only when `enable_bundle_downloader` is true (gateway/coprocess_bundle.go `loadBundle`, `FetchBundle`); otherwise the API fails to load its plugins.",
   checkProject(docs, { scope }) {
-    const findings: ProjectFinding[] = [];
-    for (const doc of docs) {
-      const bundle = apiFacts(doc)?.bundle;
-      if (!bundle) continue;
-      const problems = gatewayProblems(scope, doc, downloaderProblem);
-      if (problems) findings.push({ document: doc, pointer: bundle.pointer, message: `bundle ${JSON.stringify(bundle.value)} will not be downloaded: ${problems}` });
-    }
-    return findings;
+    return apiGatewayFindings(docs, scope, (facts) => facts.bundle, downloaderProblem, (bundle, problems) => `bundle ${JSON.stringify(bundle)} will not be downloaded: ${problems}`);
   },
 };

@@ -1,7 +1,5 @@
 import { valueAt } from "../../read/pointer.js";
-import type { ProjectFinding } from "../../types.js";
-import { apiFacts } from "../support/api-facts.js";
-import { gatewayProblems } from "../support/gateways.js";
+import { apiGatewayFindings } from "../support/gateways.js";
 import { API_KINDS, OWASP, type SecurityRule } from "../support/security.js";
 
 /** What in a tyk.conf lets a tampered or unsigned bundle load; empty when bundles are verified. */
@@ -23,16 +21,7 @@ export const unverifiedBundles: SecurityRule = {
   help: "Checked against the tyk.conf files whose `app_path` holds the API (or a deployment in tyk-ts.config.json). Bundles are code the gateway runs with access to every request. Without `public_key_path` the gateway accepts unsigned bundles, and with `bundle_insecure_skip_verify` it downloads them from a server whose identity it does not check: whoever can write to the bundle server or intercept the download runs code inside the gateway.",
   fix: "Sign bundles (`tyk-ts bundle build --key private.pem`), set `public_key_path` in tyk.conf to the matching public key, and keep `bundle_insecure_skip_verify` and `skip_verify_existing_plugin_bundle` off.",
   checkProject(docs, { scope }) {
-    const findings: ProjectFinding[] = [];
-    for (const doc of docs) {
-      const bundle = apiFacts(doc)?.bundle;
-      if (!bundle) continue;
-      const problems = gatewayProblems(scope, doc, (settings) => {
-        const weaknesses = bundleWeaknesses(settings);
-        return weaknesses.length > 0 ? weaknesses.join(" and ") : undefined;
-      });
-      if (problems) findings.push({ document: doc, pointer: bundle.pointer, message: `bundle ${JSON.stringify(bundle.value)} is not verified: ${problems}` });
-    }
-    return findings;
+    const problemOf = (settings: unknown) => bundleWeaknesses(settings).join(" and ") || undefined;
+    return apiGatewayFindings(docs, scope, (facts) => facts.bundle, problemOf, (bundle, problems) => `bundle ${JSON.stringify(bundle)} is not verified: ${problems}`);
   },
 };
