@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { lint } from "../src/lint/engine.js";
 import { parseConfig } from "../src/lint/config.js";
-import type { ScopeNote } from "../src/lint/read/deployments.js";
+import type { ScopeNote } from "../src/lint/types.js";
 import { tempDir } from "./helpers/tmp.js";
 
 type Files = Record<string, unknown>;

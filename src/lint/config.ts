@@ -22,8 +22,7 @@ import { closest } from "../suggest.js";
 import { parseIgnoreEntry, type IgnoreEntry } from "./ignores.js";
 import { parseOrgRules, type OrgRuleDefinition } from "./org-rules.js";
 import { isObject } from "./read/pointer.js";
-import type { DeclaredDeployment } from "./read/deployments.js";
-import type { RuleSeverity } from "./types.js";
+import type { DeclaredDeployment, RuleSeverity } from "./types.js";
 
 export const CONFIG_FILE_NAMES = ["tyk-ts.config.json", ".tyk-ts.json"];
 

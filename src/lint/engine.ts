@@ -9,7 +9,7 @@ import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
-import { deploymentScope, type DeploymentScope, type ScopeNote } from "./read/deployments.js";
+import { deploymentScope } from "./read/deployments.js";
 import { detectDocuments, mentionsTyk } from "./read/detect.js";
 import { discoverFiles, displayPath } from "./read/discover.js";
 import { isYamlPath, parseSource, type Anchor, type SourceDocument } from "./read/source.js";
@@ -18,7 +18,7 @@ import { ruleSet } from "./rule-set.js";
 import { ignoreWithoutReason } from "./rules/config/ignore-without-reason.js";
 import { UNKNOWN_KIND_MESSAGE } from "./rules/document/unknown-kind.js";
 import { checkBundles } from "./rules/support/bundles-dir.js";
-import type { Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta } from "./types.js";
+import type { DeploymentScope, Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta, ScopeNote } from "./types.js";
 import { SchemaSet } from "./validate/schemas.js";
 import { validateDocument } from "./validate/document.js";
 

@@ -2,7 +2,6 @@
  * The shapes lint works with. Rules see documents as plain JSON values and answer with JSON
  * pointers; the engine turns pointers into line/column when it builds the results.
  */
-import type { DeploymentScope } from "./read/deployments.js";
 
 /** What a document is. Detected from content; `--kind` forces one. */
 export const KINDS = ["tyk-conf", "classic-api", "tyk-oas", "policy", "policies", "bundle-manifest"] as const;
@@ -83,6 +82,52 @@ export interface LintContext {
   cwd: string;
   /** Rule settings from the config file, by rule id (for rules that take options). */
   ruleOptions: Readonly<Record<string, unknown>>;
+}
+
+// Deployment scope (read/deployments.ts): which documents one gateway, Dashboard or Operator namespace loads together.
+
+/** A deployment declared in tyk-ts.config.json: globs relative to the config file's folder. */
+export interface DeclaredDeployment {
+  gateway?: string;
+  apis: string[];
+  policies: string[];
+}
+
+export type PolicyFileShape = "map" | "folder";
+
+/** Documents loaded together. */
+export interface Deployment {
+  /** How the documents were put together, for messages: a config file, a declared deployment, a file, a namespace. */
+  label: string;
+  /** The tyk.conf, when the deployment is a gateway's. */
+  gateway?: LintDocument;
+  /** What the gateway runs with: the tyk.conf with the `TYK_GW_*` variables its compose service sets. */
+  settings?: unknown;
+  apis: LintDocument[];
+  policies: LintDocument[];
+  /** How the gateway reads its policy files, when it reads them from files. */
+  policyShape?: PolicyFileShape;
+  /** The setting that names them (`policies.policy_path` or `policies.policy_record_name`). */
+  policySetting?: string;
+  /** Policy files the gateway reads (absolute paths), whether or not lint recognised them. */
+  policyFiles: string[];
+}
+
+/** One thing `--verbose` says about pairing: what was (not) paired with a file, and why. */
+export interface ScopeNote {
+  file?: string;
+  message: string;
+}
+
+export interface DeploymentScope {
+  deployments: Deployment[];
+  notes: ScopeNote[];
+}
+
+/** A gateway that loads an API: its tyk.conf and what it runs with. */
+export interface Gateway {
+  config: LintDocument;
+  settings: unknown;
 }
 
 /** What cross-file rules are told besides the documents: which of them are loaded together. */

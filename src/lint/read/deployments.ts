@@ -25,45 +25,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { parseAllDocuments } from "yaml";
 import { isObject, valueAt } from "./pointer.js";
-import type { LintDocument } from "../types.js";
-
-/** A deployment declared in tyk-ts.config.json: globs relative to the config file's folder. */
-export interface DeclaredDeployment {
-  gateway?: string;
-  apis: string[];
-  policies: string[];
-}
-
-export type PolicyFileShape = "map" | "folder";
-
-/** Documents loaded together. */
-export interface Deployment {
-  /** How the documents were put together, for messages: a config file, a declared deployment, a file, a namespace. */
-  label: string;
-  /** The tyk.conf, when the deployment is a gateway's. */
-  gateway?: LintDocument;
-  /** What the gateway runs with: the tyk.conf with the `TYK_GW_*` variables its compose service sets. */
-  settings?: unknown;
-  apis: LintDocument[];
-  policies: LintDocument[];
-  /** How the gateway reads its policy files, when it reads them from files. */
-  policyShape?: PolicyFileShape;
-  /** The setting that names them (`policies.policy_path` or `policies.policy_record_name`). */
-  policySetting?: string;
-  /** Policy files the gateway reads (absolute paths), whether or not lint recognised them. */
-  policyFiles: string[];
-}
-
-/** One thing `--verbose` says about pairing: what was (not) paired with a file, and why. */
-export interface ScopeNote {
-  file?: string;
-  message: string;
-}
-
-export interface DeploymentScope {
-  deployments: Deployment[];
-  notes: ScopeNote[];
-}
+import type { DeclaredDeployment, Deployment, DeploymentScope, Gateway, LintDocument, ScopeNote } from "../types.js";
 
 export interface ScopeOptions {
   /** Every file the run looked at (absolute), Tyk or not: compose files and tyk-sync indexes are among them. */
@@ -484,12 +446,6 @@ function tykSyncFiles(index: string): Set<string> | undefined {
     for (const entry of list) if (isObject(entry) && typeof entry.file === "string") files.add(path.resolve(path.dirname(index), entry.file));
   }
   return files;
-}
-
-/** A gateway that loads an API: its tyk.conf and what it runs with. */
-export interface Gateway {
-  config: LintDocument;
-  settings: unknown;
 }
 
 const gatewayIndex = new WeakMap<DeploymentScope, Map<LintDocument, Gateway[]>>();

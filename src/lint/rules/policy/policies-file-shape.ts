@@ -7,8 +7,7 @@
  * ignores keys it does not know, which is what each message below says happens.
  */
 import { pointerSegments, valueAt, childPointer, isObject } from "../../read/pointer.js";
-import type { Deployment } from "../../read/deployments.js";
-import type { LintDocument, ProjectFinding, Rule } from "../../types.js";
+import type { Deployment, LintDocument, ProjectFinding, Rule } from "../../types.js";
 
 interface ShapeProblem {
   /** From the root of the file. */

@@ -9,8 +9,8 @@ import type { KeyObject } from "node:crypto";
 import { isObject } from "../../read/pointer.js";
 import { apiFacts } from "./api-facts.js";
 import { bundleNames } from "./bundle-names.js";
-import { gatewaysOf, type DeploymentScope, type Gateway } from "../../read/deployments.js";
-import type { LintDocument } from "../../types.js";
+import { gatewaysOf } from "../../read/deployments.js";
+import type { DeploymentScope, Gateway, LintDocument } from "../../types.js";
 import type { BundleReport } from "../../../bundle/verify.js";
 
 export interface BundleFinding {

@@ -1,8 +1,7 @@
 /** Uniqueness within what is loaded together: what duplicate-api-id and duplicate-listen-path share. */
 import { isObject } from "../../read/pointer.js";
-import type { DeploymentScope } from "../../read/deployments.js";
 import type { Located } from "./api-facts.js";
-import type { LintDocument, ProjectFinding } from "../../types.js";
+import type { DeploymentScope, LintDocument, ProjectFinding } from "../../types.js";
 
 export function describeDoc(doc: LintDocument): string {
   return doc.pointer ? `${doc.file} (${doc.pointer})` : doc.file;

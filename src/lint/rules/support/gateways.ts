@@ -2,9 +2,9 @@
  * The tyk.conf files that load an API (its deployments, read/deployments.ts), and one sentence for
  * what is wrong with them: an API two configs fail the same way is one finding naming both.
  */
-import { gatewaysOf, type DeploymentScope } from "../../read/deployments.js";
+import { gatewaysOf } from "../../read/deployments.js";
 import { apiFacts, type ApiFacts, type Located } from "./api-facts.js";
-import type { LintDocument, ProjectFinding } from "../../types.js";
+import type { DeploymentScope, LintDocument, ProjectFinding } from "../../types.js";
 
 /** "a", "a and b", "a, b and c". */
 export function listOf(items: readonly string[]): string {
