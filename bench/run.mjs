@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench`: runs every benchmark in turn (build, verify, lint, serve, start-up, and the heavy
+// `npm run bench`: runs every benchmark in turn (build, verify, publish, lint, serve, start-up, and the heavy
 // load tests), each against its baseline measured in the same run, and writes bench/RESULTS.md with
 // the machine, the date and the figures. Ratios are the claims; absolute times depend on the machine.
 //
-// Usage: node bench/run.mjs [build] [verify] [lint] [serve] [startup] [load]   (default: all)
+// Usage: node bench/run.mjs [build] [verify] [publish] [lint] [serve] [startup] [load]   (default: all)
 // Each benchmark keeps its own knobs (BENCH_RUNS, BENCH_SECONDS, ...); see the top of its file.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -32,6 +32,12 @@ const BENCHES = {
       tykSeconds: number(/tyk-ts bundle verify -k:\s+([\d.]+) s/, out),
       baselineSeconds: number(/openssl verify:\s+([\d.]+) s/, out),
     }),
+  },
+  publish: {
+    file: "bench/publish.mjs",
+    claim: "bundle publish --update to nginx WebDAV vs bundle verify + sha256sum + curl PUT/GET + cmp + sed",
+    target: "ratio <= 1.2",
+    met: (f) => f.ratio <= 1.2,
   },
   lint: {
     file: "bench/lint.mjs",

@@ -4,8 +4,9 @@
  * single executable application support, offline, from the compiled dist/ (`npm run build` first):
  *
  *   esbuild bundles dist/cli.js into one CommonJS file (lazy `await import()`s become inlined modules,
- *   the packages and JSON our modules require are bundled) → `node --experimental-sea-config` turns it
- *   into a blob with a V8 code cache and schemas/ as assets → a copy of this node binary, stripped of
+ *   the packages and JSON our modules require are bundled; the AWS SDK goes apart, as an asset) →
+ *   `node --experimental-sea-config` turns it into a blob with a V8 code cache and schemas/ and the
+ *   SDK as assets → a copy of this node binary, stripped of
  *   debug symbols → postject injects the blob and flips the SEA fuse.
  *
  * Usage: node scripts/package-sea.mjs [--output <file>] [--keep-temp]
@@ -75,6 +76,9 @@ const bundleLocalRequires = {
   },
 };
 
+/** esbuild options shared by the CLI and the packages bundled apart. */
+const COMMONJS_BUNDLE = { bundle: true, platform: "node", format: "cjs", target: "node20", minifySyntax: true, legalComments: "none", logLevel: "warning" };
+
 async function bundleCli(outfile) {
   if (!existsSync(path.join(ROOT, "dist/cli.js"))) fail("dist/cli.js does not exist", "run `npm run build` first (`npm run package` does)");
   await build({
@@ -84,21 +88,38 @@ async function bundleCli(outfile) {
       sourcefile: "sea-entry.js",
       loader: "js",
     },
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
+    ...COMMONJS_BUNDLE,
     outfile,
-    minifySyntax: true,
-    legalComments: "none",
-    logLevel: "warning",
     // Code that locates files from its own URL gets the executable's; package files come from SEA assets.
     define: { "import.meta.url": "__tykTsModuleUrl" },
     banner: { js: 'const __tykTsModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     plugins: [bundleLocalRequires],
+    // Packages loaded by one command only travel as separate assets (packageAssets), compiled when used.
+    external: LAZY_PACKAGES,
   });
   const leftover = readFileSync(outfile, "utf8").match(/createRequire\)\(__tykTsModuleUrl\)/);
   if (leftover) fail("a module still creates its own require, which cannot resolve packages inside the executable", "write it as `const require = createRequire(import.meta.url);` on a line of its own, which this script bundles");
+}
+
+/**
+ * Packages that one command loads (src/package-files.ts requirePackage): bundled on their own as
+ * vendor/<name>.cjs assets, so that --version and --help neither read nor compile them (the AWS SDK
+ * is 1.3 MB, as much as the rest of the CLI).
+ */
+const LAZY_PACKAGES = ["@aws-sdk/client-s3"];
+
+async function bundleLazyPackages(dir) {
+  const assets = {};
+  for (const name of LAZY_PACKAGES) {
+    const outfile = path.join(dir, "vendor", `${name.replace(/\//g, "__")}.cjs`);
+    await build({
+      stdin: { contents: `module.exports = require(${JSON.stringify(name)});\n`, resolveDir: ROOT, sourcefile: `${name}-entry.js`, loader: "js" },
+      ...COMMONJS_BUNDLE,
+      outfile,
+    });
+    assets[`vendor/${path.basename(outfile)}`] = outfile;
+  }
+  return assets;
 }
 
 /** Files the CLI reads at run time (src/package-files.ts), keyed by their path in the package. */
@@ -108,10 +129,10 @@ function packageAssets() {
   return assets;
 }
 
-function makeBlob(dir, mainFile) {
+function makeBlob(dir, mainFile, vendorAssets) {
   const configFile = path.join(dir, "sea-config.json");
   const blob = path.join(dir, "sea-prep.blob");
-  const config = { main: mainFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets: packageAssets() };
+  const config = { main: mainFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets: { ...packageAssets(), ...vendorAssets } };
   writeFileSync(configFile, JSON.stringify(config));
   run(process.execPath, ["--experimental-sea-config", configFile], "making the SEA blob");
   return blob;
@@ -153,7 +174,7 @@ async function main() {
   try {
     const mainFile = path.join(dir, "tyk-ts.cjs");
     await bundleCli(mainFile);
-    const blob = makeBlob(dir, mainFile);
+    const blob = makeBlob(dir, mainFile, await bundleLazyPackages(dir));
     const partial = path.join(dir, path.basename(output));
     prepareNodeCopy(partial);
     inject(partial, blob);

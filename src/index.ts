@@ -23,6 +23,8 @@ export {
   type ZipLimits,
 } from "./bundle/verify.js";
 export { inspectBundle, type BundleInspection, type InspectedEntry, type InspectedFile, type InspectedHook } from "./bundle/inspect.js";
+export { publishBundles, PublishRefusedError, type PublishOptions, type PublishResult, type PublishedBundle } from "./publish/publish.js";
+export type { DefinitionUpdate, ReferenceEdit } from "./publish/definitions.js";
 export { generateKeyPair, type KeygenOptions, type KeygenResult } from "./bundle/keygen.js";
 export type { BundleManifest } from "./bundle/manifest.js";
 export type { Problem } from "./problem.js";

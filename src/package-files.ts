@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { compileFunction } from "node:vm";
 import { ioError } from "./errors.js";
 
 const require = createRequire(import.meta.url);
@@ -35,4 +36,16 @@ export function readPackageFile(relativePath: string): string {
   } catch (err) {
     throw ioError(err, file);
   }
+}
+
+/**
+ * A package the executable carries as a separate CommonJS asset (the AWS SDK, which only
+ * `bundle publish` to s3:// needs), so that every start-up does not read and compile it: elsewhere
+ * a plain require of the installed package.
+ */
+export function requirePackage(name: string): unknown {
+  if (!isSingleExecutable()) return require(name);
+  const module = { exports: {} as unknown };
+  compileFunction(readPackageFile(`vendor/${name.replace(/\//g, "__")}.cjs`), ["module", "exports", "require"], { filename: name })(module, module.exports, require);
+  return module.exports;
 }

@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 const USE_EVERY_FUNCTION = `
 import { mkdirSync } from "node:fs";
-import { buildBundle, verifyBundle, inspectBundle, lint, exitCodeFor, createServer, generateKeyPair, initPlugin, TykTsError } from "tyk-ts";
+import { buildBundle, verifyBundle, inspectBundle, lint, exitCodeFor, createServer, generateKeyPair, initPlugin, publishBundles, TykTsError } from "tyk-ts";
 const [fixtures, work] = process.argv.slice(2);
 mkdirSync(work + "/site");
 
@@ -49,13 +49,16 @@ const response = await fetch(new URL("bundle.zip", server.url));
 const served = { status: response.status, size: (await response.arrayBuffer()).byteLength };
 await server.close();
 
+mkdirSync(work + "/store");
+const published = await publishBundles({ bundles: [built.output], to: work + "/store", publicKey: keys.publicKeyPath, dryRun: true });
+
 let failure;
 try {
   await buildBundle({ manifest: work + "/missing/manifest.json", output: work + "/x.zip" });
 } catch (err) {
   failure = { isTykTsError: err instanceof TykTsError, code: err.code, exitCode: err.exitCode, message: err.message };
 }
-console.log(JSON.stringify({ built, verified, inspected, linted, gate, plugin, served, failure }));
+console.log(JSON.stringify({ built, verified, inspected, linted, gate, plugin, served, published, failure }));
 `;
 
 const TYPED_USE = `
@@ -90,6 +93,7 @@ describe("import from \"tyk-ts\" in another project", () => {
     expect([r.gate.overMax, r.gate.withinMax, r.gate.quiet, r.gate.failOnWarning]).toEqual([1, 0, 0, 1]);
     expect(r.plugin).toMatchObject({ driver: "lua", files: expect.arrayContaining(["manifest.json", "middleware.lua"]) });
     expect(r.served).toEqual({ status: 200, size: r.built.size });
+    expect(r.published).toMatchObject({ dryRun: true, bundles: [{ base: "bundle", name: expect.stringMatching(/^bundle-[0-9a-f]{12}\.zip$/), upload: "planned" }], definitions: [] });
     expect(r.failure).toMatchObject({ isTykTsError: true, exitCode: 2 });
     expect(r.failure.message).toContain("manifest.json");
   });

@@ -25,7 +25,7 @@ describe("serve --watch", () => {
     const { plugin, root } = await setup();
     const s = await startServer({ root, watch: [plugin] });
     const first = await s.waitForLog(isBuild);
-    expect(first.bundle).toMatch(/^my-plugin-[0-9a-f]{8}\.zip$/);
+    expect(first.bundle).toMatch(/^my-plugin-[0-9a-f]{12}\.zip$/);
     expect(first.url).toBe(`${s.server.url}${first.bundle}`);
     expect(first.signed).toBe(false);
     const firstZip = await fetchRaw(s.server.url, `/${first.bundle}`);

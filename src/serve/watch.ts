@@ -2,18 +2,20 @@
  * `serve --watch`: rebuilds a plugin's bundle into the served directory whenever its sources change.
  *
  * The gateway never downloads a bundle name it has already unpacked, so each build gets a name of its
- * own, `<plugin>-<first 8 hex of the zip's SHA-256>.zip`. Bundles are built reproducibly (same inputs,
+ * own, `<plugin>-<first 12 hex of the zip's SHA-256>.zip`
+ * (src/bundle/content-name.ts, shared with `bundle publish`). Bundles are built reproducibly (same inputs,
  * same bytes), so the name changes exactly when the content does: a file, a hook, the driver or the
  * signature; saving a file unchanged keeps the name. The zip is written under a hidden name (never
  * served) and renamed into place, so a download sees the whole bundle or nothing (`placeFile`: the
  * same rules as every other output).
  */
-import { createHash, type KeyObject } from "node:crypto";
-import { createReadStream, watch, type FSWatcher } from "node:fs";
+import type { KeyObject } from "node:crypto";
+import { watch, type FSWatcher } from "node:fs";
 import { stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { MANIFEST_NAME } from "../bundle/names.js";
+import { contentAddressedName, fileSha256, urlSafeName } from "../bundle/content-name.js";
 import { placeFile, temporaryNameFor } from "../fs/atomic-file.js";
 import { isHiddenName, isInside } from "./request-path.js";
 import type { BuildFailedLogEntry, BuildLogEntry } from "./log.js";
@@ -41,7 +43,7 @@ export async function pluginSources(dirs: string[]): Promise<PluginSource[]> {
         data: { given, dir },
       });
     }
-    const name = path.basename(dir).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "") || "bundle";
+    const name = urlSafeName(path.basename(dir));
     const clash = sources.find((s) => s.name === name);
     if (clash) {
       throw new InputError("watch-name-clash", `plugin folders ${clash.dir} and ${dir} would both build bundles named ${name}-….zip`, {
@@ -62,12 +64,6 @@ export interface PluginWatcherOptions {
   /** The URL the bundle will be served at, for the report. */
   urlFor(bundle: string): string;
   report(entry: BuildLogEntry | BuildFailedLogEntry): void;
-}
-
-async function sha256Hex(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 export class PluginWatcher {
@@ -139,7 +135,7 @@ export class PluginWatcher {
     const staging = temporaryNameFor(path.join(this.options.root, `${this.source.name}.zip`));
     try {
       const result = await buildBundle({ manifest: path.join(this.source.dir, MANIFEST_NAME), output: staging, key: this.options.signingKey });
-      const bundle = `${this.source.name}-${(await sha256Hex(staging)).slice(0, 8)}.zip`;
+      const bundle = contentAddressedName(this.source.name, await fileSha256(staging));
       const target = path.join(this.options.root, bundle);
       if (bundle === this.current && (await stat(target).catch(() => undefined))) return;
       // A link in its place is followed, a device written to; never replaced.

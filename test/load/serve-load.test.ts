@@ -108,7 +108,7 @@ async function watchContent(agent: http.Agent, name: string, tally: Tally): Prom
   if (known) return known;
   const r = await send(agent, name, "GET", {});
   if (r.status !== 200) return undefined;
-  const expected = /-([0-9a-f]{8})\.zip$/.exec(name)?.[1];
+  const expected = /-([0-9a-f]{8,64})\.zip$/.exec(name)?.[1];
   if (!sha256(r.body).startsWith(expected ?? "-")) tally.wrongBytes.push(`${name}: content does not hash to its name`);
   watchBundles.set(name, r.body);
   return r.body;
