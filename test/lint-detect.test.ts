@@ -26,12 +26,30 @@ describe("detectDocuments", () => {
 
   it("unwraps Dashboard exports and lists of them", () => {
     expect(detectDocuments({ api_model: {}, api_definition: classic, hook_references: [] }).documents).toEqual([
-      { kind: "classic-api", pointer: "/api_definition", wrapper: "dashboard" },
+      { kind: "classic-api", pointer: "/api_definition", wrapper: "dashboard", envelope: "" },
     ]);
-    expect(detectDocuments({ oas, hook_references: [] }).documents).toEqual([{ kind: "tyk-oas", pointer: "/oas", wrapper: "dashboard" }]);
+    expect(detectDocuments({ oas, hook_references: [] }).documents).toEqual([{ kind: "tyk-oas", pointer: "/oas", wrapper: "dashboard", envelope: "" }]);
     const list = detectDocuments({ apis: [{ api_definition: classic }, { api_definition: classic }], pages: 1 });
     expect(list.documents.map((d) => d.pointer)).toEqual(["/apis/0/api_definition", "/apis/1/api_definition"]);
     expect(detectDocuments([classic, oas]).kind).toBe("mixed");
+  });
+
+  it("survives a broken key: a misspelt api_definition is still an envelope, a Tyk OAS API without openapi is still one", () => {
+    expect(detectDocuments({ api_model: {}, api_defintion: classic, user_owners: [] }).documents).toEqual([
+      { kind: "classic-api", pointer: "/api_defintion", wrapper: "dashboard", envelope: "" },
+    ]);
+    const { openapi: _, ...noOpenapi } = oas as Record<string, unknown>;
+    expect(detectDocuments({ ...noOpenapi, opnapi: "3.0.3" }).documents).toEqual([{ kind: "tyk-oas", pointer: "", wrapper: "none" }]);
+    // An object that only mentions the extension is not an API.
+    expect(detectDocuments({ "x-tyk-api-gateway": {} }).documents).toEqual([]);
+  });
+
+  it("recognises session keys and leaves them out, saying why", () => {
+    const session = { allowance: 1000, rate: 1000, per: 1, expires: 0, quota_max: -1, quota_remaining: -1, quota_renewal_rate: 60, access_rights: { a: { api_id: "a", versions: ["Default"] } }, org_id: "o" };
+    const detection = detectDocuments(session);
+    expect(detection.documents).toEqual([]);
+    expect(detection.skipped).toEqual([expect.stringContaining("a key's session")]);
+    expect(detectDocuments({ k1: session, k2: session }).documents).toEqual([]);
   });
 
   it("reads a policies.json map as one policy per id", () => {

@@ -88,13 +88,14 @@ describe("target-url", () => {
       "loop.json": api("f", {}, { target_url: "tyk://self/e" }),
       "env.json": api("g", {}, { target_url: "env://UPSTREAM" }),
       "graphql.json": api("h", { graphql: { enabled: true, execution_mode: "executionEngine" } }, { target_url: "" }),
-      "lb.json": api("i", {}, { target_url: "", enable_load_balancing: true, target_list: ["https://x.example.com", "y.example.com"] }),
+      "lb.json": api("i", {}, { target_url: "", enable_load_balancing: true, target_list: ["https://x.example.com", "y.example.com", "z.example.com:8080"] }),
     });
     const found = messages(results, "target-url").map((m) => [m.file, m.message]);
     expect(found).toEqual([
       ["empty.json", "`proxy.target_url` is empty: the gateway has nowhere to send requests"],
       ["ftp.json", '`proxy.target_url` "ftp://files.example.com" uses the scheme "ftp:", which the gateway does not proxy to (use http, https, ws, wss, h2c, tcp, tls, tyk)'],
-      ["lb.json", '`proxy.target_list[1]` "y.example.com" is not an absolute URL; add a scheme, e.g. "http://y.example.com"'],
+      // EnsureTransport adds http:// to y.example.com, but url.Parse reads `z.example.com:` as a scheme.
+      ["lb.json", '`proxy.target_list[2]` "z.example.com:8080" is read by Go\'s url.Parse as the scheme "z.example.com:", so the gateway\'s EnsureTransport adds no http:// and no request reaches it; write "http://z.example.com:8080"'],
       ["no-scheme.json", '`proxy.target_url` "httpbin.org/get" is not an absolute URL; add a scheme, e.g. "http://httpbin.org/get"'],
       ["oas.json", '`x-tyk-api-gateway.upstream.url` "/relative" is not an absolute URL; add a scheme, e.g. "http://relative"'],
     ]);

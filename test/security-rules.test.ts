@@ -115,10 +115,13 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { rule: "security/keyless-api", name: "classic use_keyless", base: "classic", insecure: { "/use_keyless": true }, at: '"use_keyless": true', secure: {} },
-  { rule: "security/keyless-api", name: "internal classic API", base: "classic", insecure: { "/use_keyless": true }, at: '"use_keyless": true', secure: { "/use_keyless": true, "/internal": true } },
-  { rule: "security/keyless-api", name: "OAS authentication disabled", base: "oas", insecure: { "/x-tyk-api-gateway/server/authentication/enabled": false }, at: '"enabled": false', secure: {} },
+  { rule: "security/keyless-api", name: "classic use_keyless", base: "classic", insecure: { "/use_keyless": true, "/use_standard_auth": false }, at: '"use_keyless": true', secure: {} },
+  { rule: "security/keyless-api", name: "internal classic API", base: "classic", insecure: { "/use_keyless": true, "/use_standard_auth": false }, at: '"use_keyless": true', secure: { "/use_keyless": true, "/use_standard_auth": false, "/internal": true } },
+  { rule: "security/keyless-api", name: "OAS authentication disabled", base: "oas", insecure: { "/x-tyk-api-gateway/server/authentication": { enabled: false } }, at: '"enabled": false', secure: {} },
   { rule: "security/keyless-api", name: "OAS authentication absent", base: "oas", insecure: { "/x-tyk-api-gateway/server/authentication": undefined }, at: '"server": {', secure: {} },
+  { rule: "security/keyless-with-auth", name: "classic keyless with standard auth", base: "classic", insecure: { "/use_keyless": true }, at: '"use_keyless": true', secure: { "/use_keyless": true, "/use_standard_auth": false } },
+  { rule: "security/keyless-with-auth", name: "classic keyless with JWT", base: "classic", insecure: { "/use_keyless": true, "/use_standard_auth": false, "/enable_jwt": true }, at: '"use_keyless": true', secure: { "/use_keyless": true, "/use_standard_auth": false, "/use_mutual_tls_auth": true } },
+  { rule: "security/keyless-with-auth", name: "OAS scheme enabled under disabled authentication", base: "oas", insecure: { "/x-tyk-api-gateway/server/authentication/enabled": false }, at: '"enabled": false', secure: { "/x-tyk-api-gateway/server/authentication": { enabled: false, securitySchemes: { authToken: { enabled: false } } } } },
   { rule: "security/plaintext-upstream", name: "classic public host", base: "classic", insecure: { "/proxy/target_url": "http://orders.example.com" }, at: '"target_url"', secure: { "/proxy/target_url": "http://orders.shop.svc.cluster.local:8080" } },
   { rule: "security/plaintext-upstream", name: "classic Compose service name", base: "classic", insecure: { "/proxy/target_url": "ws://203.0.113.9/socket" }, at: '"target_url"', secure: { "/proxy/target_url": "http://httpbin:8080/" } },
   { rule: "security/plaintext-upstream", name: "OAS public host", base: "oas", insecure: { "/x-tyk-api-gateway/upstream/url": "http://httpbin.org" }, at: '"url": "http://httpbin.org"', secure: { "/x-tyk-api-gateway/upstream/url": "http://127.0.0.1:3000" } },
@@ -129,8 +132,11 @@ const CASES: Case[] = [
   { rule: "security/weak-tls-version", name: "classic upstream", base: "classic", insecure: { "/proxy/transport": { ssl_min_version: 769 } }, at: '"ssl_min_version": 769', secure: { "/proxy/transport": { ssl_min_version: 771 } } },
   { rule: "security/weak-tls-version", name: "OAS upstream", base: "oas", insecure: { "/x-tyk-api-gateway/upstream/tlsTransport": { minVersion: "1.1" } }, at: '"minVersion": "1.1"', secure: { "/x-tyk-api-gateway/upstream/tlsTransport": { minVersion: "1.2" } } },
   { rule: "security/weak-tls-version", name: "tyk.conf listener", base: "conf", insecure: { "/http_server_options/min_version": 770 }, at: '"min_version": 770', secure: { "/http_server_options/min_version": 772 } },
-  { rule: "security/no-rate-limit", name: "classic", base: "classic", insecure: { "/disable_rate_limit": true, "/disable_quota": true }, at: '"disable_rate_limit": true', secure: { "/disable_rate_limit": true, "/disable_quota": true, "/global_rate_limit": { rate: 100, per: 60 } } },
-  { rule: "security/no-rate-limit", name: "OAS", base: "oas", insecure: { "/x-tyk-api-gateway/middleware/global": { skipRateLimit: true, skipQuota: true } }, at: '"skipRateLimit": true', secure: { "/x-tyk-api-gateway/middleware/global": { skipRateLimit: true, skipQuota: true }, "/x-tyk-api-gateway/upstream/rateLimit": { enabled: true, rate: 100, per: "60s" } } },
+  { rule: "security/no-rate-limit", name: "classic", base: "classic", insecure: { "/disable_rate_limit": true, "/disable_quota": true }, at: '"disable_rate_limit": true', secure: { "/disable_rate_limit": false, "/disable_quota": true, "/global_rate_limit": { rate: 100, per: 60 } } },
+  { rule: "security/no-rate-limit", name: "classic global limit switched off", base: "classic", insecure: { "/disable_rate_limit": true, "/disable_quota": true, "/global_rate_limit": { rate: 100, per: 60 } }, at: '"global_rate_limit"', secure: { "/global_rate_limit": { rate: 100, per: 60 } } },
+  { rule: "security/no-rate-limit", name: "keyless classic global limit switched off", base: "classic", insecure: { "/use_keyless": true, "/use_standard_auth": false, "/disable_rate_limit": true, "/global_rate_limit": { rate: 100, per: 60 } }, at: '"global_rate_limit"', secure: { "/use_keyless": true, "/use_standard_auth": false, "/disable_rate_limit": true } },
+  { rule: "security/no-rate-limit", name: "OAS", base: "oas", insecure: { "/x-tyk-api-gateway/middleware/global": { skipRateLimit: true, skipQuota: true } }, at: '"skipRateLimit": true', secure: { "/x-tyk-api-gateway/middleware/global": { skipRateLimit: false, skipQuota: true }, "/x-tyk-api-gateway/upstream/rateLimit": { enabled: true, rate: 100, per: "60s" } } },
+  { rule: "security/no-rate-limit", name: "OAS upstream limit switched off", base: "oas", insecure: { "/x-tyk-api-gateway/middleware/global": { skipRateLimit: true }, "/x-tyk-api-gateway/upstream/rateLimit": { enabled: true, rate: 100, per: "60s" } }, at: '"rateLimit"', secure: { "/x-tyk-api-gateway/upstream/rateLimit": { enabled: true, rate: 100, per: "60s" } } },
   { rule: "security/cors-any-origin-credentials", name: "classic wildcard", base: "classic", insecure: { "/CORS": { enable: true, allowed_origins: ["*"], allow_credentials: true } }, at: '"*"', secure: { "/CORS": { enable: true, allowed_origins: ["https://app.example.com"], allow_credentials: true } } },
   { rule: "security/cors-any-origin-credentials", name: "OAS empty list", base: "oas", insecure: { "/x-tyk-api-gateway/middleware/global": { cors: { enabled: true, allowedOrigins: [], allowCredentials: true } } }, at: '"allowedOrigins": []', secure: { "/x-tyk-api-gateway/middleware/global": { cors: { enabled: true, allowedOrigins: ["*"], allowCredentials: false } } } },
   { rule: "security/detailed-recording", name: "classic", base: "classic", insecure: { "/enable_detailed_recording": true }, at: '"enable_detailed_recording": true', secure: { "/enable_detailed_recording": false } },
@@ -325,7 +331,7 @@ describe("security rules: cross-file and configuration", () => {
   });
 
   it("security/keyless-api: an API listed in publicApis is not reported; --profile production makes the rest errors", async () => {
-    const keyless = (id: string) => ({ ...HARDENED.classic, api_id: id, name: id, proxy: { ...HARDENED.classic.proxy, listen_path: `/${id}/` }, use_keyless: true });
+    const keyless = (id: string) => ({ ...HARDENED.classic, api_id: id, name: id, proxy: { ...HARDENED.classic.proxy, listen_path: `/${id}/` }, use_keyless: true, use_standard_auth: false });
     const dir = await project({
       "status.json": keyless("status"),
       "orders.json": keyless("orders"),
@@ -337,6 +343,16 @@ describe("security rules: cross-file and configuration", () => {
     expect(normal.get("orders.json")!.map((m) => m.severity)).toEqual([1]);
     const production = await byFile("production");
     expect(production.get("orders.json")!.map((m) => m.severity)).toEqual([2]);
+  });
+
+  it("security/keyless-with-auth: a warning by default, an error under --profile production, and keyless-api stays quiet", async () => {
+    const dir = await project({ "orders.json": { ...HARDENED.classic, use_keyless: true } });
+    for (const [profile, severity] of [[undefined, 1], ["production", 2]] as const) {
+      const messages = (await lint({ paths: ["orders.json"], cwd: dir, profile })).results.flatMap((r) => r.messages);
+      const found = messages.filter((m) => m.ruleId.startsWith("security/keyless"));
+      expect(found.map((m) => [m.ruleId, m.severity, m.line])).toEqual([["security/keyless-with-auth", severity, 6]]);
+      expect(found[0]!.message).toContain("ignores `use_standard_auth`");
+    }
   });
 
   it("--profile production leaves rules the config switched off, off", async () => {

@@ -14,7 +14,6 @@ import { InputError, ioError } from "../errors.js";
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { type BundleTree, type BundleDirectory, bundleDirectory, middlewarePathRoom, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
 import { builtWithGo124, GO_RSA_MIN_BITS, GO_RSA_MIN_RELEASES, goRsaKeySizeError } from "./gateway-versions.js";
-import { readJsonFile } from "../json/read-file.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
 import {
   type BundleManifest,
@@ -25,7 +24,7 @@ import {
   manifestOnlySignatureWarning,
 } from "./manifest.js";
 import type { Problem } from "../problem.js";
-import { md5Digest } from "./md5-digest.js";
+import { type Md5Digest, md5Digest } from "./md5-digest.js";
 import { goClean, MANIFEST_NAME } from "./names.js";
 import {
   binaryToText,
@@ -195,23 +194,14 @@ export interface GatewaySettings {
   middlewarePath?: string;
 }
 
-/** public_key_path and middleware_path of a gateway config, read as Go reads them. */
+/**
+ * public_key_path and middleware_path of a gateway config, read as Go reads them (tyk.conf only:
+ * src/config/load.ts `gatewaySettings` adds the environment on top).
+ */
 export async function gatewaySettingsFromConfig(configPath: string): Promise<GatewaySettings> {
-  const { root } = await readJsonFile(configPath, "config-syntax");
-  if (root.type !== "object") throw new InputError("config-shape", `${configPath}: a gateway config must be a JSON object`);
-  const members = root.members;
-  const stringSetting = (name: string): string | undefined => {
-    // Go matches keys case-insensitively and the last occurrence wins.
-    const member = members.filter((m) => m.key.toLowerCase() === name).at(-1);
-    if (!member || member.value.type === "null") return undefined;
-    if (member.value.type !== "string") throw new InputError("config-type", `${configPath}: ${name} must be a string, found ${member.value.type}`);
-    return member.value.value === "" ? undefined : member.value.value;
-  };
-  const publicKeyPath = stringSetting("public_key_path");
-  return {
-    publicKeyPath: publicKeyPath === undefined ? undefined : path.resolve(path.dirname(configPath), publicKeyPath),
-    middlewarePath: stringSetting("middleware_path"),
-  };
+  const { gatewaySettings } = await import("../config/load.js");
+  const { publicKeyPath, middlewarePath } = await gatewaySettings({ configFile: configPath, processEnv: [] });
+  return { publicKeyPath, middlewarePath };
 }
 
 export interface AnalyseOptions {
@@ -262,10 +252,21 @@ export async function analyseBundle(file: string, options: AnalyseOptions): Prom
       reportUnpackFailures(findings, plan.failures);
       return early(archive.entries);
     }
-    return await analyseArchive(file, archive, options, directory, findings);
+    // Made before the header checks and the manifest, so that a worker's start-up overlaps them.
+    const md5 = md5Digest(fileBytes(archive.entries));
+    try {
+      return await analyseArchive(file, archive, options, directory, findings, md5);
+    } finally {
+      await md5.close();
+    }
   } finally {
     await archive.close();
   }
+}
+
+/** What the entries unpack to: about what the checksum covers. */
+function fileBytes(entries: ZipEntryHeader[]): number {
+  return entries.reduce((n, e) => (e.isDirectory || e.name === MANIFEST_NAME ? n : n + e.uncompressedSize), 0);
 }
 
 function zipLimitHit(err: ZipLimitError, limits: ZipLimits): LimitHit {
@@ -288,7 +289,14 @@ async function openFailures(archive: ZipArchive): Promise<Map<number, ZipReadErr
   return failures;
 }
 
-async function analyseArchive(file: string, archive: ZipArchive, options: AnalyseOptions, directory: BundleDirectory, findings: Findings): Promise<BundleAnalysis> {
+async function analyseArchive(
+  file: string,
+  archive: ZipArchive,
+  options: AnalyseOptions,
+  directory: BundleDirectory,
+  findings: Findings,
+  md5: Md5Digest,
+): Promise<BundleAnalysis> {
   const { entries } = archive;
   const { key } = options;
   const plan = planUnpack(entries, await openFailures(archive), directory);
@@ -299,7 +307,7 @@ async function analyseArchive(file: string, archive: ZipArchive, options: Analys
   const listed = manifest ? manifest.file_list.map((f, i) => resolveListed(tree, f, i)) : [];
   const signed = (manifest?.signature ?? "") !== "";
   const verifier = key && signed ? createVerify("sha256") : undefined;
-  const data = await streamEntries(archive, plan, listed, verifier);
+  const data = await streamEntries(archive, plan, listed, verifier, md5);
 
   // The gateway's steps, in its order.
   reportUnpackFailures(findings, [...plan.failures, ...data.failures].sort((a, b) => a.entry.index - b.entry.index));
@@ -412,8 +420,8 @@ async function readPrefix(archive: ZipArchive, entry: ZipEntryHeader, limit: num
   let length = 0;
   try {
     for await (const chunk of await archive.openEntry(entry)) {
-      chunks.push(chunk as Buffer);
-      length += (chunk as Buffer).length;
+      chunks.push(chunk);
+      length += chunk.length;
       if (length >= limit) break;
     }
   } catch (err) {
@@ -439,46 +447,44 @@ async function streamEntries(
   plan: UnpackPlan,
   listed: ListedFile[],
   verifier: ReturnType<typeof createVerify> | undefined,
+  md5: Md5Digest,
 ): Promise<StreamedData> {
   const order = listed.every((l) => l.ok) ? listed.map((l) => (l as Extract<ListedFile, { ok: true }>).entry) : undefined;
-  const md5 = md5Digest(order?.reduce((n, e) => n + e.uncompressedSize, 0) ?? 0);
   let next = 0;
   let hashable = order !== undefined;
   const failures: UnpackFailure[] = [];
+  const hashChunk = (chunk: Buffer) => {
+    verifier?.update(chunk);
+    return md5.update(chunk);
+  };
   const read = async (entry: ZipEntryHeader, hash: boolean): Promise<ZipReadError | undefined> => {
     try {
-      for await (const chunk of await archive.openEntry(entry)) {
-        if (!hash) continue;
-        verifier?.update(chunk as Buffer);
-        await md5.update(chunk as Buffer);
-      }
+      await archive.readEntry(entry, hash ? hashChunk : ignore);
       return undefined;
     } catch (err) {
       if (err instanceof ZipReadError) return err;
       throw err;
     }
   };
-  try {
-    for (const entry of plan.copied) {
-      const hash = hashable && order?.[next] === entry;
-      const failure = await read(entry, hash);
-      if (failure) {
-        const encrypted = entry.flags & 0x1 ? " (the entry is encrypted: the gateway cannot read password-protected zips)" : "";
-        failures.push({ entry, code: "zip-entry-corrupt", message: `${failure.message}${encrypted}; the gateway's unpack fails ("${failure.goError}")` });
-        if (hash) hashable = false;
-      } else if (hash) {
-        next++;
-      }
-    }
-    while (hashable && order && next < order.length) {
-      if (await read(order[next]!, true)) hashable = false;
+  for (const entry of plan.copied) {
+    const hash = hashable && order?.[next] === entry;
+    const failure = await read(entry, hash);
+    if (failure) {
+      const encrypted = entry.flags & 0x1 ? " (the entry is encrypted: the gateway cannot read password-protected zips)" : "";
+      failures.push({ entry, code: "zip-entry-corrupt", message: `${failure.message}${encrypted}; the gateway's unpack fails ("${failure.goError}")` });
+      if (hash) hashable = false;
+    } else if (hash) {
       next++;
     }
-    return { failures, checksum: hashable ? await md5.digest() : undefined };
-  } finally {
-    await md5.close();
   }
+  while (hashable && order && next < order.length) {
+    if (await read(order[next]!, true)) hashable = false;
+    next++;
+  }
+  return { failures, checksum: hashable ? await md5.digest() : undefined };
 }
+
+function ignore(): void {}
 
 function checksumMismatchMessage(manifest: BundleManifest, computed: string): string {
   const declared = manifest.checksum;

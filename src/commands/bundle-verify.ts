@@ -4,11 +4,13 @@ import type { CommandRegistrar } from "./types.js";
 import { BUNDLE_PROBLEM_WORDS } from "./bundle-words.js";
 import { problemsInCliWords } from "./cli-words.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.js";
+import { printProblems } from "../ui/problems.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 
 interface VerifyFlags {
   key?: string;
   config?: string;
+  envFile: string[];
   format: "text" | "json" | "junit" | "github";
   maxEntries?: number;
   maxSize?: number;
@@ -42,7 +44,8 @@ export const registerBundleVerify = (bundle: Command, wrap: Parameters<CommandRe
     .description("predict whether the gateway will load bundles, and say why not")
     .argument("<bundles...>", "bundle zips, or directories whose .zip files to verify")
     .option("-k, --key <public.pem>", "the gateway's public key (PEM PUBLIC KEY or RSA PUBLIC KEY), as public_key_path")
-    .option("-c, --config <tyk.conf>", "take public_key_path from this gateway config (relative to the config file)")
+    .option("-c, --config <tyk.conf>", "take public_key_path from this gateway config (relative to the config file), with TYK_GW_PUBLICKEYPATH from the environment on top")
+    .option("--env-file <file>", "the gateway's .env file: its TYK_GW_* variables apply over -c, then this process's (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit", "github"]).default("text"))
     .option("--gateway-version <version>", "the gateway's version, for verdicts that differ between versions (e.g. 5.8.2)")
     .option("--max-entries <n>", "leave zips with more entries than this unchecked (default 10000)", parsePositive)
@@ -65,6 +68,7 @@ Examples:
   tyk-ts bundle verify bundle.zip
   tyk-ts bundle verify -k public.pem dist/
   tyk-ts bundle verify -c /opt/tyk-gateway/tyk.conf --format github bundles/*.zip
+  tyk-ts bundle verify -c tyk.conf --env-file .env bundles/
   tyk-ts bundle verify -k public.pem --gateway-version 5.8.2 bundle.zip
   tyk-ts bundle verify --max-size 2GiB --max-manifest-size 32MiB big-bundle.zip`,
     )
@@ -72,8 +76,8 @@ Examples:
 };
 
 async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
-  if (flags.key && flags.config) throw new UsageError("--key and --config both name the public key; pass one of them");
-  const { verifyBundles, gatewaySettingsFromConfig } = await import("../bundle/verify.js");
+  if (flags.key && (flags.config || flags.envFile.length > 0)) throw new UsageError(`--key and ${flags.config ? "--config" : "--env-file"} both name the public key; pass one of them`);
+  const { verifyBundles } = await import("../bundle/verify.js");
   const { parseGatewayVersion } = await import("../bundle/gateway-versions.js");
   if (flags.gatewayVersion !== undefined && !parseGatewayVersion(flags.gatewayVersion)) {
     throw new UsageError(`--gateway-version: expected a gateway version such as 5.8.2, got "${flags.gatewayVersion}"`);
@@ -81,10 +85,12 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
   const { verifyFormatters } = await import("../format/verify.js");
   let publicKey = flags.key;
   let middlewarePath: string | undefined;
-  if (flags.config) {
-    const settings = await gatewaySettingsFromConfig(flags.config);
-    ({ publicKeyPath: publicKey, middlewarePath } = settings);
-    if (!publicKey) process.stderr.write(`${stderrColor.cyan("note")} ${flags.config} sets no public_key_path: that gateway does not check signatures\n`);
+  if (flags.config || flags.envFile.length > 0) {
+    const { gatewaySettings } = await import("../config/load.js");
+    const gw = await gatewaySettings({ ...(flags.config ? { configFile: flags.config } : {}), envFiles: flags.envFile });
+    ({ publicKeyPath: publicKey, middlewarePath } = gw);
+    printProblems(gw.problems);
+    if (!publicKey) process.stderr.write(`${stderrColor.cyan("note")} ${flags.config ?? "the environment"} sets no public_key_path: that gateway does not check signatures\n`);
   }
   const limits = {
     ...(flags.maxEntries !== undefined && { maxEntries: flags.maxEntries }),

@@ -14,6 +14,7 @@ interface LintFlags {
   kind?: Kind;
   config?: string;
   bundles?: string;
+  envFile: string[];
   maxWarnings?: number;
   quiet?: boolean;
   failSeverity: "error" | "warning";
@@ -52,6 +53,7 @@ export const registerLint: CommandRegistrar = (program, wrap) => {
     .addOption(new Option("--kind <kind>", "lint every document as this kind instead of detecting it").choices([...KINDS]))
     .option("-c, --config <file>", "config file (default: tyk-ts.config.json or .tyk-ts.json in the current directory or above)")
     .option("--bundles <dir>", "check that every custom_middleware_bundle is in <dir> and passes bundle verify")
+    .option("--env-file <file>", "the gateway's .env file: lint tyk.conf with its TYK_GW_* variables on top, and check env:// and $secret_env. references against it (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
     .option("--max-warnings <n>", "exit 1 when there are more than <n> warnings", parseCount)
     .option("--quiet", "report errors only")
     .addOption(new Option("--fail-severity <severity>", "lowest severity that makes the exit code 1").choices(["error", "warning"]).default("error"))
@@ -64,7 +66,9 @@ export const registerLint: CommandRegistrar = (program, wrap) => {
 Kinds (detected from content; --kind forces one): ${KINDS.join(", ")}.
 Dashboard exports, tyk-sync dumps, lists and Tyk Operator ApiDefinition/SecurityPolicy resources
 are linted at the position of the definition inside them. Directories are searched for .json,
-.yaml, .yml and .conf files, skipping node_modules and .git.
+.yaml, .yml and .conf files and .env files, skipping node_modules and .git. The gateway's
+environment is checked where it is set: .env files, docker compose environment:, Kubernetes env:
+lists and ConfigMaps, Helm extraEnvs.
 
 Exit codes: 0 no errors; 1 errors (or more warnings than --max-warnings); 2 usage error,
 unreadable path or unknown format.
@@ -75,7 +79,8 @@ Examples:
   tyk-ts lint 'apis/**/*.yaml' --kind tyk-oas
   tyk-ts lint -f sarif -o lint.sarif -f stylish  SARIF to a file, and a summary for people
   tyk-ts lint --profile production apps/ tyk.conf  fail CI on security findings
-  tyk-ts lint --bundles dist/bundles apps/ tyk.conf`,
+  tyk-ts lint --bundles dist/bundles apps/ tyk.conf
+  tyk-ts lint --env-file .env tyk.conf apps/     tyk.conf as the gateway runs it with .env`,
     )
     .action(
       wrap(async (paths: string[], flags: LintFlags) => {
@@ -108,6 +113,7 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     kind: flags.kind,
     configPath: flags.config,
     bundlesDir: flags.bundles,
+    envFiles: flags.envFile,
     onSkip: flags.verbose ? (file, reason) => process.stderr.write(`${stderrColor.dim("skipped")} ${file}: ${reason}\n`) : undefined,
     onScope: flags.verbose ? (note) => process.stderr.write(`${stderrColor.dim("cross-file")} ${note.file ? `${note.file}: ` : ""}${note.message}\n`) : undefined,
   }).catch(inCliWords(LINT_WORDS));
@@ -140,6 +146,7 @@ const OUTPUT_WORDS = outputWords("-o");
 
 const LINT_WORDS: ErrorWords = {
   "bundles-dir": (err) => ({ message: `--bundles ${String(err.data?.path)} is not a directory` }),
+  "env-file-syntax": (err) => ({ message: `--env-file ${err.message}` }),
   "config-invalid": (err) => (err.data?.unknownRule === undefined ? undefined : { hint: "`tyk-ts lint --list-rules` lists every rule id" }),
 };
 

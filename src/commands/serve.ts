@@ -8,7 +8,7 @@ import type { ServeLogEntry } from "../serve/log.js";
 import type { ServeOptions, TykTsServer } from "../serve/server.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 import { askSecret, isInteractive } from "../ui/prompt.js";
-import { formatProblem } from "../ui/problems.js";
+import { formatProblem, printProblems } from "../ui/problems.js";
 import { inCliWords, type ErrorWords } from "./cli-words.js";
 
 interface ServeFlags {
@@ -16,6 +16,8 @@ interface ServeFlags {
   host: string;
   verify?: boolean;
   key?: string;
+  config?: string;
+  envFile: string[];
   watch?: string[];
   signKey?: string;
   tlsCert?: string;
@@ -34,6 +36,8 @@ export const registerServe: CommandRegistrar = (program: Command, wrap) => {
     .option("-H, --host <addr>", "address to listen on; anything but loopback is reachable from other machines", "127.0.0.1")
     .option("--verify", "serve only bundles that `bundle verify` accepts; others get 409 with the reason")
     .option("-k, --key <public.pem>", "the gateway's public key (public_key_path): printed in the tyk.conf lines, and used by --verify")
+    .option("-c, --config <tyk.conf>", "take public_key_path from this gateway config, with TYK_GW_PUBLICKEYPATH from the environment on top (instead of -k)")
+    .option("--env-file <file>", "the gateway's .env file, applied over -c (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
     .option("-w, --watch <plugin-dir...>", "rebuild these plugins (folders with a manifest.json) into <dir> on every change")
     .option("--sign-key <private.pem>", "sign the bundles --watch builds (encrypted keys read TYK_TS_KEY_PASSPHRASE)")
     .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (needs --tls-key)")
@@ -51,6 +55,7 @@ Dotfiles are never served. Access log lines go to stderr.
 Examples:
   tyk-ts serve                                   serve ./ on http://127.0.0.1:8000/
   tyk-ts serve dist --verify -k public.pem       refuse bundles the gateway would refuse
+  tyk-ts serve dist --verify -c tyk.conf --env-file .env    the same key the gateway uses
   tyk-ts serve dist --watch plugin --sign-key private.pem
   tyk-ts serve dist --self-signed --auth dev:secret -H 0.0.0.0`,
     )
@@ -101,6 +106,13 @@ async function serveOptions(dir: string, flags: ServeFlags, log: (entry: ServeLo
 
 async function runServe(dir: string, flags: ServeFlags): Promise<number> {
   checkFlags(flags);
+  if (flags.config || flags.envFile.length > 0) {
+    if (flags.key) throw new UsageError(`--key and ${flags.config ? "--config" : "--env-file"} both name the public key; pass one of them`);
+    const { gatewaySettings } = await import("../config/load.js");
+    const gw = await gatewaySettings({ ...(flags.config ? { configFile: flags.config } : {}), envFiles: flags.envFile });
+    printProblems(gw.problems);
+    flags.key = gw.publicKeyPath;
+  }
   const { credentialsProblem } = await import("../serve/auth.js");
   const authProblem = flags.auth === undefined ? undefined : credentialsProblem(flags.auth);
   if (authProblem) throw new UsageError(`--auth expects user:password, got ${authProblem}`, { hint: "for example --auth dev:s3cret (the user name cannot contain a colon)" });

@@ -33,6 +33,8 @@ export interface ScopeOptions {
   declared?: readonly DeclaredDeployment[];
   /** The folder declared globs are relative to (the config file's). */
   baseDir: string;
+  /** A tyk.conf as the gateway runs it when the run declares its environment (`--env-file`); its own value otherwise. */
+  settingsOf?(conf: LintDocument): unknown;
   display(absolutePath: string): string;
 }
 
@@ -103,7 +105,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function gatewayDeployment(conf: LintDocument, folders: Folders, services: readonly ComposeService[], options: ScopeOptions, notes: ScopeNote[]): Deployment | undefined {
   const note = (message: string) => notes.push({ file: conf.file, message });
-  const { settings, applied, unknown } = effectiveSettings(conf, services);
+  const { settings, applied, unknown } = effectiveSettings(conf, options.settingsOf?.(conf) ?? conf.value, services);
   if (unknown.length > 0) {
     note(`the compose service that mounts it sets ${unknown.join(", ")} to values the repository does not hold: cross-file checks with it are skipped`);
     return undefined;
@@ -298,7 +300,7 @@ const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
  * `unknown` names the variables whose value the repository does not hold (`${VAR}`, or services
  * that disagree).
  */
-function effectiveSettings(conf: LintDocument, services: readonly ComposeService[]): { settings: unknown; applied: string[]; unknown: string[] } {
+function effectiveSettings(conf: LintDocument, base: unknown, services: readonly ComposeService[]): { settings: unknown; applied: string[]; unknown: string[] } {
   const values = new Map<string, Set<string>>();
   for (const service of services) {
     if (!service.mounts.some((m) => isInside(conf.absolutePath, m.host))) continue;
@@ -311,7 +313,7 @@ function effectiveSettings(conf: LintDocument, services: readonly ComposeService
   }
   const applied: string[] = [];
   const unknown: string[] = [];
-  let settings = conf.value;
+  let settings = base;
   for (const [name, seen] of values) {
     const [value] = seen;
     const target = ENV_SETTINGS[name]!;
@@ -370,22 +372,22 @@ function declaredDeployments(docs: readonly LintDocument[], options: ScopeOption
     const deployment: Deployment = {
       label: gateway?.file ?? label,
       gateway,
-      settings: gateway?.value,
+      settings: gateway && (options.settingsOf?.(gateway) ?? gateway.value),
       apis: docs.filter((doc) => isApi(doc) && apis(rel(doc))),
       policies: docs.filter((doc) => doc.kind === "policy" && policies(rel(doc))),
       policyFiles: [],
     };
     deployment.policyFiles = [...new Set(deployment.policies.map((p) => p.absolutePath))];
-    if (gateway) Object.assign(deployment, declaredPolicyShape(gateway));
+    if (gateway) Object.assign(deployment, declaredPolicyShape(deployment.settings));
     deployments.push(deployment);
   });
   return { deployments, gateways };
 }
 
-function declaredPolicyShape(conf: LintDocument): Pick<Deployment, "policyShape" | "policySetting"> {
-  const source = valueAt(conf.value, "/policies/policy_source");
+function declaredPolicyShape(settings: unknown): Pick<Deployment, "policyShape" | "policySetting"> {
+  const source = valueAt(settings, "/policies/policy_source");
   if (source === "service" || source === "rpc") return {};
-  const policyPath = valueAt(conf.value, "/policies/policy_path");
+  const policyPath = valueAt(settings, "/policies/policy_path");
   return typeof policyPath === "string" && policyPath.trim() !== ""
     ? { policyShape: "folder", policySetting: "policies.policy_path" }
     : { policyShape: "map", policySetting: "policies.policy_record_name" };

@@ -5,6 +5,7 @@
  */
 import { childPointer, isObject, valueAt } from "./pointer.js";
 import type { DocumentWrapper, Kind, LintDocument, OperatorResource } from "../types.js";
+import { closest } from "../../suggest.js";
 
 export type DocumentKind = LintDocument["kind"];
 
@@ -13,12 +14,30 @@ export interface DetectedDocument {
   pointer: string;
   wrapper: DocumentWrapper;
   resource?: OperatorResource;
+  /** The Dashboard envelope around the definition (its pointer), for `dashboard` documents that have one. */
+  envelope?: string;
 }
 
 export interface Detection {
   /** The file-level kind: `policies` for a policies.json map, `mixed` for several kinds. */
   kind: Kind | "mixed" | null;
   documents: DetectedDocument[];
+  /** Documents recognised and deliberately not linted, and why (for `--verbose`). */
+  skipped?: string[];
+  /** ConfigMap keys that Tyk Operator resources take their definition from. */
+  configMapRefs?: ConfigMapRef[];
+}
+
+/** A key of a Kubernetes ConfigMap. */
+export interface ConfigMapKey {
+  name: string;
+  namespace?: string;
+  key: string;
+}
+
+export interface ConfigMapRef extends ConfigMapKey {
+  /** The resource, e.g. `TykOasApiDefinition "petstore"`. */
+  resource: string;
 }
 
 /** Extensions that make an OpenAPI document a Tyk OAS API (HTTP, Streams, MCP). */
@@ -44,6 +63,16 @@ const POLICY_KEYS = new Set([
   "throttle_retry_limit", "key_expires_in", "partitions", "hmac_enabled", "is_inactive", "max_query_depth", "smoothing",
 ]);
 
+// Fields of a key's session (user.SessionState) that policies do not have: session keys exported
+// from Redis, tyk-sync or tests look like policies but are not loaded as policies.
+const SESSION_ONLY_KEYS = new Set([
+  "allowance", "expires", "quota_renews", "quota_remaining", "oauth_client_id", "oauth_keys", "certificate", "basic_auth_data",
+  "jwt_data", "hmac_string", "rsa_certificate_id", "apply_policy_id", "apply_policies", "data_expires", "monitor",
+  "enable_detail_recording", "alias", "id_extractor_deadline", "session_lifetime",
+]);
+
+export const SESSION_KEY_SKIPPED = "a key's session (fields such as `allowance`, `expires`, `quota_remaining`), not a policy: lint does not check keys";
+
 function countKeys(value: Record<string, unknown>, keys: Set<string>): number {
   let n = 0;
   for (const k of Object.keys(value)) if (keys.has(k.toLowerCase())) n++;
@@ -51,7 +80,33 @@ function countKeys(value: Record<string, unknown>, keys: Set<string>): number {
 }
 
 function isTykOas(value: Record<string, unknown>): boolean {
-  return typeof value.openapi === "string" && TYK_OAS_EXTENSIONS.some((x) => Object.hasOwn(value, x));
+  if (!TYK_OAS_EXTENSIONS.some((x) => isObject(value[x]))) return false;
+  // Without `openapi` (missing or misspelt) it is still meant as a Tyk OAS API; validation says what is wrong.
+  return typeof value.openapi === "string" || isObject(value.info) || isObject(value.paths);
+}
+
+/**
+ * TykOasApiDefinition / TykStreamsApiDefinition keep their definition in a ConfigMap
+ * (tyk-operator api/v1alpha1/tykoasapidefinition_types.go, `ConfigMapReference`); without a
+ * namespace the ConfigMap is in the resource's own.
+ */
+function configMapRef(resource: Record<string, unknown>): ConfigMapRef {
+  const spec = resource.spec as Record<string, unknown>;
+  const ref = (isObject(spec.tykOAS) ? spec.tykOAS.configmapRef : isObject(spec.tykStreams) ? spec.tykStreams.configmapRef : undefined) as Record<string, unknown> | undefined;
+  const meta = isObject(resource.metadata) ? resource.metadata : {};
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  const namespace = text(ref?.namespace) || text(meta.namespace);
+  return { resource: `${String(resource.kind)} ${JSON.stringify(text(meta.name))}`, name: text(ref?.name), key: text(ref?.keyName), ...(namespace ? { namespace } : {}) };
+}
+
+/** A key of `value` that is a typo of `api_definition` and holds an object: a Dashboard envelope's definition under a broken key. */
+export function misspeltDefinitionKey(value: Record<string, unknown>): string | undefined {
+  if (Object.hasOwn(value, "api_definition")) return undefined;
+  return Object.keys(value).find((k) => isObject(value[k]) && k !== "api_model" && closest(k, ["api_definition"]) === "api_definition");
+}
+
+function isSessionKey(value: Record<string, unknown>): boolean {
+  return countKeys(value, SESSION_ONLY_KEYS) >= 2;
 }
 
 function isClassicApi(value: Record<string, unknown>): boolean {
@@ -77,12 +132,17 @@ function isPolicy(value: Record<string, unknown>): boolean {
 /** Detect the documents in one parsed value (a JSON file or one YAML document). */
 export function detectDocuments(value: unknown, forced?: Kind): Detection {
   const found: DetectedDocument[] = [];
-  visit(value, "", "none", found, 0);
+  const skipped: string[] = [];
+  const refs: ConfigMapRef[] = [];
+  visit(value, "", "none", found, 0, skipped, refs);
   if (forced) {
     const fits = found.length > 0 && found.every((d) => d.kind === forced || (forced === "policies" && d.kind === "policy"));
     if (!fits) return forcedDetection(value, forced);
   }
-  return { kind: fileKind(found), documents: found };
+  const detection: Detection = { kind: fileKind(found), documents: found };
+  if (skipped.length > 0) detection.skipped = skipped;
+  if (refs.length > 0) detection.configMapRefs = refs;
+  return detection;
 }
 
 function forcedDetection(value: unknown, forced: Kind): Detection {
@@ -100,41 +160,55 @@ function fileKind(found: DetectedDocument[]): Detection["kind"] {
   return kinds.size === 1 ? found[0]!.kind : "mixed";
 }
 
-function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found: DetectedDocument[], depth: number): void {
+function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found: DetectedDocument[], depth: number, skipped: string[], refs: ConfigMapRef[]): void {
   if (depth > 4) return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => visit(item, childPointer(pointer, i), "list", found, depth + 1));
+    value.forEach((item, i) => visit(item, childPointer(pointer, i), "list", found, depth + 1, skipped, refs));
     return;
   }
   if (!isObject(value)) return;
   const add = (kind: DocumentKind, at = pointer, how = wrapper): void => {
     found.push({ kind, pointer: at, wrapper: how });
   };
+  const addWrapped = (kind: DocumentKind, key: string): void => {
+    found.push({ kind, pointer: childPointer(pointer, key), wrapper: "dashboard", envelope: pointer });
+  };
 
   if (typeof value.apiVersion === "string" && OPERATOR_GROUP.test(value.apiVersion) && isObject(value.spec)) {
-    const kind = value.kind === "ApiDefinition" ? "classic-api" : value.kind === "SecurityPolicy" ? "policy" : undefined;
-    if (kind) found.push({ kind, pointer: childPointer(pointer, "spec"), wrapper: "operator", resource: operatorResource(value) });
+    if (value.kind === "ApiDefinition") found.push({ kind: "classic-api", pointer: childPointer(pointer, "spec"), wrapper: "operator", resource: operatorResource(value) });
+    else if (value.kind === "SecurityPolicy") found.push({ kind: "policy", pointer: childPointer(pointer, "spec"), wrapper: "operator", resource: operatorResource(value) });
+    else if (value.kind === "TykOasApiDefinition" || value.kind === "TykStreamsApiDefinition") {
+      const ref = configMapRef(value);
+      skipped.push(`${ref.resource}: its definition is in ConfigMap ${JSON.stringify(ref.name)}, key ${JSON.stringify(ref.key)}, linted where that ConfigMap is`);
+      refs.push(ref);
+    }
     return;
   }
   // A Kubernetes `List` of resources.
   if (value.kind === "List" && Array.isArray(value.items)) {
-    visit(value.items, childPointer(pointer, "items"), "list", found, depth + 1);
+    visit(value.items, childPointer(pointer, "items"), "list", found, depth + 1, skipped, refs);
     return;
   }
   if (isTykOas(value)) return add("tyk-oas");
-  if (isObject(value.oas) && isTykOas(value.oas)) return add("tyk-oas", childPointer(pointer, "oas"), "dashboard");
-  if (isObject(value.api_definition)) return add("classic-api", childPointer(pointer, "api_definition"), "dashboard");
+  if (isObject(value.oas) && isTykOas(value.oas)) return addWrapped("tyk-oas", "oas");
+  if (isObject(value.api_definition)) return addWrapped("classic-api", "api_definition");
+  const broken = misspeltDefinitionKey(value);
+  if (broken && isClassicApi(value[broken] as Record<string, unknown>)) return addWrapped("classic-api", broken);
   for (const listKey of ["apis", "Data"]) {
     const list = value[listKey];
     if (Array.isArray(list) && list.length > 0 && list.every(isObject)) {
       const before = found.length;
-      visit(list, childPointer(pointer, listKey), "list", found, depth + 1);
+      visit(list, childPointer(pointer, listKey), "list", found, depth + 1, skipped, refs);
       if (found.length > before) return;
     }
   }
   if (isClassicApi(value)) return add("classic-api");
   if (isGatewayConfig(value)) return add("tyk-conf");
   if (isBundleManifest(value)) return add("bundle-manifest");
+  if (isSessionKey(value)) {
+    skipped.push(pointer ? `${pointer}: ${SESSION_KEY_SKIPPED}` : SESSION_KEY_SKIPPED);
+    return;
+  }
   if (isPolicy(value)) {
     // A policy exported from the Dashboard carries the Dashboard's own keys.
     const fromDashboard = wrapper === "none" && ("access_rights_array" in value || "auth_types" in value || "date_created" in value);
@@ -148,7 +222,7 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
 function isPoliciesMap(value: unknown): boolean {
   if (!isObject(value)) return false;
   const entries = Object.values(value);
-  return entries.length > 0 && entries.every((v) => isObject(v) && isPolicy(v));
+  return entries.length > 0 && entries.every((v) => isObject(v) && isPolicy(v) && !isSessionKey(v));
 }
 
 function operatorResource(value: Record<string, unknown>): OperatorResource {

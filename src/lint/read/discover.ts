@@ -1,7 +1,8 @@
 /**
  * Which files to lint: files named on the command line, directories (recursed) and globs. Inside
- * directories and globs only data files are considered (.json, .yaml, .yml, .conf), `node_modules`
- * and version-control folders are skipped, and the config's ignore patterns apply.
+ * directories and globs only data files are considered (.json, .yaml, .yml, .conf, and env files:
+ * .env, .env.*, *.env), `node_modules` and version-control folders are skipped, and the config's
+ * ignore patterns apply.
  */
 import { readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
@@ -22,6 +23,13 @@ export interface Discovery {
 
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", ".hg", ".svn"]);
 const DATA_FILE = /\.(json|ya?ml|conf)$/i;
+/** docker compose's env files: `.env`, `.env.production`, `gateway.env`. */
+const ENV_FILE = /^(\.env(\..+)?|.+\.env)$/i;
+
+/** A .env file (not a data file that happens to start with `.env.`, such as `.env.json`). */
+export function isEnvFile(file: string): boolean {
+  return !DATA_FILE.test(file) && ENV_FILE.test(path.basename(file));
+}
 
 export function isGlob(arg: string): boolean {
   return picomatch.scan(arg).isGlob;
@@ -106,7 +114,7 @@ function* walk(dir: string, seen = new Set<string>()): Generator<string> {
     }
     if (isDir) {
       if (!SKIPPED_DIRECTORIES.has(entry.name)) yield* walk(full, seen);
-    } else if (isFile && DATA_FILE.test(entry.name)) {
+    } else if (isFile && (DATA_FILE.test(entry.name) || ENV_FILE.test(entry.name))) {
       yield full;
     }
   }

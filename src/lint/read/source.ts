@@ -8,6 +8,8 @@ import { createRequire } from "node:module";
 import type { Document, Node as YamlNode } from "yaml";
 import { scanJsonPointer, uniqueMemberSpan, type JsonSpan } from "./positions.js";
 import { pointerSegments } from "./pointer.js";
+import { duplicateKeys, hasDuplicateKeys, type DuplicateKey } from "./duplicate-keys.js";
+import { mentionsTyk, type ConfigMapKey } from "./detect.js";
 
 /** 1-based, end exclusive (the column after the last character), like ESLint. */
 export interface Range {
@@ -20,12 +22,22 @@ export interface Range {
 /** Where to point for a pointer: its value, or the key that names it (the opening token at the root). */
 export type Anchor = "key" | "value";
 
+/** Keys written twice in a JSON document, with the tree that keeps every occurrence. */
+export interface Duplicates {
+  tree: JsonNode;
+  keys: Array<DuplicateKey & { first: { line: number; column: number }; second: { line: number; column: number } }>;
+}
+
 export interface SourceDocument {
   value: unknown;
+  /** JSON only: keys written twice (JSON.parse kept the last; Go decodes both, see validate/go-decode.ts). */
+  duplicates?: Duplicates;
   /** The range for `pointer`, or for its nearest existing ancestor when the path does not exist. */
   locate(pointer: string, anchor: Anchor): Range;
   /** 0-based index in a multi-document YAML file. */
   yamlIndex?: number;
+  /** For JSON kept in a YAML ConfigMap: which one and under which key (pointers are into that JSON). */
+  embeddedIn?: ConfigMapKey;
 }
 
 export interface SyntaxProblem {
@@ -38,6 +50,11 @@ export interface ParsedSource {
   documents: SourceDocument[];
   /** When non-empty the file (or a YAML document in it) could not be read as data. */
   syntaxErrors: SyntaxProblem[];
+  /**
+   * JSON only: where data follows a complete JSON value. `documents` then holds that first value:
+   * Go's json.Decoder reads it and stops, json.Unmarshal refuses the whole text.
+   */
+  trailing?: Range;
 }
 
 export function isYamlPath(file: string): boolean {
@@ -56,10 +73,15 @@ const SCANS_BEFORE_TREE = 8;
 
 function parseJsonSource(text: string): ParsedSource {
   let value: unknown;
+  let trailing: Range | undefined;
   try {
     value = JSON.parse(text);
   } catch {
-    return { format: "json", documents: [], syntaxErrors: [jsonSyntaxProblem(text)] };
+    const first = firstJsonValue(text);
+    if (!first) return { format: "json", documents: [], syntaxErrors: [jsonSyntaxProblem(text)] };
+    ({ value } = first);
+    const at = new LineIndex(text).position(first.trailingAt);
+    trailing = { line: at.line, column: at.column, endLine: at.line, endColumn: at.column + 1 };
   }
   let lines: LineIndex | undefined;
   let tree: JsonNode | null | undefined;
@@ -82,7 +104,30 @@ function parseJsonSource(text: string): ParsedSource {
     }
     return tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
   };
-  return { format: "json", documents: [{ value, locate }], syntaxErrors: [] };
+  const document: SourceDocument = { value, locate };
+  if (hasDuplicateKeys(text, value)) {
+    const found = duplicateKeys(text);
+    if (found && found.duplicates.length > 0) {
+      lines ??= new LineIndex(text);
+      const index = lines;
+      document.duplicates = { tree: found.tree, keys: found.duplicates.map((d) => ({ ...d, first: index.position(d.firstKey), second: index.position(d.secondKey) })) };
+    }
+  }
+  return trailing ? { format: "json", documents: [document], syntaxErrors: [], trailing } : { format: "json", documents: [document], syntaxErrors: [] };
+}
+
+/** The first JSON value of a text that has more after it, and where the rest starts. */
+function firstJsonValue(text: string): { value: unknown; trailingAt: number } | undefined {
+  let tree: JsonNode;
+  try {
+    tree = parseJson(text, { firstValueOnly: true });
+  } catch {
+    return undefined;
+  }
+  const rest = text.slice(tree.end);
+  const skipped = rest.length - rest.trimStart().length;
+  if (skipped === rest.length) return undefined;
+  return { value: JSON.parse(text.slice(0, tree.end)), trailingAt: tree.end + skipped };
 }
 
 function jsonSyntaxProblem(text: string): SyntaxProblem {
@@ -169,8 +214,74 @@ function parseYamlSource(text: string, yaml: typeof import("yaml")): ParsedSourc
         return rangeOf(position(start), position(stop));
       },
     });
+    embeddedJson(doc, value, yamlIndex, text, lineCounter, yaml, documents, syntaxErrors);
   }
   return { format: "yaml", documents, syntaxErrors };
+}
+
+/**
+ * JSON kept in a Kubernetes ConfigMap (`data.<key>`): Tyk Operator's TykOasApiDefinition and
+ * TykStreamsApiDefinition take their definition from one (`spec.tykOAS.configmapRef` /
+ * `spec.tykStreams.configmapRef`), and gateways deployed with Helm or plain manifests mount their
+ * tyk.conf from one. Each value that holds a JSON object is a document of its own, located at its
+ * real line: in a block scalar (`|`, `|-`) line n of the JSON is line n after the header, shifted
+ * by the block's indentation; in a quoted or plain scalar positions fall back to the whole value.
+ */
+function embeddedJson(doc: Document, value: unknown, yamlIndex: number, text: string, lineCounter: import("yaml").LineCounter, yaml: typeof import("yaml"), documents: SourceDocument[], syntaxErrors: SyntaxProblem[]): void {
+  if (!isConfigMap(value)) return;
+  for (const [key, content] of Object.entries(value.data)) {
+    if (typeof content !== "string" || !content.trimStart().startsWith("{")) continue;
+    const { node } = walkYaml(doc, `/data/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, yaml);
+    if (!node?.range) continue;
+    const map = blockMapping(node, text, lineCounter, yaml);
+    const parsed = parseJsonSource(content);
+    const name = typeof value.metadata?.name === "string" ? value.metadata.name : "";
+    const where = `ConfigMap ${JSON.stringify(name)}, data ${JSON.stringify(key)}`;
+    const embeddedIn: ConfigMapKey = { name, key, ...(typeof value.metadata?.namespace === "string" ? { namespace: value.metadata.namespace } : {}) };
+    for (const e of parsed.syntaxErrors) {
+      if (mentionsTyk(content)) syntaxErrors.push({ message: `${e.message} (in ${where})`, range: map(e.range) });
+    }
+    for (const inner of parsed.documents) {
+      const embedded: SourceDocument = { value: inner.value, yamlIndex, embeddedIn, locate: (pointer, anchor) => map(inner.locate(pointer, anchor)) };
+      if (inner.duplicates) {
+        const at = (p: { line: number; column: number }) => {
+          const r = map({ line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 });
+          return { line: r.line, column: r.column };
+        };
+        embedded.duplicates = { tree: inner.duplicates.tree, keys: inner.duplicates.keys.map((d) => ({ ...d, first: at(d.first), second: at(d.second) })) };
+      }
+      documents.push(embedded);
+    }
+  }
+}
+
+interface ConfigMapValue {
+  metadata?: { name?: unknown; namespace?: unknown };
+  data: Record<string, unknown>;
+}
+
+function isConfigMap(value: unknown): value is ConfigMapValue {
+  const v = value as Record<string, unknown> | null;
+  return typeof v === "object" && v !== null && v.kind === "ConfigMap" && v.apiVersion === "v1" && typeof v.data === "object" && v.data !== null && !Array.isArray(v.data);
+}
+
+/** Maps a range inside a ConfigMap value's text to the file. */
+function blockMapping(node: YamlNode, text: string, lineCounter: import("yaml").LineCounter, yaml: typeof import("yaml")): (range: Range) => Range {
+  const [start, end] = node.range!;
+  const whole = () => {
+    const a = lineCounter.linePos(start);
+    const b = lineCounter.linePos(Math.max(end, start + 1));
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+  };
+  // A folded block (`>`) joins lines: only a literal block keeps the JSON's lines.
+  if (!yaml.isScalar(node) || node.type !== "BLOCK_LITERAL") return whole;
+  // The header (`|-`) is on the scalar's first line; the content starts on the next.
+  const headerLine = lineCounter.linePos(start).line;
+  const firstContent = text.indexOf("\n", start) + 1;
+  if (firstContent === 0) return whole;
+  const body = text.slice(firstContent, end);
+  const indent = /^( *)\S/m.exec(body)?.[1]?.length ?? 0;
+  return (r) => ({ line: headerLine + r.line, column: r.column + indent, endLine: headerLine + r.endLine, endColumn: r.endColumn + indent });
 }
 
 function yamlMessage(message: string): string {

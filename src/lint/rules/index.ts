@@ -1,6 +1,6 @@
 /**
  * The registry: every rule lint knows, by id. One file per id, named by it, in the folder of what
- * the rule looks at (document/, schema/, api/, policy/, gateway/, bundle/, config/, security/);
+ * the rule looks at (document/, schema/, env/, api/, policy/, gateway/, bundle/, operator/, config/, security/);
  * helpers the rules share are in support/. To add a rule: write `rules/<folder>/<id>.ts` exporting
  * one `Rule` (see ../types.ts), and list it below; test/lint-rule-files.test.ts checks both.
  *
@@ -12,6 +12,8 @@
 import type { Rule, RuleMeta } from "../types.js";
 import { syntax } from "./document/syntax.js";
 import { unknownKind } from "./document/unknown-kind.js";
+import { trailingData } from "./document/trailing-data.js";
+import { duplicateKey } from "./document/duplicate-key.js";
 import { unknownField } from "./schema/unknown-field.js";
 import { fieldCase } from "./schema/field-case.js";
 import { invalidType } from "./schema/invalid-type.js";
@@ -27,6 +29,7 @@ import { targetUrl } from "./api/target-url.js";
 import { duplicateApiId } from "./api/duplicate-api-id.js";
 import { duplicateListenPath } from "./api/duplicate-listen-path.js";
 import { bundleNameCollision } from "./api/bundle-name-collision.js";
+import { operatorAdmission } from "./operator/operator-admission.js";
 import { policiesFileShape } from "./policy/policies-file-shape.js";
 import { policyUnknownApi } from "./policy/policy-unknown-api.js";
 import { exampleSecret } from "./gateway/example-secret.js";
@@ -35,6 +38,7 @@ import { coprocessDisabled } from "./gateway/coprocess-disabled.js";
 import { publicKeyMissing } from "./gateway/public-key-missing.js";
 import { publicKeyWeak } from "./gateway/public-key-weak.js";
 import { keylessApi } from "./security/keyless-api.js";
+import { keylessWithAuth } from "./security/keyless-with-auth.js";
 import { plaintextUpstream } from "./security/plaintext-upstream.js";
 import { tlsVerifyOff } from "./security/tls-verify-off.js";
 import { weakTlsVersion } from "./security/weak-tls-version.js";
@@ -57,11 +61,18 @@ import { insecureConfigsAllowed } from "./security/insecure-configs-allowed.js";
 import { plaintextBundleDownloader } from "./security/plaintext-bundle-downloader.js";
 import { controlApiExposed } from "./security/control-api-exposed.js";
 import { ignoreWithoutReason } from "./config/ignore-without-reason.js";
+import { envMisspeltVariable } from "./env/env-misspelt-variable.js";
+import { envUnknownVariable } from "./env/env-unknown-variable.js";
+import { envInvalidValue } from "./env/env-invalid-value.js";
+import { envNotSettable } from "./env/env-not-settable.js";
+import { secretReferenceUnset } from "./env/secret-reference-unset.js";
 import type { SecurityRule } from "./support/security.js";
 
 export const CORE_RULES = [
   syntax,
   unknownKind,
+  trailingData,
+  duplicateKey,
   unknownField,
   fieldCase,
   invalidType,
@@ -74,9 +85,13 @@ export const CORE_RULES = [
   bundleWarning,
 ] as const satisfies readonly RuleMeta[];
 
+/** The gateway's environment (.env files, compose, Kubernetes, Helm values): found by src/lint/validate/env.ts. */
+export const ENV_RULES = [envMisspeltVariable, envUnknownVariable, envInvalidValue, envNotSettable, secretReferenceUnset] as const satisfies readonly RuleMeta[];
+
 /** The `security/…` rules, in the order of docs/security-rules.md: API definitions, policies, tyk.conf. */
 export const securityRules: readonly SecurityRule[] = [
   keylessApi,
+  keylessWithAuth,
   plaintextUpstream,
   tlsVerifyOff,
   weakTlsVersion,
@@ -114,11 +129,12 @@ export const rules: readonly Rule[] = [
   publicKeyMissing,
   publicKeyWeak,
   bundleNameCollision,
+  operatorAdmission,
   ...securityRules,
 ];
 
 /** Every built-in rule, in a stable order (docs, SARIF, `--list-rules`, config validation). */
-export const builtInRules: readonly RuleMeta[] = [...CORE_RULES, ...rules, ignoreWithoutReason];
+export const builtInRules: readonly RuleMeta[] = [...CORE_RULES, ...ENV_RULES, ...rules, ignoreWithoutReason];
 
 /** A built-in rule by its id. */
 export const ruleById: ReadonlyMap<string, RuleMeta> = new Map(builtInRules.map((rule) => [rule.id, rule]));

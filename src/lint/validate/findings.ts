@@ -103,26 +103,42 @@ function suggestKey(properties: object, key: string): string | undefined {
   return cache.get(key);
 }
 
+/** Of the places a field is known, the least nested ones (`http_server_options.min_version` before `opentelemetry.tls.min_version`). */
+function closestLevels(paths: string[]): string[] {
+  const depth = (p: string) => p.split(".").length;
+  const least = Math.min(...paths.map(depth));
+  return paths.filter((p) => depth(p) === least);
+}
+
 function describe(e: ErrorObject, subject: (pointer: string) => string, options: FindingOptions): SchemaFinding | undefined {
   const at = e.instancePath;
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const suggestion = isObject(e.parentSchema?.properties) ? suggestKey(e.parentSchema.properties, key) : undefined;
       const parent = subject(at);
       const where = parent === "the document" ? "at the top level" : `in ${parent}`;
-      let hint = suggestion ? `; did you mean \`${suggestion}\`?` : "";
-      if (!suggestion && options.locateField) {
-        const base = fieldName(options.base ?? "");
-        const elsewhere = options.locateField(key).filter((p) => p !== fieldName(childPointer(at, key)));
-        if (elsewhere.length > 0 && elsewhere.length <= 3) hint = `; did you mean ${elsewhere.map((p) => `\`${base ? `${base}.` : ""}${p}\``).join(" or ")}?`;
+      const ignored = options.unknownField ?? "the gateway ignores it";
+      // A top-level field the schema knows further down is most likely at the wrong level: say where it belongs.
+      const elsewhere = closestLevels((options.locateField?.(key) ?? []).filter((p) => p !== fieldName(childPointer(at, key))));
+      const base = fieldName(options.base ?? "");
+      if (elsewhere.length > 0 && elsewhere.length <= 3 && at === "") {
+        const full = elsewhere.map((p) => `${base ? `${base}.` : ""}${p}`);
+        const parents = full.map((p) => `\`${p.slice(0, Math.max(0, p.length - key.length - 1)) || "the top level"}\``);
+        return {
+          ruleId: "unknown-field",
+          pointer: childPointer(at, key),
+          anchor: "key",
+          message: `\`${key}\` belongs under ${parents.join(" or ")} (${full.map((p) => `\`${p}\``).join(" or ")}), not ${where}: there ${ignored}`,
+        };
       }
+      const suggestion = isObject(e.parentSchema?.properties) ? suggestKey(e.parentSchema.properties, key) : undefined;
+      const hint = suggestion ? `\`${suggestion}\`` : elsewhere.length > 0 && elsewhere.length <= 3 ? elsewhere.map((p) => `\`${base ? `${base}.` : ""}${p}\``).join(" or ") : undefined;
       return {
         ruleId: "unknown-field",
         pointer: childPointer(at, key),
         anchor: "key",
-        message: `unknown field \`${key}\` ${where}: ${options.unknownField ?? "the gateway ignores it"}${hint}`,
+        message: `unknown field \`${key}\` ${where}: ${ignored}${hint ? `; did you mean ${hint}?` : ""}`,
       };
     }
     case "required": {

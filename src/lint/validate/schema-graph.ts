@@ -43,6 +43,7 @@ export class Position {
   private tuple: boolean | undefined;
   private deprecated: JsonSchema | null | undefined;
   private leadingNames: string[] | null | undefined;
+  private shape: Position["goShape"] | undefined;
 
   constructor(
     private readonly graph: SchemaGraph,
@@ -129,6 +130,22 @@ export class Position {
 
   get isEmpty(): boolean {
     return this.nodes.length === 0;
+  }
+
+  /**
+   * The Go type the schema describes here, as far as decoding a repeated key cares: a struct (named
+   * properties), a map (only additional or pattern properties), a slice (items), or anything else
+   * (scalars, interface{}).
+   */
+  get goShape(): "struct" | "map" | "slice" | "other" {
+    this.shape ??= this.nodes.some((n) => this.graph.childrenOf(n).properties.size > 0)
+      ? "struct"
+      : this.nodes.some((n) => { const c = this.graph.childrenOf(n); return c.additional !== undefined || c.patterns.length > 0 || n.schema.additionalProperties === true; })
+        ? "map"
+        : this.nodes.some((n) => this.graph.childrenOf(n).items !== undefined)
+          ? "slice"
+          : "other";
+    return this.shape;
   }
 }
 

@@ -17,11 +17,11 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/md5"
-	"encoding/hex"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -62,22 +62,25 @@ type manifest struct {
 	Signature string `json:"signature"`
 }
 
-// unpack mirrors the gateway: cleaned names, refusal of absolute and ".."-prefixed relative names,
-// mkdir for directories (parent must exist, must not exist yet), create for files (no parents made).
+// unpack mirrors the gateway's ZipBundleSaver.extractFile (gateway/coprocess_bundle.go) with
+// sanitize.ZipFilePath (internal/sanitize/path.go): cleaned names, refusal of absolute and
+// ".."-prefixed relative names, mkdir for directories (parent must exist, must not exist yet), open
+// the entry, then create the file (no parents made). Symbolic-link entries are not directories, so
+// they become files holding the link's target, as on the gateway.
 func unpack(zipPath, dest string) error {
-	r, err := zipOpen(zipPath)
+	r, closeZip, err := zipOpen(zipPath)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer closeZip()
 	for _, f := range r.File {
 		if filepath.IsAbs(f.Name) {
-			return fmt.Errorf("invalid file path: %s", f.Name)
+			return fmt.Errorf("invalid file path in archive: %s", f.Name)
 		}
 		target := filepath.Join(dest, f.Name)
 		rel, err := filepath.Rel(dest, target)
 		if err != nil || strings.HasPrefix(rel, "..") {
-			return fmt.Errorf("invalid file path: %s", f.Name)
+			return fmt.Errorf("invalid file path in archive: %s", f.Name)
 		}
 		if f.FileInfo().IsDir() {
 			if err := os.Mkdir(target, 0o755); err != nil {

@@ -10,7 +10,8 @@ export const keylessApi: SecurityRule = {
   fix: 'Turn authentication on (Classic: `use_keyless: false` and an auth method; Tyk OAS: `server.authentication.enabled: true` with a security scheme). If the API is public on purpose, list its `api_id` (OAS `info.id`) or name in the config: `"rules": {"security/keyless-api": ["warning", {"publicApis": ["status-api"]}]}`.',
   check(doc, ctx) {
     const auth = apiAuth(doc);
-    if (!auth?.keyless || auth.internal) return [];
+    // With an authentication method switched on as well, security/keyless-with-auth says what happens.
+    if (!auth?.keyless || auth.internal || auth.authModes.length > 0) return [];
     if (isDeclaredPublic(doc, ctx)) return [];
     const how = doc.kind === "classic-api" ? "`use_keyless` is true" : "authentication is not enabled";
     return [{ pointer: auth.keylessPointer, message: `the API accepts requests without credentials (${how}); enable authentication, or list the API in the config's publicApis if it is public on purpose` }];

@@ -4,10 +4,19 @@
  */
 import { isObject, valueAt } from "../../read/pointer.js";
 import type { LintDocument } from "../../types.js";
+import { ensureTransport } from "./ensure-transport.js";
 
 export interface Located<T> {
   value: T;
   pointer: string;
+}
+
+/** An upstream: for load-balancing targets, `value` is what the gateway makes of the entry (EnsureTransport). */
+export interface Upstream extends Located<string> {
+  /** The entry as written, when the gateway changes it. */
+  written?: string;
+  /** Why the gateway cannot use the entry as a URL even after EnsureTransport. */
+  problem?: string;
 }
 
 export interface ApiFacts {
@@ -22,7 +31,7 @@ export interface ApiFacts {
   /** TCP/TLS APIs have no listen path or HTTP upstream. */
   protocol: string;
   /** The upstream URL(s) the gateway proxies to, when the API proxies at all. */
-  targets: Array<Located<string>>;
+  targets: Upstream[];
   /** An empty upstream is fine (GraphQL engine, Streams, service discovery, load balancing…). */
   upstreamOptional: boolean;
   /** `custom_middleware_bundle` (or the OAS bundle path) when bundles are enabled. */
@@ -71,16 +80,26 @@ export function apiFacts(doc: LintDocument): ApiFacts | undefined {
   return facts;
 }
 
+/** Load-balancing targets go through EnsureTransport (Tyk OAS targets become the Classic `target_list`). */
+function loadBalancingTarget(written: string, pointer: string, protocol: string): Upstream {
+  if (written === "" || isKvReference(written)) return { value: written, pointer };
+  const { url, problem } = ensureTransport(written, protocol);
+  return { value: url, pointer, written: url === written ? undefined : written, problem };
+}
+
 const HOOK_LISTS = ["pre", "post", "post_key_auth", "response"];
 
 function classicFacts(api: unknown): ApiFacts {
   const graphqlMode = valueAt(api, "/graphql/execution_mode");
   const graphqlEngine = truthy(api, "/graphql/enabled") && (graphqlMode === "executionEngine" || graphqlMode === "supergraph");
   const loadBalanced = truthy(api, "/proxy/enable_load_balancing");
-  const targets: Array<Located<string>> = [];
+  const targets: Upstream[] = [];
+  const protocol = str(api, "/protocol")?.value ?? "";
   if (loadBalanced) {
     const list = valueAt(api, "/proxy/target_list");
-    if (Array.isArray(list)) list.forEach((t, i) => typeof t === "string" && targets.push({ value: t, pointer: `/proxy/target_list/${i}` }));
+    if (Array.isArray(list)) {
+      list.forEach((t, i) => typeof t === "string" && targets.push(loadBalancingTarget(t, `/proxy/target_list/${i}`, protocol)));
+    }
   } else {
     const target = str(api, "/proxy/target_url");
     if (target) targets.push(target);
@@ -98,9 +117,10 @@ function classicFacts(api: unknown): ApiFacts {
     domain: truthy(api, "/domain_disabled") ? "" : (str(api, "/domain")?.value ?? ""),
     listenPort: typeof port === "number" ? port : 0,
     active: valueAt(api, "/active") !== false,
-    protocol: str(api, "/protocol")?.value ?? "",
+    protocol,
     targets,
-    upstreamOptional: graphqlEngine || loadBalanced || truthy(api, "/proxy/service_discovery/use_discovery_service"),
+    // Tyk Operator resolves `proxy.target_internal` (another ApiDefinition) into the target URL.
+    upstreamOptional: graphqlEngine || loadBalanced || truthy(api, "/proxy/service_discovery/use_discovery_service") || isObject(valueAt(api, "/proxy/target_internal")),
     bundle: bundle && bundle.value !== "" && !truthy(api, "/custom_middleware_bundle_disabled") ? bundle : undefined,
     driver: str(api, "/custom_middleware/driver"),
     hasInlineHooks,
@@ -112,12 +132,12 @@ function oasFacts(doc: unknown): ApiFacts {
   const plugin = `${x}/middleware/global/pluginConfig`;
   const bundle = str(doc, `${plugin}/bundle/path`);
   const loadBalanced = truthy(doc, `${x}/upstream/loadBalancing/enabled`);
-  const targets: Array<Located<string>> = [];
+  const targets: Upstream[] = [];
   if (loadBalanced) {
     const list = valueAt(doc, `${x}/upstream/loadBalancing/targets`);
     if (Array.isArray(list)) list.forEach((_, i) => {
       const t = str(doc, `${x}/upstream/loadBalancing/targets/${i}/url`);
-      if (t) targets.push(t);
+      if (t) targets.push(loadBalancingTarget(t.value, t.pointer, ""));
     });
   } else {
     const target = str(doc, `${x}/upstream/url`);

@@ -42,6 +42,11 @@ export interface ApiAuth {
   internal: boolean;
   /** Client certificates are the only credential: there is no header or parameter to strip. */
   mutualTlsOnly: boolean;
+  /**
+   * Authentication modes switched on in the definition, by the pointer of the switch. On a keyless
+   * API the gateway never runs them (see security/keyless-with-auth).
+   */
+  authModes: string[];
 }
 
 export function apiAuth(doc: LintDocument): ApiAuth | undefined {
@@ -50,7 +55,8 @@ export function apiAuth(doc: LintDocument): ApiAuth | undefined {
   return undefined;
 }
 
-const CLASSIC_CREDENTIAL_AUTH = ["use_standard_auth", "use_basic_auth", "enable_jwt", "use_oauth2", "use_openid", "enable_signature_checking", "custom_plugin_auth_enabled", "enable_coprocess_auth", "use_go_plugin_auth"];
+/** Classic switches that each add an authentication middleware when the API is not keyless (gateway/api_loader.go, processSpec). */
+export const CLASSIC_CREDENTIAL_AUTH = ["use_standard_auth", "use_basic_auth", "enable_jwt", "use_oauth2", "use_openid", "enable_signature_checking", "custom_plugin_auth_enabled", "enable_coprocess_auth", "use_go_plugin_auth"];
 
 function classicAuth(api: unknown): ApiAuth | undefined {
   if (!isObject(api)) return undefined;
@@ -59,6 +65,7 @@ function classicAuth(api: unknown): ApiAuth | undefined {
     keylessPointer: "/use_keyless",
     internal: api.internal === true,
     mutualTlsOnly: api.use_mutual_tls_auth === true && !CLASSIC_CREDENTIAL_AUTH.some((k) => api[k] === true) && !isTrue(api, "/external_oauth/enabled"),
+    authModes: [...CLASSIC_CREDENTIAL_AUTH.filter((k) => api[k] === true).map((k) => `/${k}`), ...(isTrue(api, "/external_oauth/enabled") ? ["/external_oauth/enabled"] : [])],
   };
 }
 
@@ -74,7 +81,20 @@ function oasAuth(doc: unknown): ApiAuth | undefined {
     keylessPointer: isObject(auth) ? childPointer(authPointer, "enabled") : firstExisting(doc, server, OAS_EXTENSION),
     internal: isTrue(doc, `${OAS_EXTENSION}/info/state/internal`),
     mutualTlsOnly: enabled && oasMutualTlsOnly(auth),
+    authModes: isObject(auth) ? oasAuthModes(auth, authPointer) : [],
   };
+}
+
+/** OAS authentication methods switched on: each enabled security scheme, HMAC, OIDC and custom plugin authentication. */
+function oasAuthModes(auth: Record<string, unknown>, at: string): string[] {
+  const modes: string[] = [];
+  if (isObject(auth.securitySchemes)) {
+    for (const [name, scheme] of Object.entries(auth.securitySchemes)) {
+      if (isObject(scheme) && scheme.enabled === true) modes.push(childPointer(childPointer(childPointer(at, "securitySchemes"), name), "enabled"));
+    }
+  }
+  for (const k of ["hmac", "oidc", "custom"]) if (isTrue(auth, `/${k}/enabled`)) modes.push(`${at}/${k}/enabled`);
+  return modes;
 }
 
 function oasMutualTlsOnly(auth: Record<string, unknown>): boolean {

@@ -1,0 +1,3 @@
+module tyk-ts/go-json
+
+go 1.19
