@@ -24,6 +24,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { parseAllDocuments } from "yaml";
+import { envGroups } from "./env-settings.js";
 import { isObject, valueAt } from "./pointer.js";
 import type { DeclaredDeployment, Deployment, DeploymentScope, Gateway, LintDocument, ScopeNote } from "../types.js";
 
@@ -225,7 +226,8 @@ interface ComposeMount {
 interface ComposeService {
   file: string;
   mounts: ComposeMount[];
-  environment: Record<string, string>;
+  /** Its variables (envGroups); undefined for a value the repository does not hold (`${VAR}`). */
+  environment: Map<string, string | undefined>;
 }
 
 /** The bind mounts of every service of every compose file in the run. */
@@ -252,25 +254,11 @@ function composeServices(files: readonly string[]): ComposeService[] {
           if (typeof source !== "string" || typeof target !== "string" || !/^[.~/]/.test(source)) continue;
           mounts.push({ host: path.resolve(path.dirname(file), source), container: path.posix.normalize(target).replace(/(.)\/+$/, "$1") });
         }
-        if (mounts.length > 0) services.push({ file, mounts, environment: environmentOf(isObject(service) ? service.environment : undefined) });
+        if (mounts.length > 0) services.push({ file, mounts, environment: new Map(envGroups(service).flatMap((g) => g.settings.map((v) => [v.name, v.value] as const))) });
       }
     }
   }
   return services;
-}
-
-/** A compose service's `environment`, as a list of `NAME=value` or a map. */
-function environmentOf(raw: unknown): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (Array.isArray(raw)) {
-    for (const entry of raw) {
-      if (typeof entry !== "string" || !entry.includes("=")) continue;
-      env[entry.slice(0, entry.indexOf("="))] = entry.slice(entry.indexOf("=") + 1);
-    }
-  } else if (isObject(raw)) {
-    for (const [name, value] of Object.entries(raw)) if (value !== null && typeof value !== "object") env[name] = String(value);
-  }
-  return env;
 }
 
 /**
@@ -301,12 +289,12 @@ const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
  * that disagree).
  */
 function effectiveSettings(conf: LintDocument, base: unknown, services: readonly ComposeService[]): { settings: unknown; applied: string[]; unknown: string[] } {
-  const values = new Map<string, Set<string>>();
+  const values = new Map<string, Set<string | undefined>>();
   for (const service of services) {
     if (!service.mounts.some((m) => isInside(conf.absolutePath, m.host))) continue;
-    for (const [name, value] of Object.entries(service.environment)) {
+    for (const [name, value] of service.environment) {
       if (!Object.hasOwn(ENV_SETTINGS, name)) continue;
-      const seen = values.get(name) ?? new Set<string>();
+      const seen = values.get(name) ?? new Set<string | undefined>();
       seen.add(value);
       values.set(name, seen);
     }
@@ -317,8 +305,8 @@ function effectiveSettings(conf: LintDocument, base: unknown, services: readonly
   for (const [name, seen] of values) {
     const [value] = seen;
     const target = ENV_SETTINGS[name]!;
-    const parsed = target.bool ? (TRUE.has(value!) ? true : FALSE.has(value!) ? false : undefined) : value;
-    if (seen.size > 1 || value!.includes("$") || parsed === undefined) {
+    const parsed = value === undefined ? undefined : target.bool ? (TRUE.has(value) ? true : FALSE.has(value) ? false : undefined) : value;
+    if (seen.size > 1 || parsed === undefined) {
       unknown.push(name);
       continue;
     }
