@@ -3,7 +3,7 @@
 // load tests), each against its baseline measured in the same run, and writes bench/RESULTS.md with
 // the machine, the date and the figures. Ratios are the claims; absolute times depend on the machine.
 //
-// Usage: node bench/run.mjs [build] [verify] [publish] [lint] [serve] [startup] [load]   (default: all)
+// Usage: node bench/run.mjs [build] [verify] [publish] [lint] [goplugin] [serve] [startup] [load]   (default: all)
 // Each benchmark keeps its own knobs (BENCH_RUNS, BENCH_SECONDS, ...); see the top of its file.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -46,6 +46,12 @@ const BENCHES = {
       oneFileMs: number(/tyk-ts lint <one file>\s+(\d+) ms/, out),
       nodeMs: number(/node -e 0\s+(\d+) ms/, out),
     }),
+  },
+  goplugin: {
+    file: "bench/goplugin.mjs",
+    claim: "plugin inspect of a 100 MB Go plugin vs readelf --dyn-syms --relocs on it",
+    target: "under 1 s, peak RSS < 150 MiB (flat: the padding is never read)",
+    met: (f) => f.tykMs < 1000 && f.peakRssMiB < 150,
   },
   serve: { file: "bench/serve.mjs", claim: "serve throughput vs nginx (sendfile), 16 connections", target: "ratio >= 0.8 of nginx", met: (f) => f.ratio >= 0.8 },
   startup: {

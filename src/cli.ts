@@ -14,6 +14,7 @@ import { registerInit } from "./commands/init.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerLint } from "./commands/lint.js";
 import { registerSchema } from "./commands/schema.js";
+import { registerPlugin } from "./commands/plugin.js";
 import { registerConfig } from "./commands/config.js";
 import type { ActionResult, ActionWrapper, CommandRegistrar } from "./commands/types.js";
 
@@ -35,7 +36,7 @@ export function action<A extends unknown[]>(
   };
 }
 
-const registrars: CommandRegistrar[] = [registerInit, registerBundleCommands, registerKeygen, registerServe, registerCompletion, registerLint, registerSchema, registerConfig];
+const registrars: CommandRegistrar[] = [registerInit, registerBundleCommands, registerKeygen, registerServe, registerCompletion, registerLint, registerSchema, registerConfig, registerPlugin];
 
 export function createProgram(state: ProgramState = { exitCode: EXIT_OK }): Command {
   const program = new Command("tyk-ts")

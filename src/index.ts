@@ -34,6 +34,29 @@ export type { DeclaredDeployment, Deployment, DeploymentScope, Gateway, Kind, Li
 export { deploymentScope, gatewaysOf, type ScopeOptions } from "./lint/read/deployments.js";
 export { createServer, type ServeOptions, type TykTsServer } from "./serve/server.js";
 export type { ServeLogEntry } from "./serve/log.js";
+export { inspectGoFile, type GoFileFacts, type GoFileKind, type GoModule, type GoPackageHash, type GoPluginExport } from "./goplugin/inspect.js";
+export {
+  checkGoPlugins,
+  describeLoadFailure,
+  HOOK_SIGNATURES,
+  type LoadFailure,
+  type PluginCheckOptions,
+  type PluginCheckResult,
+  type PluginConflict,
+  type PluginLoadPrediction,
+  type SymbolCheck,
+} from "./goplugin/check.js";
+export {
+  loadingOrder,
+  parseGatewayRelease,
+  pluginFileCandidates,
+  resolvePluginFile,
+  versionedVariants,
+  type GatewayVersion,
+  type GoPlatform,
+  type LoadingOrder,
+} from "./goplugin/file-names.js";
+export { analyseGoPlugins, type GoHookLoading, type GoPluginAnalysis, type GoPluginOptions } from "./bundle/go-plugins.js";
 export { initPlugin, INIT_DRIVERS, type InitDriver, type InitOptions, type InitResult } from "./init/scaffold.js";
 export { openOutput, resolveOutput, STANDARD_OUTPUT, writeOutput, type OutputDestination, type OutputFile, type OutputOptions } from "./fs/atomic-file.js";
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FindingsError, InputError, TykTsError, UsageError } from "./errors.js";

@@ -71,7 +71,37 @@ describe("tyk-ts init", () => {
 
     writeFileSync(path.join(dir, "plugin.so"), "stands in for the compiled plugin");
     expect((await runCli(["bundle", "build", "-y"], { cwd: dir })).code).toBe(0);
-    expect((await runCli(["bundle", "verify", "bundle.zip"], { cwd: dir })).code).toBe(0);
+    // The gateway accepts the bundle, but the stand-in is no Go plugin: verify says so (exit 1).
+    const verified = await runCli(["bundle", "verify", "bundle.zip", "--format", "json"], { cwd: dir });
+    const [report] = JSON.parse(verified.stdout);
+    expect(report.accepted).toBe(true);
+    expect(report.problems.map((p: { code: string }) => p.code)).toContain("goplugin-will-not-load");
+    expect(verified.code).toBe(1);
+  });
+
+  it("--gateway-version: the bundle lists the compiler's versioned file, go.mod and the README name the version, verify knows it", async () => {
+    const dir = path.join(await tempDir(), "go-headers");
+    const made = await runCli(["init", dir, "--driver", "goplugin", "--gateway-version", "v5.3.0"]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(readManifest(dir).file_list).toEqual(["plugin_v5.3.0_linux_amd64.so"]);
+    expect(readManifest(dir).custom_middleware.pre[0]?.path).toBe("plugin.so");
+    expect(readFileSync(path.join(dir, "go.mod"), "utf8")).toMatch(/^\/\/ Tyk Gateway 5\.3\.0:/m);
+    const readme = readFileSync(path.join(dir, "README.md"), "utf8");
+    expect(readme).toContain("tykio/tyk-plugin-compiler:v5.3.0");
+    expect(readme).toContain("`plugin_v5.3.0_linux_amd64.so`");
+    expect(JSON.parse(readFileSync(path.join(dir, "tyk-ts.config.json"), "utf8"))).toEqual({ gatewayVersion: "5.3.0" });
+    writeFileSync(path.join(dir, "plugin_v5.3.0_linux_amd64.so"), "stands in for the compiled plugin");
+    const built = await runCli(["bundle", "build", "-y"], { cwd: dir });
+    expect(built.stderr).not.toContain("will not be in the bundle");
+    const verified = await runCli(["bundle", "verify", "bundle.zip"], { cwd: dir });
+    expect(verified.stdout).toContain('pre hook "AddHelloHeader": gateway 5.3.0 (linux/amd64) loads plugin_v5.3.0_linux_amd64.so');
+
+    const old = path.join(await tempDir(), "old");
+    expect((await runCli(["init", old, "--driver", "goplugin", "--gateway-version", "4.0.9"])).code).toBe(0);
+    expect(readManifest(old).file_list).toEqual(["plugin.so"]);
+    const wrong = await runCli(["init", path.join(await tempDir(), "py"), "--driver", "python", "--gateway-version", "5.3.0"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--gateway-version applies to --driver goplugin only");
   });
 
   // The CLI runs a bundled build: the files it writes must be the templates byte for byte.

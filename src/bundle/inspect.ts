@@ -3,6 +3,7 @@
  * verify does (nothing is unpacked or executed) and shows the manifest, the checksum status, the
  * signature and the zip entries.
  */
+import type { GoPluginAnalysis, GoPluginOptions } from "./go-plugins.js";
 import { allHooks } from "./manifest.js";
 import type { Problem } from "../problem.js";
 import { analyseBundle, DEFAULT_VERIFY_LIMITS, type LimitHit, type Verdict, type VerifyLimits } from "./verify.js";
@@ -56,6 +57,8 @@ export interface BundleInspection {
     fileList: InspectedFile[];
   };
   entries: InspectedEntry[];
+  /** goplugin bundles: which .so each gateway loads per hook, and what each .so is. */
+  goPlugins: GoPluginAnalysis | null;
   problems: Problem[];
 }
 
@@ -63,8 +66,9 @@ function methodName(method: number): string {
   return method === METHOD_DEFLATE ? "deflate" : method === METHOD_STORE ? "store" : `method ${method}`;
 }
 
-export async function inspectBundle(file: string, options: { limits?: Partial<VerifyLimits> } = {}): Promise<BundleInspection> {
-  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_VERIFY_LIMITS, ...options.limits } });
+export async function inspectBundle(file: string, options: { limits?: Partial<VerifyLimits> } & GoPluginOptions = {}): Promise<BundleInspection> {
+  const { limits, ...goPlugins } = options;
+  const analysis = await analyseBundle(file, { limits: { ...DEFAULT_VERIFY_LIMITS, ...limits }, ...goPlugins });
   const { report, manifest } = analysis;
   const listedIndexes = new Set(analysis.listed.flatMap((l) => (l.ok ? [l.entry.index] : [])));
   const declared = report.checksum;
@@ -95,6 +99,7 @@ export async function inspectBundle(file: string, options: { limits?: Partial<Ve
       method: methodName(e.method),
       listed: listedIndexes.has(e.index),
     })),
+    goPlugins: analysis.goPlugins ?? null,
     problems: report.problems,
   };
 }

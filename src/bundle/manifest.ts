@@ -4,6 +4,7 @@
  */
 import { foldKey } from "../go-keys.js";
 import { type JsonNode, LineIndex, type Position } from "../json/parse.js";
+import { versionedVariants } from "../goplugin/file-names.js";
 import type { Problem } from "../problem.js";
 import { closest } from "../suggest.js";
 
@@ -218,7 +219,9 @@ export function checkMiddleware(manifest: BundleManifest): Problem[] {
   }
   for (const { kind, hook } of hooks) {
     const fileBased = driver === "goplugin" || ((driver === "otto" || driver === "javascript") && hook.code === "");
-    if (fileBased && hook.path !== "" && !listed.has(hook.path.replace(/^\.\//, ""))) {
+    // A Go hook's path also names its versioned builds (name_v5.3.0_linux_amd64.so): see src/goplugin/file-names.ts.
+    const versioned = driver === "goplugin" && versionedVariants(hook.path, listed).length > 0;
+    if (fileBased && hook.path !== "" && !versioned && !listed.has(hook.path.replace(/^\.\//, ""))) {
       problems.push({
         severity: "warning",
         code: "hook-path-not-listed",

@@ -15,6 +15,7 @@ import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { type BundleTree, type BundleDirectory, bundleDirectory, middlewarePathRoom, planUnpack, resolveListed, type ListedFile, type UnpackFailure, type UnpackPlan } from "./gateway-unpack.js";
 import { builtWithGo124, GO_RSA_MIN_BITS, GO_RSA_MIN_RELEASES, goRsaKeySizeError } from "./gateway-versions.js";
 import { keyFingerprint, loadPublicKey } from "./keys.js";
+import { analyseGoPlugins, bundleFiles, type GoPluginAnalysis, type GoPluginOptions } from "./go-plugins.js";
 import {
   type BundleManifest,
   checkMiddleware,
@@ -67,6 +68,8 @@ export interface VerifyOptions {
   gatewayVersion?: string;
   /** The gateway's middleware_path, under which it unpacks bundles; default Go's default, "middleware". */
   middlewarePath?: string;
+  /** goplugin bundles: the gateway binary each `.so` is checked against (src/goplugin). */
+  gateway?: string;
 }
 
 export interface BundleReport {
@@ -99,6 +102,8 @@ export interface BundleAnalysis {
   listed: ListedFile[];
   /** MD5 over file_list, when every listed file could be read. */
   computedChecksum?: string;
+  /** goplugin bundles: which file each gateway loads per hook, and what those files are. */
+  goPlugins?: GoPluginAnalysis;
 }
 
 /**
@@ -150,8 +155,8 @@ class Findings {
 
 export async function verifyBundle(file: string, options: VerifyOptions = {}): Promise<BundleReport> {
   const key = typeof options.publicKey === "string" ? await loadPublicKey(options.publicKey) : options.publicKey;
-  const { limits, gatewayVersion, middlewarePath } = options;
-  return (await analyseBundle(file, { key, limits: { ...DEFAULT_VERIFY_LIMITS, ...limits }, gatewayVersion, middlewarePath })).report;
+  const { limits, gatewayVersion, middlewarePath, gateway } = options;
+  return (await analyseBundle(file, { key, limits: { ...DEFAULT_VERIFY_LIMITS, ...limits }, gatewayVersion, middlewarePath, gateway })).report;
 }
 
 /** Verifies each path; a directory stands for the `.zip` files directly inside it. */
@@ -209,6 +214,7 @@ export interface AnalyseOptions {
   limits: VerifyLimits;
   gatewayVersion?: string;
   middlewarePath?: string;
+  gateway?: string;
 }
 
 export async function analyseBundle(file: string, options: AnalyseOptions): Promise<BundleAnalysis> {
@@ -336,6 +342,11 @@ async function analyseArchive(
     noteFindings(findings, { manifest, tree, listed, key, signed });
   }
   noteUnpackFindings(findings, plan, entries, directory);
+  const goPlugins =
+    manifest?.custom_middleware.driver === "goplugin"
+      ? await analyseGoPlugins(manifest, bundleFiles(archive, tree), { gatewayVersion: options.gatewayVersion, gateway: options.gateway })
+      : undefined;
+  for (const p of goPlugins?.problems ?? []) findings.note(p);
   return {
     report: { file, ...findings.outcome(), signed, signatureChecked, checksum: manifest ? manifest.checksum : null },
     size: archive.size,
@@ -343,6 +354,7 @@ async function analyseArchive(
     manifest,
     listed,
     computedChecksum: data.checksum,
+    ...(goPlugins && { goPlugins }),
   };
 }
 

@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import type { CommandRegistrar } from "./types.js";
 import { EXIT_OK } from "../errors.js";
 import type { BundleInspection } from "../bundle/inspect.js";
+import type { GoPluginAnalysis } from "../bundle/go-plugins.js";
+import { formatFacts } from "./plugin.js";
 import { stdoutColor } from "../ui/color.js";
 import { formatProblem } from "../ui/problems.js";
 import { BUNDLE_PROBLEM_WORDS } from "./bundle-words.js";
@@ -35,6 +37,24 @@ function table(rows: string[][], indent = "  "): string[] {
   return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd());
 }
 
+function formatGoPlugins(g: GoPluginAnalysis): string[] {
+  const c = stdoutColor;
+  const out = ["Go plugin files, by gateway"];
+  for (const h of g.hooks) {
+    out.push(`  ${h.kind} ${h.name} (${h.path})`);
+    out.push(...table(h.loads.map((l) => [l.gateway, l.file ?? c.red("none found")]), "    "));
+  }
+  for (const f of g.files) {
+    out.push(
+      ...formatFacts(f)
+        .trimEnd()
+        .split("\n")
+        .map((line) => `  ${line}`),
+    );
+  }
+  return out;
+}
+
 export function formatInspection(r: BundleInspection): string {
   const c = stdoutColor;
   const out: string[] = [`${c.bold(r.file)}  ${c.dim(`${formatBytes(r.size)}, ${r.entries.length} zip entries`)}`];
@@ -55,6 +75,7 @@ export function formatInspection(r: BundleInspection): string {
     out.push("file_list");
     out.push(...(r.manifest.fileList.length ? table(r.manifest.fileList.map((f) => [f.name, f.size === null ? c.red("missing") : formatBytes(f.size)])) : ["  (empty)"]));
   }
+  if (r.goPlugins) out.push(...formatGoPlugins(r.goPlugins));
   out.push("zip entries");
   out.push(
     ...table(

@@ -17,6 +17,7 @@ interface VerifyFlags {
   maxRatio?: number;
   maxManifestSize?: number;
   gatewayVersion?: string;
+  gateway?: string;
 }
 
 /** The flag that raises each of verify's limits (the core reports the limit by its code). */
@@ -47,7 +48,8 @@ export const registerBundleVerify = (bundle: Command, wrap: Parameters<CommandRe
     .option("-c, --config <tyk.conf>", "take public_key_path from this gateway config (relative to the config file), with TYK_GW_PUBLICKEYPATH from the environment on top")
     .option("--env-file <file>", "the gateway's .env file: its TYK_GW_* variables apply over -c, then this process's (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit", "github"]).default("text"))
-    .option("--gateway-version <version>", "the gateway's version, for verdicts that differ between versions (e.g. 5.8.2)")
+    .option("--gateway-version <version>", "the gateway's version, for verdicts that differ between versions (e.g. 5.8.2) and the .so a Go hook loads (default: gatewayVersion in tyk-ts.config.json)")
+    .option("--gateway <tyk>", "goplugin bundles: check each .so against this gateway binary (platform, plugin paths, package hashes)")
     .option("--max-entries <n>", "leave zips with more entries than this unchecked (default 10000)", parsePositive)
     .option("--max-size <size>", "leave zips that unpack to more than this unchecked (default 1GiB)", parseSize)
     .option("--max-ratio <n>", "leave zips with an entry over 1 MiB compressed better than n:1 unchecked (default 100)", parsePositive)
@@ -57,12 +59,14 @@ export const registerBundleVerify = (bundle: Command, wrap: Parameters<CommandRe
       `
 The verdict is the gateway's on a fresh download: unpack (names it refuses, folders without
 directory entries), manifest.json decoding, "Bundle isn't signed" when a key is set, the MD5
-checksum over file_list and the RSA signature. Nothing is unpacked to disk.
+checksum over file_list and the RSA signature. Nothing is unpacked to disk, except the .so files
+of a goplugin bundle, copied to a private temporary folder while they are read (never loaded).
 
 A bundle over one of tyk-ts's safety limits (--max-*) is "unchecked": the gateway has no such limit,
 so tyk-ts cannot say what it does; raise the limit if the bundle is genuine.
 
-Exit codes: 0 every bundle accepted, 1 any refused or unchecked, 2 usage error or unreadable path.
+Exit codes: 0 every bundle accepted, 1 any refused or unchecked or with an error finding (such as a
+Go plugin that will not load), 2 usage error or unreadable path.
 
 Examples:
   tyk-ts bundle verify bundle.zip
@@ -70,6 +74,7 @@ Examples:
   tyk-ts bundle verify -c /opt/tyk-gateway/tyk.conf --format github bundles/*.zip
   tyk-ts bundle verify -c tyk.conf --env-file .env bundles/
   tyk-ts bundle verify -k public.pem --gateway-version 5.8.2 bundle.zip
+  tyk-ts bundle verify go-bundle.zip --gateway-version 5.3.0 --gateway /opt/tyk-gateway/tyk
   tyk-ts bundle verify --max-size 2GiB --max-manifest-size 32MiB big-bundle.zip`,
     )
     .action(wrap(runVerify));
@@ -98,7 +103,8 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
     ...(flags.maxRatio !== undefined && { maxRatio: flags.maxRatio }),
     ...(flags.maxManifestSize !== undefined && { maxManifestSize: flags.maxManifestSize }),
   };
-  const verified = await verifyBundles(paths, { publicKey, limits, gatewayVersion: flags.gatewayVersion, middlewarePath });
+  const gatewayVersion = flags.gatewayVersion ?? (await (await import("../lint/config.js")).loadConfig({ cwd: process.cwd() })).gatewayVersion;
+  const verified = await verifyBundles(paths, { publicKey, limits, gatewayVersion, middlewarePath, ...(flags.gateway && { gateway: flags.gateway }) });
   const reports = verified.map((r) => ({ ...r, problems: problemsInCliWords(r.problems, BUNDLE_PROBLEM_WORDS) }));
   process.stdout.write(verifyFormatters[flags.format](reports, { color: stdoutColor, limitFlags: LIMIT_FLAGS }));
   const count = (verdict: string) => reports.filter((r) => r.verdict === verdict).length;
@@ -107,5 +113,6 @@ async function runVerify(paths: string[], flags: VerifyFlags): Promise<number> {
     const uncheckedNote = unchecked > 0 ? `, ${unchecked} unchecked` : "";
     process.stderr.write(`${reports.length} bundles: ${count("accepted")} accepted, ${refused} refused${uncheckedNote}\n`);
   }
-  return refused + unchecked > 0 ? EXIT_FINDINGS : EXIT_OK;
+  const withErrors = reports.filter((r) => r.verdict === "accepted" && r.problems.some((p) => p.severity === "error")).length;
+  return refused + unchecked + withErrors > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -2,13 +2,14 @@
 import path from "node:path";
 import { Option } from "commander";
 import type { CommandRegistrar } from "./types.js";
-import { EXIT_OK } from "../errors.js";
+import { EXIT_OK, UsageError } from "../errors.js";
 import { INIT_DRIVERS, type InitDriver } from "../init/drivers.js";
 import type { InitResult } from "../init/scaffold.js";
 import { stderrColor, stdoutColor } from "../ui/color.js";
 
 interface InitFlags {
   driver: InitDriver;
+  gatewayVersion?: string;
   json?: boolean;
 }
 
@@ -18,6 +19,7 @@ export const registerInit: CommandRegistrar = (program, wrap) => {
     .description("create a plugin folder (manifest.json, entry file, README) that builds right away")
     .argument("<dir>", "the folder to create; it must be new or empty")
     .addOption(new Option("-d, --driver <driver>", "the plugin's language driver").choices(INIT_DRIVERS).makeOptionMandatory())
+    .option("--gateway-version <version>", "Go plugins: the Tyk Gateway version to build for, e.g. 5.3.0 (go.mod, file_list, README)")
     .option("--json", "print the result as JSON")
     .addHelpText(
       "after",
@@ -28,6 +30,7 @@ build, serve and point an API at it. Go plugins must be compiled (see their READ
 Examples:
   tyk-ts init my-plugin --driver python && cd my-plugin && tyk-ts bundle build -y
   tyk-ts init auth-server --driver grpc
+  tyk-ts init go-headers --driver goplugin --gateway-version 5.3.0
   tyk-ts init headers --driver otto --json`,
     )
     .action(wrap(runInit));
@@ -35,7 +38,8 @@ Examples:
 
 async function runInit(dir: string, flags: InitFlags): Promise<number> {
   const { initPlugin } = await import("../init/scaffold.js");
-  const result = await initPlugin({ dir, driver: flags.driver });
+  if (flags.gatewayVersion && flags.driver !== "goplugin") throw new UsageError("--gateway-version applies to --driver goplugin only");
+  const result = await initPlugin({ dir, driver: flags.driver, ...(flags.gatewayVersion && { gatewayVersion: flags.gatewayVersion }) });
   if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printInitResult(dir, result);
   return EXIT_OK;

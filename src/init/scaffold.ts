@@ -5,6 +5,7 @@ import { InputError, UsageError, ioError } from "../errors.js";
 import { resolveOutput } from "../fs/atomic-file.js";
 import { INIT_DRIVERS, type InitDriver } from "./drivers.js";
 import { pluginTemplate } from "./templates.js";
+import { gatewayVersionOf } from "../goplugin/file-names.js";
 
 export { INIT_DRIVERS, type InitDriver } from "./drivers.js";
 
@@ -12,6 +13,8 @@ export interface InitOptions {
   /** The folder to create; it may exist if it is empty (or holds only .git). */
   dir: string;
   driver: InitDriver;
+  /** Go plugins: the gateway version to build for (go.mod, file_list, README, tyk-ts.config.json). */
+  gatewayVersion?: string;
 }
 
 export interface InitResult {
@@ -56,9 +59,13 @@ export async function initPlugin(options: InitOptions): Promise<InitResult> {
   if (!(INIT_DRIVERS as readonly string[]).includes(options.driver)) {
     throw new UsageError(`unknown driver "${options.driver}"; init knows ${INIT_DRIVERS.join(", ")}`);
   }
+  const gatewayVersion = options.gatewayVersion === undefined ? undefined : gatewayVersionOf(options.gatewayVersion, "gateway version");
+  if (gatewayVersion && options.driver !== "goplugin") {
+    throw new UsageError(`a gateway version applies to Go plugins only (driver goplugin), not to ${options.driver} plugins`);
+  }
   const dir = path.resolve(options.dir);
   const folder = await targetFolder(options.dir);
-  const template = pluginTemplate(options.driver, path.basename(dir));
+  const template = pluginTemplate(options.driver, path.basename(dir), { ...(gatewayVersion && { gatewayVersion }) });
   await mkdir(folder, { recursive: true }).catch(async (err: NodeJS.ErrnoException) => {
     // A recursive mkdir reports ENOENT for a parent it could not create (e.g. on a read-only file
     // system); a plain mkdir of the folder itself names the real cause.

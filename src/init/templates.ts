@@ -3,6 +3,7 @@
  * a header (so a curl through the gateway shows it works), and a README with the next steps.
  */
 import type { InitDriver } from "./drivers.js";
+import { loadingOrder, parseGatewayRelease, versionedPluginPath, type GatewayVersion } from "../goplugin/file-names.js";
 
 export interface PluginTemplate {
   /** File name → content, written in this order; manifest.json comes first. */
@@ -77,10 +78,71 @@ func AddHelloHeader(rw http.ResponseWriter, r *http.Request) {
 func main() {}
 `;
 
-const GO_MOD = `module example.com/tyk-plugin
+function goMod(version?: GatewayVersion): string {
+  const pin = version
+    ? `
+// Tyk Gateway ${version.text}: the plugin must be compiled against exactly this gateway's source and Go
+// version. tykio/tyk-plugin-compiler:v${version.text} does both (it replaces github.com/TykTechnologies/tyk
+// with the gateway's source). For your editor, require the commit of the gateway's tag; Go cannot use the
+// tag v${version.text} itself, because the module path has no /v${version.major}:
+//   go get github.com/TykTechnologies/tyk@$(git ls-remote https://github.com/TykTechnologies/tyk refs/tags/v${version.text} | cut -f1)
+`
+    : "";
+  return `module example.com/tyk-plugin
 
 go 1.22
-`;
+${pin}`;
+}
+
+/**
+ * A Go plugin project. With a gateway version, the bundle lists the file Tyk's plugin compiler writes
+ * for it (plugin_v5.3.0_linux_amd64.so) and the hooks keep "plugin.so": gateways from 4.1.0 find the
+ * versioned file (src/goplugin/file-names.ts).
+ */
+function goPluginTemplate(hook: { kind: "pre"; name: string }, name: string, version?: GatewayVersion): PluginTemplate {
+  const shown = version ?? parseGatewayRelease("5.3.0")!;
+  const versioned = loadingOrder(shown) !== "exact-only";
+  const output = versioned ? versionedPluginPath("plugin.so", `v${shown.text}`) : "plugin.so";
+  const listed = version ? output : "plugin.so";
+  return {
+    hook,
+    buildOutputs: [listed],
+    files: {
+      "manifest.json": manifestJson("goplugin", [listed], { name: hook.name, path: "plugin.so" }),
+      "main.go": GO_PLUGIN,
+      "go.mod": goMod(version),
+      ...(version && { "tyk-ts.config.json": `${JSON.stringify({ gatewayVersion: version.text }, null, 2)}\n` }),
+      "README.md": readme({
+        name,
+        driver: "goplugin",
+        intro: version
+          ? `\`main.go\` holds the hooks; the bundle carries them compiled for Tyk Gateway ${version.text} as \`${listed}\`, which \`manifest.json\` lists, while each hook's \`path\` says \`plugin.so\`.`
+          : "`main.go` holds the hooks; the bundle carries them compiled as `plugin.so`, which `manifest.json` lists and names in each hook's `path`.",
+        prepare: `A Go plugin only loads into the exact gateway version it was compiled against, so compile it with
+Tyk's plugin compiler image of your gateway's version (here v${shown.text}):
+
+\`\`\`sh
+docker run --rm -v "$PWD":/plugin-source --platform linux/amd64 tykio/tyk-plugin-compiler:v${shown.text} plugin.so
+\`\`\`
+${
+  versioned
+    ? `
+The compiler names its output after the version and platform: \`${output}\`. ${version ? "`file_list` lists that name" : "Put that name in `file_list`"} and the hooks keep \`"path": "plugin.so"\`: a gateway looks for \`plugin_v<its version>_<os>_<arch>.so\`
+(then \`plugin_<its version>_<os>_<arch>.so\`) before \`plugin.so\`, so one bundle can carry a build per
+gateway version and a gateway never loads a build made for another version. Gateways 4.1.0 to 4.3.1
+try \`plugin.so\` first, and gateways before 4.1.0 look for \`plugin.so\` only.${
+        version ? ` \`tyk-ts.config.json\` sets \`gatewayVersion\`, so \`tyk-ts bundle verify\` says which file gateway ${version.text} loads.` : ""
+      }`
+    : `
+Gateway ${shown.text} loads \`plugin.so\` exactly as named (versioned file names came with 4.1.0).`
+}
+Until the \`.so\` exists, \`tyk-ts bundle build\` stops with "${listed} does not exist". To check a build
+against your gateway before deploying it: \`tyk-ts plugin check ${listed} --gateway /path/to/tyk\`.`,
+      }),
+      ".gitignore": gitignore(["*.so"]),
+    },
+  };
+}
 
 const GRPC_SERVER = `// A Tyk gRPC plugin server. The gateway sends every hook call to Dispatch; hook_name says which hook.
 // Needs Tyk's protocol files in ./proto (see README.md) and \`npm install\`.
@@ -203,7 +265,7 @@ ${p.notes ? `\n${p.notes}\n` : ""}`;
 }
 
 /** The files for a new plugin called `name` (the folder's name). */
-export function pluginTemplate(driver: InitDriver, name: string): PluginTemplate {
+export function pluginTemplate(driver: InitDriver, name: string, options: { gatewayVersion?: GatewayVersion } = {}): PluginTemplate {
   const hook = { kind: "pre" as const, name: driver === "otto" ? "addHelloHeader" : "AddHelloHeader" };
   switch (driver) {
     case "python":
@@ -257,32 +319,7 @@ export function pluginTemplate(driver: InitDriver, name: string): PluginTemplate
         },
       };
     case "goplugin":
-      return {
-        hook,
-        buildOutputs: ["plugin.so"],
-        files: {
-          "manifest.json": manifestJson(driver, ["plugin.so"], { name: hook.name, path: "plugin.so" }),
-          "main.go": GO_PLUGIN,
-          "go.mod": GO_MOD,
-          "README.md": readme({
-            name,
-            driver,
-            intro: "`main.go` holds the hooks; the bundle carries them compiled as `plugin.so`, which `manifest.json` lists and names in each hook's `path`.",
-            prepare: `A Go plugin only loads into the exact gateway version it was compiled against, so compile it with
-Tyk's plugin compiler image of your gateway's version (here v5.3.0):
-
-\`\`\`sh
-docker run --rm -v "$PWD":/plugin-source --platform linux/amd64 tykio/tyk-plugin-compiler:v5.3.0 plugin.so
-\`\`\`
-
-The compiler names its output after the version and platform (\`plugin_v5.3.0_linux_amd64.so\`). Put that
-name in \`file_list\` and keep \`"path": "plugin.so"\` in the hooks: the gateway looks for
-\`plugin_v<its version>_<os>_<arch>.so\` first, so a plugin built for another version is never loaded by
-mistake. Until the \`.so\` exists, \`tyk-ts bundle build\` stops with "plugin.so does not exist".`,
-          }),
-          ".gitignore": gitignore(["*.so"]),
-        },
-      };
+      return goPluginTemplate(hook, name, options.gatewayVersion);
     case "grpc":
       return {
         hook,

@@ -5,17 +5,20 @@
  *     "rules": { "unknown-field": "error", "example-secret": "off", "some-rule": ["warning", { …options }] },
  *     "ignore": ["legacy/**", "**\/*.draft.json", { "files": "apis/status.json", "rules": "security/keyless-api", "reason": "…" }],
  *     "orgRules": [{ "id": "org/https-upstream", "given": "/proxy/target_url", "then": { "pattern": "^https://" } }],
- *     "deployments": [{ "gateway": "gw/tyk.conf", "apis": "gw/apps/*.json", "policies": "gw/policies/policies.json" }]
+ *     "deployments": [{ "gateway": "gw/tyk.conf", "apis": "gw/apps/*.json", "policies": "gw/policies/policies.json" }],
+ *     "gatewayVersion": "5.3.0"
  *   }
  *
  * Ignore patterns are globs relative to the directory of the config file; object entries ignore
  * findings (src/lint/ignores.ts). `orgRules` are the team's own rules (src/lint/org-rules.ts).
+ * `gatewayVersion` is the gateway `bundle verify` checks Go plugin file names for.
  * `deployments` says which files one gateway loads together where the files cannot
  * (src/lint/read/deployments.ts); its paths are relative to the config file's directory too.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { parseGatewayVersion } from "../bundle/gateway-versions.js";
 import { toValue } from "../json/parse.js";
 import { readJsonFile } from "../json/read-file.js";
 import { closest } from "../suggest.js";
@@ -38,9 +41,11 @@ export interface LintConfig {
   ignores: IgnoreEntry[];
   orgRules: OrgRuleDefinition[];
   deployments: DeclaredDeployment[];
+  /** The gateway version `bundle verify` resolves Go plugin file names for (src/goplugin/file-names.ts). */
+  gatewayVersion?: string;
 }
 
-const SETTINGS = ["rules", "ignore", "orgRules", "deployments", "$schema"];
+const SETTINGS = ["rules", "ignore", "orgRules", "deployments", "gatewayVersion", "$schema"];
 const SEVERITIES: readonly RuleSeverity[] = ["error", "warning", "off"];
 // ESLint's spellings are accepted too, since people will write them.
 const SEVERITY_ALIASES: Record<string, RuleSeverity> = { warn: "warning", "0": "off", "1": "warning", "2": "error" };
@@ -101,6 +106,12 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
   }
   if (raw.orgRules !== undefined) config.orgRules = parseOrgRules(raw.orgRules, file);
   if (raw.deployments !== undefined) config.deployments = parseDeployments(raw.deployments, file);
+  if (raw.gatewayVersion !== undefined) {
+    if (typeof raw.gatewayVersion !== "string" || !parseGatewayVersion(raw.gatewayVersion)) {
+      throw configError(file, `"gatewayVersion" must be a gateway version such as "5.8.2"; found ${JSON.stringify(raw.gatewayVersion)}`);
+    }
+    config.gatewayVersion = raw.gatewayVersion;
+  }
   return config;
 }
 

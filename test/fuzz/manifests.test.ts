@@ -204,7 +204,8 @@ describe("bundle build on random and mutated manifests", () => {
           // repetitive file; otherwise it must accept the bundle with the checksum build wrote.
           const limited = report.problems.some((p) => p.code.startsWith("limit-"));
           if (!limited) {
-            expect(report.problems.filter((p) => p.severity === "error"), context).toEqual([]);
+            // goplugin-* findings judge the .so files' contents, which the fuzzer makes up (text, not ELF).
+            expect(report.problems.filter((p) => p.severity === "error" && !p.code.startsWith("goplugin-")), context).toEqual([]);
             expect(report.checksum, context).toBe(result.checksum);
           }
           if (hasGo) expect(referenceVerdict(output, publicKey), context).toMatchObject({ accepted: true });

@@ -1,0 +1,12 @@
+module example.com/plugins/ok
+
+go 1.19
+
+require (
+	example.com/shared v0.0.0
+	github.com/TykTechnologies/tyk v0.0.0
+)
+
+replace github.com/TykTechnologies/tyk => ../../tyk
+
+replace example.com/shared => ../../shared

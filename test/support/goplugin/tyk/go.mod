@@ -1,0 +1,3 @@
+module github.com/TykTechnologies/tyk
+
+go 1.19
