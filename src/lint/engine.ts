@@ -4,13 +4,13 @@
  * per document, then across all documents, then the bundles of `bundlesDir`), then severities,
  * positions and ignores. It never writes to the files it checks.
  */
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
 import { deploymentScope } from "./read/deployments.js";
-import { detectDocuments, mentionsTyk, type ConfigMapKey, type ConfigMapRef } from "./read/detect.js";
+import { detectDocuments, isHelmTemplate, mentionsTyk, type ConfigMapKey, type ConfigMapRef } from "./read/detect.js";
 import { discoverFiles, displayPath, isEnvFile } from "./read/discover.js";
 import { envGroups } from "./read/env-settings.js";
 import { isYamlPath, parseSource, type Anchor, type Range, type SourceDocument } from "./read/source.js";
@@ -117,8 +117,18 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       } else options.onSkip?.(shown, "an env file without TYK_* variables");
       continue;
     }
-    const parsed = parseSource(text, isYamlPath(file.absolutePath) ? "yaml" : "json");
+    const yamlFile = isYamlPath(file.absolutePath);
+    // Checked before parsing too: `name: {{ .Name }}` parses, as a map keyed by a map.
+    if (yamlFile && isHelmTemplate(text, true, inChartTemplates(file.absolutePath))) {
+      options.onSkip?.(shown, HELM_TEMPLATE);
+      continue;
+    }
+    const parsed = parseSource(text, yamlFile ? "yaml" : "json");
     let environments = 0;
+    if (yamlFile && isHelmTemplate(text, parsed.syntaxErrors.length === 0, false)) {
+      options.onSkip?.(shown, HELM_TEMPLATE);
+      continue;
+    }
     if (parsed.syntaxErrors.length > 0 && !file.explicit && parsed.documents.length === 0 && !mentionsTyk(text)) {
       options.onSkip?.(shown, `not ${parsed.format === "yaml" ? "YAML" : "JSON"}, and nothing in it looks like Tyk`);
       continue;
@@ -233,4 +243,12 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     results: applyIgnores(results, { entries: config.ignores, configFile: config.file ?? "", baseDir: config.baseDir, cwd }, reasonless === "off" ? undefined : reasonless === "error" ? 2 : 1),
     rules: [...run.metas.values()],
   };
+}
+
+const HELM_TEMPLATE = "a Helm template ({{ … }}), which is not the YAML that gets deployed until Helm renders it; lint the output of `helm template` instead";
+
+/** Whether a file sits in a Helm chart's `templates/` folder (next to the chart's Chart.yaml). */
+function inChartTemplates(file: string): boolean {
+  const dir = path.dirname(file);
+  return path.basename(dir) === "templates" && existsSync(path.join(path.dirname(dir), "Chart.yaml"));
 }

@@ -234,6 +234,24 @@ function operatorResource(value: Record<string, unknown>): OperatorResource {
 // Text that makes an unparsable file found in a directory worth reporting rather than skipping.
 const TYK_MARKERS = /x-tyk-api-gateway|"(api_id|listen_path|target_url|listen_port|file_list|custom_middleware|access_rights)"|tyk\.tyk\.io\//;
 
+// A Go template action as Helm charts write them: `{{ .Values.x }}`, `{{- if … }}`, `{{ include … }}`.
+const ACTION = String.raw`\{\{-?\s*(?:[.$]|(?:if|else|end|range|with|define|include|template|tpl|toYaml|toJson|printf|default|required|quote|nindent|indent)\b)`;
+const TEMPLATE_ACTION = new RegExp(ACTION);
+// An action where YAML expects a value or an entry, not inside a string: `name: {{ .Name }}`,
+// `- {{ $x }}`, `{{- end }}` at the start of a line (indented lines may be a block scalar's text).
+const UNQUOTED_ACTION = new RegExp(String.raw`(?:^|^[ \t]*-[ \t]+|:[ \t]+)` + ACTION, "m");
+
+/**
+ * Whether a YAML file is an unrendered Helm (Go) template. Neither the gateway nor the Operator
+ * reads one: Helm (or the pipeline) renders it first, so its YAML is not what gets deployed, and
+ * `name: {{ .Name }}` even parses, as a map. Tyk's own Go templates in definitions
+ * (`template_source`, mock response bodies) sit inside strings, so only an action outside a
+ * string, a file that does not parse, or a file in a chart's `templates/` folder counts.
+ */
+export function isHelmTemplate(text: string, parses: boolean, inChartTemplates: boolean): boolean {
+  return TEMPLATE_ACTION.test(text) && (!parses || inChartTemplates || UNQUOTED_ACTION.test(text));
+}
+
 /** Whether a file's text mentions something only Tyk documents have (for files that do not parse). */
 export function mentionsTyk(text: string): boolean {
   return TYK_MARKERS.test(text);

@@ -1,4 +1,4 @@
-import { apiFacts, isKvReference, parsedUpstream, type Upstream } from "../support/api-facts.js";
+import { apiFacts, isKvReference, isPlaceholder, parsedUpstream, type Upstream } from "../support/api-facts.js";
 import { fieldName } from "../../read/pointer.js";
 import type { Rule, RuleFinding } from "../../types.js";
 
@@ -10,7 +10,7 @@ export const targetUrl: Rule = {
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
   description: "The upstream (`proxy.target_url`, OAS `upstream.url`) must be an absolute URL with a scheme the gateway supports.",
-  help: `The gateway proxies to ${UPSTREAM_SCHEMES.map((s) => `${s}://`).join(", ")} upstreams (tyk:// loops to another API). A relative or scheme-less URL such as \`httpbin.org\` fails on every request. KV references (env://, secrets://, consul://, vault://, $secret_…) are resolved by the gateway and not checked. Load-balancing targets (\`proxy.target_list\`, OAS \`upstream.loadBalancing.targets\`) may omit the scheme: the gateway's EnsureTransport (gateway/reverse_proxy.go) adds the API's protocol, or http, to any entry Go's url.Parse reads without one (\`httpbin.org\`, \`10.0.0.1/api\`); \`host:port\` entries are reported because url.Parse reads \`host:\` as a scheme (or refuses a numeric host), so nothing is added.`,
+  help: `The gateway proxies to ${UPSTREAM_SCHEMES.map((s) => `${s}://`).join(", ")} upstreams (tyk:// loops to another API). A relative or scheme-less URL such as \`httpbin.org\` fails on every request. KV references (env://, secrets://, consul://, vault://, $secret_…) are resolved by the gateway and not checked, nor are placeholders a deployment step fills in (\`\${VAR}\`, \`{{ .Values.url }}\`, \`<<AUTO REPLACE TARGETURL>>\`). Load-balancing targets (\`proxy.target_list\`, OAS \`upstream.loadBalancing.targets\`) may omit the scheme: the gateway's EnsureTransport (gateway/reverse_proxy.go) adds the API's protocol, or http, to any entry Go's url.Parse reads without one (\`httpbin.org\`, \`10.0.0.1/api\`); \`host:port\` entries are reported because url.Parse reads \`host:\` as a scheme (or refuses a numeric host), so nothing is added.`,
   check(doc) {
     const facts = apiFacts(doc);
     if (!facts) return [];
@@ -27,7 +27,7 @@ function upstreamProblem(target: Upstream, optional: boolean): string | undefine
   const { value } = target;
   if (target.problem) return `${JSON.stringify(value)} cannot be used as an upstream: ${target.problem}, so the gateway's EnsureTransport leaves it as written; write "http://${value}"`;
   if (value === "") return optional ? undefined : "is empty: the gateway has nowhere to send requests";
-  if (isKvReference(value)) return undefined;
+  if (isKvReference(value) || isPlaceholder(value)) return undefined;
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(value)?.[1]?.toLowerCase();
   if (!scheme) return `${JSON.stringify(value)} is not an absolute URL; add a scheme, e.g. "http://${value.replace(/^\/+/, "")}"`;
   if (!UPSTREAM_SCHEMES.includes(scheme)) {

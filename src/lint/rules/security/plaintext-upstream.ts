@@ -1,5 +1,5 @@
 import { fieldName } from "../../read/pointer.js";
-import { apiFacts, isKvReference, parsedUpstream } from "../support/api-facts.js";
+import { apiFacts, isKvReference, isPlaceholder, parsedUpstream } from "../support/api-facts.js";
 import { API_KINDS, OWASP, stringList, type SecurityRule } from "../support/security.js";
 import { isInternalHost } from "../support/hosts.js";
 
@@ -21,7 +21,7 @@ export const plaintextUpstream: SecurityRule = {
     if (!facts) return [];
     const internalHosts = stringList(ctx.ruleOptions[ID], "internalHosts");
     return facts.targets.flatMap((target) => {
-      if (isKvReference(target.value)) return [];
+      if (isKvReference(target.value) || isPlaceholder(target.value)) return [];
       const url = parsedUpstream(target);
       if (!url) return []; // target-url reports malformed URLs
       if (!PLAINTEXT_SCHEMES.has(url.protocol) || isInternalHost(url.hostname, internalHosts)) return [];

@@ -82,7 +82,7 @@ export function apiFacts(doc: LintDocument): ApiFacts | undefined {
 
 /** Load-balancing targets go through EnsureTransport (Tyk OAS targets become the Classic `target_list`). */
 function loadBalancingTarget(written: string, pointer: string, protocol: string): Upstream {
-  if (written === "" || isKvReference(written)) return { value: written, pointer };
+  if (written === "" || isKvReference(written) || isPlaceholder(written)) return { value: written, pointer };
   const { url, problem } = ensureTransport(written, protocol);
   return { value: url, pointer, written: url === written ? undefined : written, problem };
 }
@@ -167,6 +167,15 @@ function oasFacts(doc: unknown): ApiFacts {
 }
 
 /** Values the gateway resolves from a KV store or the environment at load time. */
+/**
+ * A value a deployment step fills in before the gateway reads the file: compose or envsubst
+ * `${VAR}`, Helm/Jinja `{{ … }}`, CI markers such as `<<AUTO REPLACE TARGETURL>>`. What the gateway
+ * will get is not known here, so rules that judge the value leave it alone.
+ */
+export function isPlaceholder(value: string): boolean {
+  return /\$\{[^}]*\}|\{\{.*?\}\}|<<[^<>]+>>/.test(value);
+}
+
 export function isKvReference(value: string): boolean {
   return /^(env|consul|vault|secrets):\/\//.test(value) || /^\$secret_(env|conf|vault|consul)\./.test(value);
 }
