@@ -126,11 +126,14 @@ class SchemaBuilder {
     switch (field.type) {
       case "string":
         return this.stringShape(field);
+      // x-go-type: lint checks each number as written against it (Go refuses 8080.0 or 1e3 in an
+      // int, 1e39 in a float32; src/lint/validate/number-literals.ts).
       case "integer": {
         const [minimum, maximum] = INTEGER_BOUNDS[field.go_type] ?? [];
-        return { type: nullable("integer"), ...(minimum !== undefined && { minimum }), ...(maximum !== undefined && { maximum }) };
+        return { type: nullable("integer"), "x-go-type": field.go_type, ...(minimum !== undefined && { minimum }), ...(maximum !== undefined && { maximum }) };
       }
       case "number":
+        return { type: nullable("number"), "x-go-type": field.go_type };
       case "boolean":
         return { type: nullable(field.type) };
       case "array":

@@ -10,6 +10,7 @@ import { scanJsonPointer, uniqueMemberSpan, type JsonSpan } from "./positions.js
 import { pointerSegments } from "./pointer.js";
 import { duplicateKeys, hasDuplicateKeys, type DuplicateKey } from "./duplicate-keys.js";
 import { mentionsTyk, type ConfigMapKey } from "./detect.js";
+import { mayHaveNumberLiterals, numberLiterals, type NumberLiteral } from "./number-literals.js";
 
 /** 1-based, end exclusive (the column after the last character), like ESLint. */
 export interface Range {
@@ -32,6 +33,8 @@ export interface SourceDocument {
   value: unknown;
   /** JSON only: keys written twice (JSON.parse kept the last; Go decodes both, see validate/go-decode.ts). */
   duplicates?: Duplicates;
+  /** JSON only: numbers JSON.parse does not read exactly as written (`8080.0`, `1e3`, `-0`, 16+ digits). */
+  numbers?: NumberLiteral[];
   /** The range for `pointer`, or for its nearest existing ancestor when the path does not exist. */
   locate(pointer: string, anchor: Anchor): Range;
   /** 0-based index in a multi-document YAML file. */
@@ -112,6 +115,18 @@ function parseJsonSource(text: string): ParsedSource {
       const index = lines;
       document.duplicates = { tree: found.tree, keys: found.duplicates.map((d) => ({ ...d, first: index.position(d.firstKey), second: index.position(d.secondKey) })) };
     }
+  }
+  if (mayHaveNumberLiterals(text)) {
+    let numberTree = document.duplicates?.tree;
+    if (!numberTree) {
+      try {
+        numberTree = parseJson(text, { firstValueOnly: true });
+      } catch {
+        // Nested deeper than the tree parser goes: such a text is no gateway document.
+      }
+    }
+    const numbers = numberTree ? numberLiterals(numberTree) : [];
+    if (numbers.length > 0) document.numbers = numbers;
   }
   return trailing ? { format: "json", documents: [document], syntaxErrors: [], trailing } : { format: "json", documents: [document], syntaxErrors: [] };
 }
@@ -243,6 +258,7 @@ function embeddedJson(doc: Document, value: unknown, yamlIndex: number, text: st
     }
     for (const inner of parsed.documents) {
       const embedded: SourceDocument = { value: inner.value, yamlIndex, embeddedIn, locate: (pointer, anchor) => map(inner.locate(pointer, anchor)) };
+      if (inner.numbers) embedded.numbers = inner.numbers;
       if (inner.duplicates) {
         const at = (p: { line: number; column: number }) => {
           const r = map({ line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 });

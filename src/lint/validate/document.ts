@@ -15,6 +15,7 @@ import { SchemaSet, schemaNameFor } from "./schemas.js";
 import { isWrapperExtra, isWrapperString } from "./wrapper-fields.js";
 import { envelopeFindings } from "./envelope.js";
 import { decodeInto, goValue } from "./go-decode.js";
+import { numberLiteralFindings } from "./number-literals.js";
 import { toValue, type JsonNode } from "../../json/parse.js";
 import { closest } from "../../suggest.js";
 
@@ -58,6 +59,12 @@ export function validateDocument(detected: DetectedDocument, source: SourceDocum
     const validated = validateAgainstSchema(raw, detected, schemas, "", report);
     value = validated.value;
     toDocument = validated.originalPointer;
+  }
+  if (source.numbers) {
+    // Tyk OAS: only the extension is decoded into Go structs with integer fields.
+    const at = detected.kind === "tyk-oas" ? childPointer("", "x-tyk-api-gateway") : "";
+    const root = schemas.graph(schemaNameFor(detected.kind)).root;
+    for (const f of numberLiteralFindings(source.numbers, detected.pointer, at, root, detected.kind)) report("invalid-type", f.pointer, f.message, "value");
   }
   if (detected.envelope !== undefined) {
     const envelope = valueAt(source.value, detected.envelope);

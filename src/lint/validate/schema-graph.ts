@@ -128,6 +128,15 @@ export class Position {
     return this.leadingNames ?? undefined;
   }
 
+  /**
+   * The Go number type the schema records here (`x-go-type`, written by scripts/generate-schemas.mjs
+   * on every integer and number field), or undefined when the value is not a Go number.
+   */
+  get goNumberType(): string | undefined {
+    for (const n of this.nodes) if (typeof n.schema["x-go-type"] === "string") return n.schema["x-go-type"];
+    return undefined;
+  }
+
   get isEmpty(): boolean {
     return this.nodes.length === 0;
   }
