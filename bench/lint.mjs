@@ -1,5 +1,5 @@
-// Lint throughput and start-up: generates 2,000 Tyk Classic API definitions, lints them with the
-// built CLI, and compares with one Node process that only reads and JSON.parses the same files (the
+// Lint throughput and start-up: generates 2,000 Tyk Classic API definitions in the app_path of a
+// tyk.conf, lints them with the built CLI, and compares with one Node process that only reads and JSON.parses the same files (the
 // least any linter must do); both are timed as whole processes, start-up included. Also times a
 // single-file run against `node -e 0`.
 // Usage: node bench/lint.mjs [files] [runs]      (npm run build first)
@@ -112,6 +112,9 @@ try {
     bytes += text.length;
     writeFileSync(path.join(dir, `api-${i}.json`), text);
   }
+  // The folder is the app_path of a tyk.conf, so the cross-file rules compare all the definitions
+  // (without one, nothing loads them together and those rules have nothing to do).
+  writeFileSync(path.join(dir, "tyk.conf"), `${JSON.stringify({ listen_port: 8080, secret: "bench-secret-0123456789abcdef", storage: { type: "redis" }, app_path: "./" }, null, 2)}\n`);
   const single = path.join(dir, "api-0.json");
 
   const readAndParse = `const fs=require("fs"),p=require("path");for(const n of fs.readdirSync(${JSON.stringify(dir)}))JSON.parse(fs.readFileSync(p.join(${JSON.stringify(dir)},n),"utf8"))`;

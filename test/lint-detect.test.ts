@@ -62,14 +62,26 @@ describe("detectDocuments", () => {
   });
 
   it("finds the spec of Tyk Operator resources", () => {
-    expect(detectDocuments({ apiVersion: "tyk.tyk.io/v1alpha1", kind: "ApiDefinition", metadata: {}, spec: classic }).documents).toEqual([
-      { kind: "classic-api", pointer: "/spec", wrapper: "operator" },
+    // With the resource's identity: the same kind, namespace and name are one object.
+    expect(detectDocuments({ apiVersion: "tyk.tyk.io/v1alpha1", kind: "ApiDefinition", metadata: { name: "httpbin", namespace: "team-a" }, spec: classic }).documents).toEqual([
+      { kind: "classic-api", pointer: "/spec", wrapper: "operator", resource: { kind: "ApiDefinition", name: "httpbin", namespace: "team-a" } },
     ]);
     expect(detectDocuments({ apiVersion: "tyk.tyk.io/v1alpha1", kind: "SecurityPolicy", spec: { name: "p", access_rights_array: [] } }).documents).toEqual([
-      { kind: "policy", pointer: "/spec", wrapper: "operator" },
+      { kind: "policy", pointer: "/spec", wrapper: "operator", resource: { kind: "SecurityPolicy" } },
     ]);
     // Other Kubernetes resources are not Tyk documents.
     expect(detectDocuments({ apiVersion: "apps/v1", kind: "Deployment", spec: { replicas: 1 } }).documents).toEqual([]);
+  });
+
+  it("finds a policies map wrapped in {\"policies\": …}, which the gateway does not unwrap", () => {
+    const detection = detectDocuments({ policies: { gold: policy, silver: policy } });
+    expect(detection.kind).toBe("policies");
+    expect(detection.documents).toEqual([
+      { kind: "policy", pointer: "/policies/gold", wrapper: "policies-map" },
+      { kind: "policy", pointer: "/policies/silver", wrapper: "policies-map" },
+    ]);
+    // A tyk.conf's own `policies` section is not that.
+    expect(detectDocuments({ ...conf, policies: { policy_source: "file", policy_record_name: "policies.json" } }).kind).toBe("tyk-conf");
   });
 
   it("leaves other JSON alone", () => {

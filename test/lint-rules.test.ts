@@ -106,6 +106,7 @@ describe("duplicates across files", () => {
   it("reports a repeated api_id and a repeated listen path on the same domain, but not on another domain", async () => {
     const second = api("orders", {}, { listen_path: "/orders" });
     const { results } = await lintFiles({
+      "tyk.conf": gatewayConfig,
       "apps/1-orders.json": api("orders"),
       "apps/2-orders-copy.json": second,
       "apps/3-oas.json": oasApi("oas", "/orders/"),
@@ -123,6 +124,7 @@ describe("duplicates across files", () => {
 
   it("counts the two files the gateway writes for one Tyk OAS API as one API, and still compares them with others", async () => {
     const { results } = await lintFiles({
+      "tyk.conf": gatewayConfig,
       "apps/petstore.json": api("petstore", { is_oas: true }, { listen_path: "/pets/" }),
       "apps/petstore-oas.json": oasApi("petstore", "/pets/"),
       "apps/copy.json": api("petstore", {}, { listen_path: "/pets/" }),
@@ -135,6 +137,16 @@ describe("duplicates across files", () => {
     expect(messages(results, "duplicate-listen-path").map((m) => m.file)).toEqual(["apps/petstore-oas.json", "apps/plain.json"]);
   });
 
+  it("compares only what one gateway loads: not other folders, nor subfolders of app_path", async () => {
+    const { results } = await lintFiles({
+      "tyk.conf": gatewayConfig,
+      "apps/orders.json": api("orders"),
+      "apps/old/orders.json": api("orders"),
+      "staging/orders.json": api("orders"),
+    });
+    expect([...messages(results, "duplicate-api-id"), ...messages(results, "duplicate-listen-path")]).toEqual([]);
+  });
+
   it("finds duplicates between the APIs of one Dashboard export list", async () => {
     const { results } = await lintFiles({ "export.json": { apis: [{ api_definition: api("x") }, { api_definition: api("x", {}, { listen_path: "/y/" }) }] } });
     expect(messages(results, "duplicate-api-id")).toMatchObject([{ pointer: "/apis/1/api_definition/api_id" }]);
@@ -144,11 +156,18 @@ describe("duplicates across files", () => {
 describe("policy-unknown-api", () => {
   const policies = { gold: { rate: 10, per: 1, quota_max: -1, access_rights: { orders: { api_id: "orders", versions: ["Default"] }, ghost: { api_id: "ghost", versions: ["Default"] } } } };
 
-  it("reports access to an API id that no linted definition has, at the key", async () => {
-    const { results } = await lintFiles({ "policies.json": policies, "orders.json": api("orders") });
+  const conf = { ...gatewayConfig, policies: { policy_source: "file", policy_record_name: "policies.json" } };
+
+  it("reports access to an API id that none of the definitions the same tyk.conf loads has, at the key", async () => {
+    const { results } = await lintFiles({ "tyk.conf": conf, "policies.json": policies, "apps/orders.json": api("orders") });
     expect(messages(results, "policy-unknown-api").map((m) => [m.line, m.column, m.message])).toEqual([
-      [lineOf(policies, '"ghost": {'), 7, 'access_rights names API id "ghost", which none of the linted API definitions has'],
+      [lineOf(policies, '"ghost": {'), 7, 'access_rights names API id "ghost", which none of the API definitions deployed with it has (tyk.conf)'],
     ]);
+  });
+
+  it("stays silent when no gateway config pairs the policies with the definitions", async () => {
+    const { results } = await lintFiles({ "policies.json": policies, "orders.json": api("orders") });
+    expect(messages(results, "policy-unknown-api")).toEqual([]);
   });
 
   it("stays silent when no API definitions are linted", async () => {
@@ -180,13 +199,13 @@ describe("checks against the linted tyk.conf", () => {
   });
 
   it("is satisfied by a config that enables both, and silent without a config", async () => {
-    expect(messages((await lintFiles({ "tyk.conf": gatewayConfig, "py.json": pythonApi })).results, "bundle-downloader-disabled")).toEqual([]);
+    expect(messages((await lintFiles({ "tyk.conf": gatewayConfig, "apps/py.json": pythonApi })).results, "bundle-downloader-disabled")).toEqual([]);
     const alone = (await lintFiles({ "py.json": pythonApi })).results;
     expect([...messages(alone, "bundle-downloader-disabled"), ...messages(alone, "coprocess-disabled")]).toEqual([]);
   });
 
   it("reports an empty bundle_base_url", async () => {
-    const { results } = await lintFiles({ "tyk.conf": { ...gatewayConfig, bundle_base_url: "" }, "py.json": pythonApi });
+    const { results } = await lintFiles({ "tyk.conf": { ...gatewayConfig, bundle_base_url: "" }, "apps/py.json": pythonApi });
     expect(messages(results, "bundle-downloader-disabled")[0]!.message).toContain("`bundle_base_url` is empty in tyk.conf");
   });
 
@@ -252,6 +271,13 @@ describe("--bundles", () => {
     expect(messages(results, "bundle-refused").map((m) => m.file)).toEqual(["apps/unsigned.json"]);
     expect(messages(results, "bundle-refused")[0]!.message).toMatch(/^bundle "unsigned.zip" would be refused by the gateway: .*sign/i);
     expect(messages(results, "bundle-refused", "apps/signed.json")).toEqual([]);
+
+    // The same unsigned bundle, used by an API another gateway (without a key) loads: that gateway accepts it.
+    await mkdir(path.join(dir, "edge/apps"), { recursive: true });
+    await writeFile(path.join(dir, "edge/tyk.conf"), JSON.stringify({ ...gatewayConfig, app_path: "apps" }));
+    await writeFile(path.join(dir, "edge/apps/unsigned.json"), JSON.stringify(api("edge-unsigned", { custom_middleware_bundle: "unsigned.zip" })));
+    const both = (await lint({ paths: ["."], cwd: dir, bundlesDir: "bundles" })).results;
+    expect(messages(both, "bundle-refused").map((m) => m.file)).toEqual(["apps/unsigned.json"]);
   });
 });
 

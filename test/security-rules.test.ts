@@ -310,7 +310,7 @@ describe("security rules: cross-file and configuration", () => {
     const found = result!.messages.filter((m) => m.ruleId === "security/unverified-bundles");
     const text = `${JSON.stringify(api, null, 2)}\n`;
     expect(found.map((m) => m.line)).toEqual([lineOf(text, '"custom_middleware_bundle"')]);
-    expect(found[0]!.message).toContain("has no `public_key_path`");
+    expect(found[0]!.message).toContain("no `public_key_path` (unsigned bundles load) in tyk.conf");
   });
 
   it("security/unverified-bundles: clean with a signed-bundle tyk.conf, and without any tyk.conf", async () => {
@@ -375,31 +375,38 @@ describe("security rules on real files (fixtures/corpus)", () => {
   let results: LintResult[];
   const corpus = path.join(FIXTURES, "corpus");
   const messagesOf = (file: string, rule: string) => results.find((r) => r.filePath === file)?.messages.filter((m) => m.ruleId === rule).map((m) => m.line);
+  // The plugin starter's e2e tyk.conf and app, back at their paths in TykTechnologies/tyk-plugin-starter:
+  // the config's app_path (/opt/tyk-gateway/apps/) is the apps folder beside it.
+  const STARTER = {
+    "e2e/tyk.conf": "gateway-configs/TykTechnologies__tyk-plugin-starter__e2e__tyk.conf",
+    "e2e/apps/multi-bundle.json": "classic-apis/TykTechnologies__tyk-plugin-starter__e2e__apps__multi-bundle.json",
+    "oas-apis/test-multiauth-oas.json": "oas-apis/TykTechnologies__tyk__ci__tests__tracing__apps__test-multiauth-oas.json",
+  };
 
   beforeAll(async () => {
-    results = (
-      await lint({
-      paths: ["oas-apis/TykTechnologies__tyk__ci__tests__tracing__apps__test-multiauth-oas.json", "gateway-configs/TykTechnologies__tyk-plugin-starter__e2e__tyk.conf", "classic-apis/TykTechnologies__tyk-plugin-starter__e2e__apps__multi-bundle.json"],
-      cwd: corpus,
-      })
-    ).results;
+    const dir = await tempDir("tyk-ts-security-real-");
+    for (const [to, from] of Object.entries(STARTER)) {
+      await mkdir(path.dirname(path.join(dir, to)), { recursive: true });
+      await writeFile(path.join(dir, to), readFileSync(path.join(corpus, from)));
+    }
+    results = (await lint({ paths: ["."], cwd: dir })).results;
   });
 
   it("a Tyk OAS API with authentication enabled is not keyless; its HMAC JWT scheme is reported", () => {
-    const file = "oas-apis/TykTechnologies__tyk__ci__tests__tracing__apps__test-multiauth-oas.json";
+    const file = "oas-apis/test-multiauth-oas.json";
     expect(messagesOf(file, "security/keyless-api")).toEqual([]);
     expect(messagesOf(file, "security/jwt-shared-secret")).toEqual([61]);
   });
 
   it("the plugin starter's e2e tyk.conf: weak secrets, plain-HTTP bundles without certificate checks, unhashed keys", () => {
-    const file = "gateway-configs/TykTechnologies__tyk-plugin-starter__e2e__tyk.conf";
+    const file = "e2e/tyk.conf";
     expect(messagesOf(file, "security/weak-secret")).toEqual([3, 4]);
     expect(messagesOf(file, "security/plaintext-bundle-downloader")).toEqual([17]);
     expect(messagesOf(file, "security/tls-verify-off")).toEqual([18]);
     expect(messagesOf(file, "security/hash-keys-off")).toEqual([29]);
   });
 
-  it("the API linted with it loads its bundles unverified", () => {
-    expect(messagesOf("classic-apis/TykTechnologies__tyk-plugin-starter__e2e__apps__multi-bundle.json", "security/unverified-bundles")).toEqual([23]);
+  it("the API its app_path holds loads its bundles unverified", () => {
+    expect(messagesOf("e2e/apps/multi-bundle.json", "security/unverified-bundles")).toEqual([23]);
   });
 });

@@ -58,7 +58,7 @@ export const registerLint: CommandRegistrar = (program, wrap) => {
     .option("--quiet", "report errors only")
     .addOption(new Option("--fail-severity <severity>", "lowest severity that makes the exit code 1").choices(["error", "warning"]).default("error"))
     .addOption(new Option("--profile <profile>", "production: security rules report errors instead of warnings (the CI gate)").choices([...PROFILES]).default("default"))
-    .option("--verbose", "list the files that were skipped, and why (on stderr)")
+    .option("--verbose", "list the files that were skipped, and which files the cross-file rules compare (on stderr)")
     .option("--list-rules", "print every rule with its default severity and description, then exit")
     .addHelpText(
       "after",
@@ -115,6 +115,7 @@ async function runLint(paths: string[], flags: LintFlags, targets: OutputTarget[
     bundlesDir: flags.bundles,
     envFiles: flags.envFile,
     onSkip: flags.verbose ? (file, reason) => process.stderr.write(`${stderrColor.dim("skipped")} ${file}: ${reason}\n`) : undefined,
+    onScope: flags.verbose ? (note) => process.stderr.write(`${stderrColor.dim("cross-file")} ${note.file ? `${note.file}: ` : ""}${note.message}\n`) : undefined,
   }).catch(inCliWords(LINT_WORDS));
   const results = flags.quiet ? errorsOnly(report.results) : report.results;
 

@@ -5,12 +5,15 @@
  *     "rules": { "unknown-field": "error", "example-secret": "off", "some-rule": ["warning", { …options }] },
  *     "ignore": ["legacy/**", "**\/*.draft.json", { "files": "apis/status.json", "rules": "security/keyless-api", "reason": "…" }],
  *     "orgRules": [{ "id": "org/https-upstream", "given": "/proxy/target_url", "then": { "pattern": "^https://" } }],
+ *     "deployments": [{ "gateway": "gw/tyk.conf", "apis": "gw/apps/*.json", "policies": "gw/policies/policies.json" }],
  *     "gatewayVersion": "5.3.0"
  *   }
  *
  * Ignore patterns are globs relative to the directory of the config file; object entries ignore
  * findings (src/lint/ignores.ts). `orgRules` are the team's own rules (src/lint/org-rules.ts).
  * `gatewayVersion` is the gateway `bundle verify` checks Go plugin file names for.
+ * `deployments` says which files one gateway loads together where the files cannot
+ * (src/lint/read/deployments.ts); its paths are relative to the config file's directory too.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -18,10 +21,11 @@ import { InputError } from "../errors.js";
 import { parseGatewayVersion } from "../bundle/gateway-versions.js";
 import { toValue } from "../json/parse.js";
 import { readJsonFile } from "../json/read-file.js";
+import { closest } from "../suggest.js";
 import { parseIgnoreEntry, type IgnoreEntry } from "./ignores.js";
 import { parseOrgRules, type OrgRuleDefinition } from "./org-rules.js";
 import { isObject } from "./read/pointer.js";
-import type { RuleSeverity } from "./types.js";
+import type { DeclaredDeployment, RuleSeverity } from "./types.js";
 
 export const CONFIG_FILE_NAMES = ["tyk-ts.config.json", ".tyk-ts.json"];
 
@@ -36,10 +40,12 @@ export interface LintConfig {
   /** Findings accepted by the team (object entries of `ignore`). */
   ignores: IgnoreEntry[];
   orgRules: OrgRuleDefinition[];
+  deployments: DeclaredDeployment[];
   /** The gateway version `bundle verify` resolves Go plugin file names for (src/goplugin/file-names.ts). */
   gatewayVersion?: string;
 }
 
+const SETTINGS = ["rules", "ignore", "orgRules", "deployments", "gatewayVersion", "$schema"];
 const SEVERITIES: readonly RuleSeverity[] = ["error", "warning", "off"];
 // ESLint's spellings are accepted too, since people will write them.
 const SEVERITY_ALIASES: Record<string, RuleSeverity> = { warn: "warning", "0": "off", "1": "warning", "2": "error" };
@@ -60,7 +66,7 @@ export function findConfigFile(cwd: string): string | undefined {
 
 export async function loadConfig(options: { cwd: string; configPath?: string }): Promise<LintConfig> {
   const file = options.configPath ? path.resolve(options.cwd, options.configPath) : findConfigFile(options.cwd);
-  if (!file) return { baseDir: options.cwd, severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [] };
+  if (!file) return { baseDir: options.cwd, severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [], deployments: [] };
   return parseConfig(toValue((await readJsonFile(file, "config-syntax")).root), file);
 }
 
@@ -72,9 +78,12 @@ function configError(file: string, message: string): InputError {
 
 export function parseConfig(raw: unknown, file: string): LintConfig {
   if (!isObject(raw)) throw configError(file, "the config must be a JSON object");
-  const config: LintConfig = { file, baseDir: path.dirname(file), severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [] };
+  const config: LintConfig = { file, baseDir: path.dirname(file), severities: {}, ruleOptions: {}, ignore: [], ignores: [], orgRules: [], deployments: [] };
   for (const key of Object.keys(raw)) {
-    if (!["rules", "ignore", "orgRules", "gatewayVersion", "$schema"].includes(key)) throw configError(file, `unknown setting "${key}" (known: rules, ignore, orgRules, gatewayVersion)`);
+    if (!SETTINGS.includes(key)) {
+      const suggestion = closest(key, SETTINGS);
+      throw configError(file, `unknown setting "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (known: ${SETTINGS.filter((s) => s !== "$schema").join(", ")})`);
+    }
   }
   if (raw.rules !== undefined) {
     if (!isObject(raw.rules)) throw configError(file, '"rules" must be an object of rule id → severity');
@@ -96,6 +105,7 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
     });
   }
   if (raw.orgRules !== undefined) config.orgRules = parseOrgRules(raw.orgRules, file);
+  if (raw.deployments !== undefined) config.deployments = parseDeployments(raw.deployments, file);
   if (raw.gatewayVersion !== undefined) {
     if (typeof raw.gatewayVersion !== "string" || !parseGatewayVersion(raw.gatewayVersion)) {
       throw configError(file, `"gatewayVersion" must be a gateway version such as "5.8.2"; found ${JSON.stringify(raw.gatewayVersion)}`);
@@ -103,4 +113,31 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
     config.gatewayVersion = raw.gatewayVersion;
   }
   return config;
+}
+
+const DEPLOYMENT_KEYS = ["gateway", "apis", "policies"];
+
+function parseDeployments(raw: unknown, file: string): DeclaredDeployment[] {
+  const example = '[{ "gateway": "gw/tyk.conf", "apis": "gw/apps/*.json", "policies": "gw/policies/policies.json" }]';
+  if (!Array.isArray(raw)) throw configError(file, `"deployments" must be a list such as ${example}`);
+  return raw.map((entry, i) => {
+    const at = `deployments[${i}]`;
+    if (!isObject(entry)) throw configError(file, `${at} must be an object such as ${example.slice(1, -1)}`);
+    for (const key of Object.keys(entry)) {
+      if (DEPLOYMENT_KEYS.includes(key)) continue;
+      const suggestion = closest(key, DEPLOYMENT_KEYS);
+      throw configError(file, `${at}: unknown key "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (known: ${DEPLOYMENT_KEYS.join(", ")})`);
+    }
+    const globs = (key: "apis" | "policies"): string[] => {
+      const value = entry[key];
+      if (value === undefined) return [];
+      const list = typeof value === "string" ? [value] : value;
+      if (!Array.isArray(list) || list.some((g) => typeof g !== "string" || g === "")) throw configError(file, `${at}.${key} must be a glob or a list of globs (relative to ${path.dirname(file)})`);
+      return list as string[];
+    };
+    if (entry.gateway !== undefined && (typeof entry.gateway !== "string" || entry.gateway === "")) throw configError(file, `${at}.gateway must be the path of a tyk.conf (relative to ${path.dirname(file)})`);
+    const deployment: DeclaredDeployment = { gateway: entry.gateway as string | undefined, apis: globs("apis"), policies: globs("policies") };
+    if (deployment.apis.length === 0 && deployment.policies.length === 0) throw configError(file, `${at} names no "apis" and no "policies": nothing to check together`);
+    return deployment;
+  });
 }

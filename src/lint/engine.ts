@@ -9,6 +9,7 @@ import path from "node:path";
 import { InputError, ioError } from "../errors.js";
 import { loadConfig } from "./config.js";
 import { applyIgnores } from "./ignores.js";
+import { deploymentScope } from "./read/deployments.js";
 import { detectDocuments, isHelmTemplate, mentionsTyk, type ConfigMapKey, type ConfigMapRef } from "./read/detect.js";
 import { discoverFiles, displayPath, isEnvFile } from "./read/discover.js";
 import { envGroups } from "./read/env-settings.js";
@@ -18,7 +19,7 @@ import { ruleSet } from "./rule-set.js";
 import { ignoreWithoutReason } from "./rules/config/ignore-without-reason.js";
 import { UNKNOWN_KIND_MESSAGE } from "./rules/document/unknown-kind.js";
 import { checkBundles } from "./rules/support/bundles-dir.js";
-import type { Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta } from "./types.js";
+import type { DeploymentScope, Kind, LintContext, LintDocument, LintResult, Profile, RuleMeta, ScopeNote } from "./types.js";
 import { SchemaSet } from "./validate/schemas.js";
 import { validateDocument } from "./validate/document.js";
 import { environmentChecks, unsetReferences, withEnvironment } from "./validate/env.js";
@@ -48,6 +49,8 @@ export interface LintOptions {
   envFiles?: string[];
   /** Told about every file that was looked at and left out, and why (`--verbose`). */
   onSkip?: (file: string, reason: string) => void;
+  /** Told which documents the cross-file rules compare, and which pairings were skipped and why (`--verbose`). */
+  onScope?: (note: ScopeNote) => void;
 }
 
 export interface LintReport {
@@ -193,9 +196,27 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     const origin = origins.get(doc);
     if (origin) origin.file.pending.push({ ruleId, message, source: origin.source, pointer: origin.toFile(pointer), anchor });
   };
+  // What each gateway, Dashboard or Operator namespace loads together: computed when a cross-file check needs it.
+  let scope: DeploymentScope | undefined;
+  const deployments = (): DeploymentScope => {
+    if (scope) return scope;
+    scope = deploymentScope(documents, {
+      files: files.map((f) => f.absolutePath),
+      declared: config.deployments,
+      baseDir: config.baseDir,
+      display: (file) => (file === cwd ? "." : displayPath(file, cwd)),
+      settingsOf: (conf) => effectiveConfigs.get(conf)?.value,
+    });
+    for (const note of scope.notes) options.onScope?.(note);
+    return scope;
+  };
   for (const rule of run.rules) {
     if (!rule.checkProject || run.severity(rule) === "off") continue;
-    for (const f of rule.checkProject(documents, ctx)) report(f.document, rule.id, f.pointer, f.message, f.at);
+    for (const f of rule.checkProject(documents, { ...ctx, scope: deployments() })) {
+      const origin = origins.get(f.document);
+      if (f.filePointer !== undefined && origin) origin.file.pending.push({ ruleId: rule.id, message: f.message, source: origin.source, pointer: f.filePointer, anchor: f.at ?? "value" });
+      else report(f.document, rule.id, f.pointer, f.message, f.at);
+    }
   }
   if (declared) {
     // References need every document: an API's secrets:// needs the gateway's secrets map.
@@ -213,7 +234,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   if (options.bundlesDir !== undefined) {
     const bundlesDir = path.resolve(cwd, options.bundlesDir);
     if (!statSync(bundlesDir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError("bundles-dir", `bundles directory ${options.bundlesDir} is not a directory`, { data: { path: options.bundlesDir } });
-    for (const f of await checkBundles(documents, bundlesDir)) report(f.document, f.ruleId, f.pointer, f.message);
+    for (const f of await checkBundles(documents, bundlesDir, deployments())) report(f.document, f.ruleId, f.pointer, f.message);
   }
 
   const results = states.map((state) => toResult(state, run));

@@ -41,6 +41,8 @@ export interface RuleFinding {
 /** A finding from a cross-file rule: it names the document it belongs to. */
 export interface ProjectFinding extends RuleFinding {
   document: LintDocument;
+  /** A pointer from the root of the document's file instead of `pointer` (how a file wraps its documents). */
+  filePointer?: string;
 }
 
 /** A Tyk document found in a file: a file can hold several (lists, wrappers, multi-document YAML). */
@@ -61,6 +63,16 @@ export interface LintDocument {
   wrapper: DocumentWrapper;
   /** 0-based index of the YAML document in a multi-document file. */
   yamlDocument?: number;
+  /** The Kubernetes resource a Tyk Operator document is the `spec` of. */
+  resource?: OperatorResource;
+}
+
+/** Kind, namespace and name: what makes two Kubernetes resources one object. */
+export interface OperatorResource {
+  kind: string;
+  name?: string;
+  /** Unset when the namespace is chosen at apply time (`kubectl apply -n`). */
+  namespace?: string;
 }
 
 export type DocumentWrapper = "none" | "dashboard" | "list" | "policies-map" | "operator";
@@ -72,13 +84,68 @@ export interface LintContext {
   ruleOptions: Readonly<Record<string, unknown>>;
 }
 
+// Deployment scope (read/deployments.ts): which documents one gateway, Dashboard or Operator namespace loads together.
+
+/** A deployment declared in tyk-ts.config.json: globs relative to the config file's folder. */
+export interface DeclaredDeployment {
+  gateway?: string;
+  apis: string[];
+  policies: string[];
+}
+
+export type PolicyFileShape = "map" | "folder";
+
+/** Documents loaded together. */
+export interface Deployment {
+  /** How the documents were put together, for messages: a config file, a declared deployment, a file, a namespace. */
+  label: string;
+  /** The tyk.conf, when the deployment is a gateway's. */
+  gateway?: LintDocument;
+  /** What the gateway runs with: the tyk.conf with the `TYK_GW_*` variables its compose service sets. */
+  settings?: unknown;
+  apis: LintDocument[];
+  policies: LintDocument[];
+  /** How the gateway reads its policy files, when it reads them from files. */
+  policyShape?: PolicyFileShape;
+  /** The setting that names them (`policies.policy_path` or `policies.policy_record_name`). */
+  policySetting?: string;
+  /** Policy files the gateway reads (absolute paths), whether or not lint recognised them. */
+  policyFiles: string[];
+}
+
+/** One thing `--verbose` says about pairing: what was (not) paired with a file, and why. */
+export interface ScopeNote {
+  file?: string;
+  message: string;
+}
+
+export interface DeploymentScope {
+  deployments: Deployment[];
+  notes: ScopeNote[];
+}
+
+/** A gateway that loads an API: its tyk.conf and what it runs with. */
+export interface Gateway {
+  config: LintDocument;
+  settings: unknown;
+}
+
+/** What cross-file rules are told besides the documents: which of them are loaded together. */
+export interface ProjectContext extends LintContext {
+  scope: DeploymentScope;
+}
+
 /** A check beyond the schema. Give it `check` (one document) or `checkProject` (all of them), or both. */
 export interface Rule extends RuleMeta {
   /** The kinds `check` is called for. */
   kinds: ReadonlyArray<LintDocument["kind"]>;
   check?(doc: LintDocument, ctx: LintContext): RuleFinding[];
-  /** Cross-file checks: called once with every document of the run. */
-  checkProject?(docs: readonly LintDocument[], ctx: LintContext): ProjectFinding[];
+  /**
+   * Cross-file checks: called once with every document of the run. Compare documents only within
+   * the deployments of `ctx.scope` (read/deployments.ts): what one gateway, Dashboard or Operator
+   * namespace loads together.
+   */
+  checkProject?(docs: readonly LintDocument[], ctx: ProjectContext): ProjectFinding[];
 }
 
 /** One message in a result, in the shape of `--format json`. */

@@ -33,9 +33,12 @@ function definition(i: number): object {
   };
 }
 
+/** The definitions, and a tyk.conf whose app_path is their folder: one gateway loads them all, so the cross-file rules compare them all. */
 function writeDefinitions(dir: string, count: number): void {
   mkdirSync(dir, { recursive: true });
   for (let i = 0; i < count; i++) writeFileSync(path.join(dir, `api-${i}.json`), JSON.stringify(definition(i), null, 2));
+  const conf = { listen_port: 8080, secret: "a-long-random-secret-for-load-tests", storage: { type: "redis" }, app_path: "./", enable_bundle_downloader: true, bundle_base_url: "https://bundles.internal/" };
+  writeFileSync(path.join(dir, "tyk.conf"), JSON.stringify(conf, null, 2));
 }
 
 /** The CLI's wall time and peak RSS (VmHWM, polled) for one lint run. */
@@ -66,8 +69,9 @@ describe("lint over thousands of API definitions", () => {
     const large = await measureLint(path.join(root, "large"), path.join(root, "large.json"));
     // Exit 1: the generated definitions share listen paths on purpose.
     expect([small.code, large.code]).toEqual([1, 1]);
-    const results = JSON.parse(readFileSync(path.join(root, "large.json"), "utf8")) as unknown[];
-    expect(results).toHaveLength(LARGE);
+    const results = JSON.parse(readFileSync(path.join(root, "large.json"), "utf8")) as Array<{ messages: Array<{ ruleId: string }> }>;
+    expect(results).toHaveLength(LARGE + 1);
+    expect(results.flatMap((r) => r.messages).filter((m) => m.ruleId === "duplicate-listen-path")).toHaveLength(LARGE - 997);
 
     const timeRatio = large.ms / small.ms;
     const summary = {

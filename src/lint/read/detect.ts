@@ -3,8 +3,8 @@
  * Dashboard or tyk-sync exports (`{"api_definition": …}`, `{"oas": …}`, `{"apis": […]}`), lists,
  * gateway policies.json maps and Tyk Operator resources are all unwrapped to the documents inside.
  */
-import { childPointer, isObject } from "./pointer.js";
-import type { DocumentWrapper, Kind, LintDocument } from "../types.js";
+import { childPointer, isObject, valueAt } from "./pointer.js";
+import type { DocumentWrapper, Kind, LintDocument, OperatorResource } from "../types.js";
 import { closest, typoLimit } from "../../suggest.js";
 
 export type DocumentKind = LintDocument["kind"];
@@ -13,6 +13,7 @@ export interface DetectedDocument {
   kind: DocumentKind;
   pointer: string;
   wrapper: DocumentWrapper;
+  resource?: OperatorResource;
   /** The Dashboard envelope around the definition (its pointer), for `dashboard` documents that have one. */
   envelope?: string;
 }
@@ -190,8 +191,8 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
   };
 
   if (typeof value.apiVersion === "string" && OPERATOR_GROUP.test(value.apiVersion) && isObject(value.spec)) {
-    if (value.kind === "ApiDefinition") add("classic-api", childPointer(pointer, "spec"), "operator");
-    else if (value.kind === "SecurityPolicy") add("policy", childPointer(pointer, "spec"), "operator");
+    if (value.kind === "ApiDefinition") found.push({ kind: "classic-api", pointer: childPointer(pointer, "spec"), wrapper: "operator", resource: operatorResource(value) });
+    else if (value.kind === "SecurityPolicy") found.push({ kind: "policy", pointer: childPointer(pointer, "spec"), wrapper: "operator", resource: operatorResource(value) });
     else if (value.kind === "TykOasApiDefinition" || value.kind === "TykStreamsApiDefinition") {
       const ref = configMapRef(value);
       skipped.push(`${ref.resource}: its definition is in ConfigMap ${JSON.stringify(ref.name)}, key ${JSON.stringify(ref.key)}, linted where that ConfigMap is`);
@@ -229,11 +230,21 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
     const fromDashboard = wrapper === "none" && ("access_rights_array" in value || "auth_types" in value || "date_created" in value);
     return add("policy", pointer, fromDashboard ? "dashboard" : wrapper);
   }
-  // policies.json: policy id → policy.
-  const entries = Object.entries(value);
-  if (entries.length > 0 && entries.every(([, v]) => isObject(v) && isPolicy(v) && !isSessionKey(v))) {
-    for (const [id] of entries) add("policy", childPointer(pointer, id), "policies-map");
-  }
+  // policies.json: policy id → policy, also wrapped in `{"policies": …}` (which the gateway does not unwrap).
+  const map = isPoliciesMap(value) ? pointer : depth === 0 && isPoliciesMap(value.policies) ? childPointer(pointer, "policies") : undefined;
+  if (map !== undefined) for (const id of Object.keys(valueAt(value, map.slice(pointer.length)) as object)) add("policy", childPointer(map, id), "policies-map");
+}
+
+function isPoliciesMap(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every((v) => isObject(v) && isPolicy(v) && !isSessionKey(v));
+}
+
+function operatorResource(value: Record<string, unknown>): OperatorResource {
+  const metadata = isObject(value.metadata) ? value.metadata : {};
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  return { kind: String(value.kind), name: text(metadata.name), namespace: text(metadata.namespace) };
 }
 
 // Text that makes an unparsable file found in a directory worth reporting rather than skipping.

@@ -30,6 +30,7 @@ import { duplicateApiId } from "./api/duplicate-api-id.js";
 import { duplicateListenPath } from "./api/duplicate-listen-path.js";
 import { bundleNameCollision } from "./api/bundle-name-collision.js";
 import { operatorAdmission } from "./operator/operator-admission.js";
+import { policiesFileShape } from "./policy/policies-file-shape.js";
 import { policyUnknownApi } from "./policy/policy-unknown-api.js";
 import { exampleSecret } from "./gateway/example-secret.js";
 import { bundleDownloaderDisabled } from "./gateway/bundle-downloader-disabled.js";
@@ -121,6 +122,7 @@ export const rules: readonly Rule[] = [
   duplicateApiId,
   duplicateListenPath,
   policyUnknownApi,
+  policiesFileShape,
   exampleSecret,
   bundleDownloaderDisabled,
   coprocessDisabled,

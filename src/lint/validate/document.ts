@@ -78,6 +78,7 @@ export function validateDocument(detected: DetectedDocument, source: SourceDocum
     pointer: detected.pointer,
     wrapper: detected.wrapper,
     yamlDocument: source.yamlIndex,
+    resource: detected.resource,
   };
   return { document, findings, toFile: (pointer) => detected.pointer + toDocument(pointer) };
 }

@@ -1,16 +1,16 @@
 import { apiFacts } from "../support/api-facts.js";
-import { describeDoc, duplicates, ONE_STORED_API } from "../support/duplicates.js";
+import { describeDoc, duplicates, LOADED_TOGETHER, ONE_STORED_API } from "../support/duplicates.js";
 import type { Rule } from "../../types.js";
 
 export const duplicateApiId: Rule = {
   id: "duplicate-api-id",
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
-  description: "Two linted API definitions have the same `api_id` (OAS `info.id`).",
-  help: `The gateway keeps one API per id: the other is silently replaced. Give each API its own id. ${ONE_STORED_API}`,
-  checkProject(docs) {
+  description: "Two API definitions loaded together have the same `api_id` (OAS `info.id`).",
+  help: `The gateway keeps one API per id: the other is silently replaced. Give each API its own id. ${LOADED_TOGETHER} ${ONE_STORED_API}`,
+  checkProject(_docs, { scope }) {
     return duplicates(
-      docs,
+      scope,
       (doc) => {
         const id = apiFacts(doc)?.apiId;
         return id && id.value !== "" ? { key: id.value, at: id } : undefined;

@@ -1,5 +1,5 @@
 import { apiFacts, isKvReference } from "../support/api-facts.js";
-import { describeDoc, duplicates, ONE_STORED_API } from "../support/duplicates.js";
+import { describeDoc, duplicates, LOADED_TOGETHER, ONE_STORED_API } from "../support/duplicates.js";
 import type { Rule } from "../../types.js";
 
 /** "/a" and "/a/" route the same requests. */
@@ -11,11 +11,11 @@ export const duplicateListenPath: Rule = {
   id: "duplicate-listen-path",
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
-  description: "Two active linted APIs listen on the same path (on the same domain and port).",
-  help: `Only one API receives requests for a listen path on a domain; the other never sees traffic. Change one listen path, or give the APIs different custom domains. ${ONE_STORED_API}`,
-  checkProject(docs) {
+  description: "Two active APIs loaded together listen on the same path (on the same domain and port).",
+  help: `Only one API receives requests for a listen path on a domain; the other never sees traffic. Change one listen path, or give the APIs different custom domains. ${LOADED_TOGETHER} ${ONE_STORED_API}`,
+  checkProject(_docs, { scope }) {
     return duplicates(
-      docs,
+      scope,
       (doc) => {
         const facts = apiFacts(doc);
         const lp = facts?.listenPath;

@@ -1,5 +1,6 @@
-/** An API definition checked against the tyk.conf linted with it. */
-import { apisWithGatewayConfigs } from "../support/api-facts.js";
+/** An API definition checked against the tyk.conf files that load it. */
+import type { ApiFacts } from "../support/api-facts.js";
+import { apiGatewayFindings } from "../support/gateways.js";
 import { valueAt } from "../../read/pointer.js";
 import type { Rule } from "../../types.js";
 
@@ -9,14 +10,12 @@ export const coprocessDisabled: Rule = {
   id: "coprocess-disabled",
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
-  description: "An API uses python, lua or grpc plugins but the linted tyk.conf has `coprocess_options.enable_coprocess` off.",
-  help: "Checked when a tyk.conf is linted with the APIs. Python, Lua and gRPC plugins run only when `coprocess_options.enable_coprocess` is true; otherwise their hooks never run.",
-  checkProject(docs) {
-    return apisWithGatewayConfigs(docs).flatMap(({ conf, api, facts }) => {
-      const driver = facts.driver;
-      if (valueAt(conf.value, "/coprocess_options/enable_coprocess") === true || !driver || !COPROCESS_DRIVERS.includes(driver.value)) return [];
-      if (!facts.hasInlineHooks && !facts.bundle) return [];
-      return [{ document: api, pointer: driver.pointer, message: `${driver.value} plugins will not run: \`coprocess_options.enable_coprocess\` is off in ${conf.file}` }];
-    });
+  description: "An API uses python, lua or grpc plugins but the tyk.conf that loads it has `coprocess_options.enable_coprocess` off.",
+  help: "Checked against the tyk.conf files whose `app_path` holds the API (or a deployment in tyk-ts.config.json). Python, Lua and gRPC plugins run only when `coprocess_options.enable_coprocess` is true (gateway/coprocess.go `CoProcessInit`); otherwise their hooks never run.",
+  checkProject(docs, { scope }) {
+    // Python, Lua and gRPC hooks, defined in the API or in its bundle.
+    const coprocessDriver = (facts: ApiFacts) => (facts.driver && COPROCESS_DRIVERS.includes(facts.driver.value) && (facts.hasInlineHooks || facts.bundle) ? facts.driver : undefined);
+    const off = (settings: unknown) => (valueAt(settings, "/coprocess_options/enable_coprocess") === true ? undefined : "`coprocess_options.enable_coprocess` is off");
+    return apiGatewayFindings(docs, scope, coprocessDriver, off, (driver, problems) => `${driver} plugins will not run: ${problems}`);
   },
 };

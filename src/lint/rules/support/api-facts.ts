@@ -179,14 +179,3 @@ export function isPlaceholder(value: string): boolean {
 export function isKvReference(value: string): boolean {
   return /^(env|consul|vault|secrets):\/\//.test(value) || /^\$secret_(env|conf|vault|consul)\./.test(value);
 }
-
-/** Each API definition of the run paired with each tyk.conf linted with it, tyk.conf by tyk.conf: what the gateway/ rules check. */
-export function apisWithGatewayConfigs(docs: readonly LintDocument[]): Array<{ conf: LintDocument; api: LintDocument; facts: ApiFacts }> {
-  const confs = docs.filter((d) => d.kind === "tyk-conf");
-  return confs.flatMap((conf) =>
-    docs.flatMap((api) => {
-      const facts = apiFacts(api);
-      return facts ? [{ conf, api, facts }] : [];
-    }),
-  );
-}

@@ -1,6 +1,7 @@
 /**
  * `--bundles <dir>`: every bundle the linted APIs use must be in that directory and pass
- * `bundle verify` (checked with the public key of a linted tyk.conf, when it names one that exists).
+ * `bundle verify`, checked with the `public_key_path` of each tyk.conf that loads the API (when
+ * that file exists here), as that gateway would.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -8,7 +9,8 @@ import type { KeyObject } from "node:crypto";
 import { isObject } from "../../read/pointer.js";
 import { apiFacts } from "./api-facts.js";
 import { bundleNames } from "./bundle-names.js";
-import type { LintDocument } from "../../types.js";
+import { gatewaysOf } from "../../read/deployments.js";
+import type { DeploymentScope, Gateway, LintDocument } from "../../types.js";
 import type { BundleReport } from "../../../bundle/verify.js";
 
 export interface BundleFinding {
@@ -18,7 +20,7 @@ export interface BundleFinding {
   message: string;
 }
 
-export async function checkBundles(docs: readonly LintDocument[], bundlesDir: string): Promise<BundleFinding[]> {
+export async function checkBundles(docs: readonly LintDocument[], bundlesDir: string, scope: DeploymentScope): Promise<BundleFinding[]> {
   const uses = docs.flatMap((document) => {
     const bundle = apiFacts(document)?.bundle;
     return bundle ? bundleNames(bundle.value).map((name) => ({ document, pointer: bundle.pointer, name })) : [];
@@ -26,7 +28,6 @@ export async function checkBundles(docs: readonly LintDocument[], bundlesDir: st
   if (uses.length === 0) return [];
 
   const { verifyBundle } = await import("../../../bundle/verify.js");
-  const publicKey = await gatewayPublicKey(docs);
   const reports = new Map<string, Promise<BundleReport>>();
   const findings: BundleFinding[] = [];
   for (const { document, pointer, name } of uses) {
@@ -35,35 +36,39 @@ export async function checkBundles(docs: readonly LintDocument[], bundlesDir: st
       findings.push({ document, ruleId: "bundle-missing", pointer, message: `bundle ${JSON.stringify(name)} is not in ${bundlesDir}` });
       continue;
     }
-    if (!reports.has(file)) reports.set(file, verifyBundle(file, { publicKey }));
-    const report = await reports.get(file)!;
-    const refusal = report.problems.find((p) => p.severity === "error");
-    if (report.verdict === "refused") {
-      findings.push({
-        document,
-        ruleId: "bundle-refused",
-        pointer,
-        message: `bundle ${JSON.stringify(name)} would be refused by the gateway: ${refusal?.message ?? "bundle verify failed"}`,
-      });
-      continue;
-    }
-    for (const p of report.problems) {
-      if (p.severity === "warning") findings.push({ document, ruleId: "bundle-warning", pointer, message: `bundle ${JSON.stringify(name)}: ${p.message}` });
+    const keys = gatewaysOf(scope, document).map(publicKeyFile).filter((key): key is string => key !== undefined);
+    for (const keyFile of keys.length > 0 ? [...new Set(keys)] : [undefined]) {
+      const cacheKey = `${file}\u0000${keyFile ?? ""}`;
+      if (!reports.has(cacheKey)) reports.set(cacheKey, keyFile ? loadKey(keyFile).then((publicKey) => verifyBundle(file, { publicKey })) : verifyBundle(file, {}));
+      const report = await reports.get(cacheKey)!;
+      const refusal = report.problems.find((p) => p.severity === "error");
+      const withKey = keys.length > 1 && keyFile ? ` with ${keyFile}` : "";
+      if (report.verdict === "refused") {
+        findings.push({
+          document,
+          ruleId: "bundle-refused",
+          pointer,
+          message: `bundle ${JSON.stringify(name)} would be refused by the gateway${withKey}: ${refusal?.message ?? "bundle verify failed"}`,
+        });
+        continue;
+      }
+      for (const p of report.problems) {
+        if (p.severity === "warning") findings.push({ document, ruleId: "bundle-warning", pointer, message: `bundle ${JSON.stringify(name)}: ${p.message}` });
+      }
     }
   }
   return findings;
 }
 
-/** The key the gateway checks signatures with: `public_key_path` of a linted tyk.conf, if the file is there. */
-async function gatewayPublicKey(docs: readonly LintDocument[]): Promise<KeyObject | undefined> {
-  for (const doc of docs) {
-    if (doc.kind !== "tyk-conf" || !isObject(doc.value)) continue;
-    const keyPath = doc.value.public_key_path;
-    if (typeof keyPath !== "string" || keyPath === "") continue;
-    const file = path.resolve(path.dirname(doc.absolutePath), keyPath);
-    if (!existsSync(file)) continue;
-    const { loadPublicKey } = await import("../../../bundle/keys.js");
-    return loadPublicKey(file);
-  }
-  return undefined;
+/** The key file a gateway checks signatures with: `public_key_path` next to its tyk.conf, if the file is there. */
+function publicKeyFile(gateway: Gateway): string | undefined {
+  const keyPath = isObject(gateway.settings) ? gateway.settings.public_key_path : undefined;
+  if (typeof keyPath !== "string" || keyPath === "") return undefined;
+  const file = path.resolve(path.dirname(gateway.config.absolutePath), keyPath);
+  return existsSync(file) ? file : undefined;
+}
+
+async function loadKey(file: string): Promise<KeyObject> {
+  const { loadPublicKey } = await import("../../../bundle/keys.js");
+  return loadPublicKey(file);
 }

@@ -1,0 +1,3 @@
+module policyloader
+
+go 1.19
