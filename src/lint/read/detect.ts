@@ -102,12 +102,9 @@ function configMapRef(resource: Record<string, unknown>): ConfigMapRef {
 /** A key of `value` that is a typo of `api_definition` and holds an object: a Dashboard envelope's definition under a broken key. */
 export function misspeltDefinitionKey(value: Record<string, unknown>): string | undefined {
   if (Object.hasOwn(value, "api_definition")) return undefined;
-  // for…in rather than Object.keys: no array of keys made for every object.
-  for (const k in value) {
-    if (!Object.hasOwn(value, k) || k === "api_model" || !mayBeTypoOfDefinition(k) || !isObject(value[k])) continue;
-    if (closest(k, ["api_definition"]) === "api_definition") return k;
-  }
-  return undefined;
+  return Object.keys(value).find(
+    (k) => isObject(value[k]) && k !== "api_model" && mayBeTypoOfDefinition(k) && closest(k, ["api_definition"]) === "api_definition",
+  );
 }
 
 /**
