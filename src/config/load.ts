@@ -2,12 +2,12 @@
  * Reads what the effective config is built from: tyk.conf, `.env` files and the process
  * environment. The pure rules are in effective.ts, envconfig.ts and dotenv.ts.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Problem } from "../problem.js";
-import { InputError, ioError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { toValue } from "../json/parse.js";
 import { readJsonFile } from "../json/read-file.js";
+import { readTextFile } from "../fs/read-text.js";
 import { DotenvSyntaxError, parseDotenv } from "./dotenv.js";
 import { type EffectiveConfig, type EnvVariable, effectiveConfig, valueAtPath } from "./effective.js";
 import { type SecretReference, configReferences } from "./secrets.js";
@@ -21,12 +21,7 @@ export async function readGatewayConfig(file: string): Promise<Record<string, un
 
 /** Reads a `.env` file as docker compose does; `${VAR}` is looked up in `lookup`. */
 export async function readEnvFile(file: string, lookup: (name: string) => string | undefined = () => undefined): Promise<EnvVariable[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    throw ioError(err, file);
-  }
+  const text = await readTextFile(file);
   try {
     return parseDotenv(text, lookup).entries.map((e) => ({ name: e.name, value: e.value, file, line: e.line, column: e.column }));
   } catch (err) {

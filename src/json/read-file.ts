@@ -3,8 +3,8 @@
  * and lint (its config) read. An unreadable file is an I/O error naming it; invalid JSON an error
  * naming the file, line and column (`manifest.json:2:24: invalid JSON: trailing comma before ']'`).
  */
-import { readFile } from "node:fs/promises";
-import { InputError, ioError } from "../errors.js";
+import { InputError } from "../errors.js";
+import { readTextFile } from "../fs/read-text.js";
 import { JsonSyntaxError, parseJson, type JsonNode } from "./parse.js";
 
 export interface JsonFile {
@@ -14,12 +14,7 @@ export interface JsonFile {
 
 /** `file` as the user named it; `syntaxCode` is the error code for invalid JSON (e.g. `manifest-syntax`). */
 export async function readJsonFile(file: string, syntaxCode: string): Promise<JsonFile> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    throw ioError(err, file);
-  }
+  const text = await readTextFile(file);
   try {
     return { text, root: parseJson(text) };
   } catch (err) {
