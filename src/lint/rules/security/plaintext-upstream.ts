@@ -2,11 +2,15 @@ import { fieldName } from "../../read/pointer.js";
 import { apiFacts, isKvReference, isPlaceholder, parsedUpstream } from "../support/api-facts.js";
 import { API_KINDS, OWASP, stringList, type SecurityRule } from "../support/security.js";
 import { isInternalHost } from "../support/hosts.js";
+import type { RuleFinding } from "../../types.js";
 
 const ID = "security/plaintext-upstream";
 
 /** Schemes that carry requests unencrypted to the upstream. */
 const PLAINTEXT_SCHEMES = new Set(["http:", "ws:", "h2c:"]);
+
+/** A value starting so is parsed by URL as https: or wss: (or not at all): no URL needed to pass it. */
+const ENCRYPTED_SCHEME = /^(?:https|wss):/i;
 
 export const plaintextUpstream: SecurityRule = {
   id: ID,
@@ -19,13 +23,14 @@ export const plaintextUpstream: SecurityRule = {
   check(doc, ctx) {
     const facts = apiFacts(doc);
     if (!facts) return [];
-    const internalHosts = stringList(ctx.ruleOptions[ID], "internalHosts");
-    return facts.targets.flatMap((target) => {
-      if (isKvReference(target.value) || isPlaceholder(target.value)) return [];
+    let findings: RuleFinding[] | undefined;
+    for (const target of facts.targets) {
+      if (ENCRYPTED_SCHEME.test(target.value) || isKvReference(target.value) || isPlaceholder(target.value)) continue;
       const url = parsedUpstream(target);
-      if (!url) return []; // target-url reports malformed URLs
-      if (!PLAINTEXT_SCHEMES.has(url.protocol) || isInternalHost(url.hostname, internalHosts)) return [];
-      return [{ pointer: target.pointer, message: `\`${fieldName(target.pointer)}\` sends traffic unencrypted to ${url.hostname}, which is not a local or cluster-internal host; use ${url.protocol === "ws:" ? "wss" : "https"}://` }];
-    });
+      if (!url) continue; // target-url reports malformed URLs
+      if (!PLAINTEXT_SCHEMES.has(url.protocol) || isInternalHost(url.hostname, stringList(ctx.ruleOptions[ID], "internalHosts"))) continue;
+      (findings ??= []).push({ pointer: target.pointer, message: `\`${fieldName(target.pointer)}\` sends traffic unencrypted to ${url.hostname}, which is not a local or cluster-internal host; use ${url.protocol === "ws:" ? "wss" : "https"}://` });
+    }
+    return findings ?? [];
   },
 };
