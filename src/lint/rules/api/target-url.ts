@@ -23,6 +23,12 @@ export const targetUrl: Rule = {
   },
 };
 
+/**
+ * An http(s)/ws(s) URL that URL parses with a host, known without parsing it: letter-led ASCII
+ * labels (no IPv4 parse, no punycode to decode), a port below 10000, printable ASCII after it.
+ */
+const PLAIN_WEB_URL = /^(?!.*xn--)(?:https?|wss?):\/\/(?:[a-z][a-z0-9-]*\.)*[a-z][a-z0-9-]*(?::\d{1,4})?(?:[/?#][\x21-\x7e]*)?$/i;
+
 function upstreamProblem(target: Upstream, optional: boolean): string | undefined {
   const { value } = target;
   if (target.problem) return `${JSON.stringify(value)} cannot be used as an upstream: ${target.problem}, so the gateway's EnsureTransport leaves it as written; write "http://${value}"`;
@@ -36,6 +42,7 @@ function upstreamProblem(target: Upstream, optional: boolean): string | undefine
     }
     return `${JSON.stringify(value)} uses the scheme "${scheme}:", which the gateway does not proxy to (use ${UPSTREAM_SCHEMES.join(", ")})`;
   }
+  if (PLAIN_WEB_URL.test(value)) return undefined;
   const url = parsedUpstream(target);
   if (!url) return `${JSON.stringify(value)} is not a valid URL`;
   if (url.host === "") return `${JSON.stringify(value)} has no host`;
