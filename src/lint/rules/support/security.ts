@@ -50,10 +50,17 @@ export interface ApiAuth {
 }
 
 export function apiAuth(doc: LintDocument): ApiAuth | undefined {
-  if (doc.kind === "classic-api") return classicAuth(doc.value);
-  if (doc.kind === "tyk-oas") return oasAuth(doc.value);
-  return undefined;
+  if (doc.kind !== "classic-api" && doc.kind !== "tyk-oas") return undefined;
+  // Several rules ask for every API: read it once per document (null: not an object).
+  let auth = authCache.get(doc);
+  if (auth === undefined) {
+    auth = (doc.kind === "classic-api" ? classicAuth(doc.value) : oasAuth(doc.value)) ?? null;
+    authCache.set(doc, auth);
+  }
+  return auth ?? undefined;
 }
+
+const authCache = new WeakMap<LintDocument, ApiAuth | null>();
 
 /** Classic switches that each add an authentication middleware when the API is not keyless (gateway/api_loader.go, processSpec). */
 export const CLASSIC_CREDENTIAL_AUTH = ["use_standard_auth", "use_basic_auth", "enable_jwt", "use_oauth2", "use_openid", "enable_signature_checking", "custom_plugin_auth_enabled", "enable_coprocess_auth", "use_go_plugin_auth"];
