@@ -10,9 +10,10 @@ export const blockListAsAccessControl: SecurityRule = {
   help: "A block-list stops only the addresses someone thought of; every other address on the internet, including a blocked client that moves to another address, a proxy or a cloud host, still gets in. On a keyless API with no allow-list it is the only control. APIs listed in `security/keyless-api`'s `publicApis` are not reported: there the block-list fends off abusers.",
   fix: "Turn on authentication, or replace the block-list with an allow-list of the networks that may call the API (`enable_ip_whitelisting` and `allowed_ips`; Tyk OAS `ipAccessControl.allow`).",
   check(doc, ctx) {
-    const lists = ipLists(doc);
     const auth = apiAuth(doc);
-    if (!lists || !auth?.keyless || auth.internal || !lists.blockEnabled || lists.block.length === 0) return [];
+    if (!auth?.keyless || auth.internal) return [];
+    const lists = ipLists(doc);
+    if (!lists || !lists.blockEnabled || lists.block.length === 0) return [];
     // On an API that is public on purpose the block-list fends off abusers; it is not the access control.
     if (isDeclaredPublic(doc, ctx)) return [];
     if (lists.allowEnabled && lists.allow.length > 0) return [];
