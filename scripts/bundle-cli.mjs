@@ -56,9 +56,10 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   plugins: [keepModuleLocations],
-  // The AWS SDK (only `bundle publish` to s3:// loads it) would double the bundle and slow every
-  // start-up; it stays a plain require of the installed dependency. The single executable inlines it.
-  external: ["@aws-sdk/*"],
+  // The AWS SDK (only `bundle publish` to s3:// loads it) would double the bundle, and node-forge
+  // (only `serve --tls` without a certificate) add a quarter to it, slowing every start-up; they
+  // stay plain requires of the installed dependencies. The single executable carries them apart.
+  external: ["@aws-sdk/*", "node-forge"],
 });
 
 // One run of the commands people run most, so the cache holds the code they need compiled; the

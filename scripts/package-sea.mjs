@@ -104,9 +104,9 @@ async function bundleCli(outfile) {
 /**
  * Packages that one command loads (src/package-files.ts requirePackage): bundled on their own as
  * vendor/<name>.cjs assets, so that --version and --help neither read nor compile them (the AWS SDK
- * is 1.3 MB, as much as the rest of the CLI).
+ * is 1.3 MB, as much as the rest of the CLI; node-forge, for `serve --tls`, 0.5 MB).
  */
-const LAZY_PACKAGES = ["@aws-sdk/client-s3"];
+const LAZY_PACKAGES = ["@aws-sdk/client-s3", "node-forge"];
 
 async function bundleLazyPackages(dir) {
   const assets = {};

@@ -40,8 +40,8 @@ export function readPackageFile(relativePath: string): string {
 
 /**
  * A package the executable carries as a separate CommonJS asset (the AWS SDK, which only
- * `bundle publish` to s3:// needs), so that every start-up does not read and compile it: elsewhere
- * a plain require of the installed package.
+ * `bundle publish` to s3:// needs; node-forge, which only `serve --tls` needs), so that every
+ * start-up does not read and compile it: elsewhere a plain require of the installed package.
  */
 export function requirePackage(name: string): unknown {
   if (!isSingleExecutable()) return require(name);

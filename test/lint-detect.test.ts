@@ -5,7 +5,8 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectDocuments } from "../src/lint/read/detect.js";
+import { detectDocuments, misspeltDefinitionKey } from "../src/lint/read/detect.js";
+import { closest } from "../src/suggest.js";
 import { lint } from "../src/lint/engine.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -42,6 +43,34 @@ describe("detectDocuments", () => {
     expect(detectDocuments({ ...noOpenapi, opnapi: "3.0.3" }).documents).toEqual([{ kind: "tyk-oas", pointer: "", wrapper: "none" }]);
     // An object that only mentions the extension is not an API.
     expect(detectDocuments({ "x-tyk-api-gateway": {} }).documents).toEqual([]);
+  });
+
+  it("the quick filter for a misspelt api_definition never drops a key the distance takes", () => {
+    // Keys one to four random edits from api_definition (upper case too), and real keys of envelopes and definitions.
+    let seed = 7;
+    const random = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const letters = "xyzqwkXYZa_e";
+    const keys = ["version_data", "custom_middleware", "api_model", "hook_references", "user_group_owners", "api_definitions", "apidefinition", "API_DEFINITION"];
+    for (let i = 0; i < 3000; i++) {
+      let k = "api_definition";
+      for (let e = 1 + random(4); e > 0; e--) {
+        const at = random(k.length + 1);
+        const op = random(3);
+        const c = letters[random(letters.length)]!;
+        k = op === 0 ? k.slice(0, at) + c + k.slice(at) : op === 1 ? k.slice(0, at) + k.slice(at + 1) : k.slice(0, at) + c + k.slice(at + 1);
+      }
+      keys.push(k);
+    }
+    for (const key of keys) {
+      if (key === "api_definition") continue;
+      const expected = closest(key, ["api_definition"]) === "api_definition" ? key : undefined;
+      expect(misspeltDefinitionKey({ [key]: {} }), key).toBe(expected);
+    }
   });
 
   it("recognises session keys and leaves them out, saying why", () => {

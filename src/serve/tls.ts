@@ -8,6 +8,7 @@ import { isIP } from "node:net";
 import { createSecureContext } from "node:tls";
 import { promisify } from "node:util";
 import { InputError, ioError } from "../errors.js";
+import { requirePackage } from "../package-files.js";
 
 export interface TlsMaterial {
   cert: string;
@@ -58,7 +59,8 @@ export async function createSelfSignedCertificate(host: string): Promise<TlsMate
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
-  const { default: forge } = await import("node-forge");
+  // A package the CLI bundle leaves out: only this command needs it (package-files.ts requirePackage).
+  const forge = requirePackage("node-forge") as typeof import("node-forge");
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
   // A positive serial: the top bit of the first byte must be clear.

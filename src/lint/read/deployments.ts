@@ -21,12 +21,15 @@
  * config's folder.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import picomatch from "picomatch";
-import { parseAllDocuments } from "yaml";
 import { envGroups } from "./env-settings.js";
 import { isObject, valueAt } from "./pointer.js";
 import type { DeclaredDeployment, Deployment, DeploymentScope, Gateway, LintDocument, ScopeNote } from "../types.js";
+
+// yaml is loaded only when a compose file is read: most runs lint JSON only.
+const require = createRequire(import.meta.url);
 
 export interface ScopeOptions {
   /** Every file the run looked at (absolute), Tyk or not: compose files and tyk-sync indexes are among them. */
@@ -237,7 +240,7 @@ function composeServices(files: readonly string[]): ComposeService[] {
     if (!COMPOSE_FILE.test(path.basename(file))) continue;
     let docs: unknown[];
     try {
-      docs = parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS());
+      docs = (require("yaml") as typeof import("yaml")).parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS());
     } catch {
       continue;
     }

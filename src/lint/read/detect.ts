@@ -109,16 +109,30 @@ export function misspeltDefinitionKey(value: Record<string, unknown>): string | 
 
 /**
  * Cheap necessary conditions for `closest` to find `api_definition`: a length within the edits it
- * allows, and no more letters that `api_definition` lacks than that (each costs an edit). Most keys
- * fail them, and the distance (a tenth of linting a Classic definition) is never computed.
+ * allows, and no more letters beyond those of `api_definition` (counted with repeats: `version_data`
+ * has v, r, s and a second a) than that, since each costs an edit. Most keys fail them, and the
+ * distance (a tenth of linting a Classic definition) is never computed.
  */
 function mayBeTypoOfDefinition(key: string): boolean {
   const limit = typoLimit(key);
-  if (Math.abs(key.length - "api_definition".length) > limit) return false;
-  let foreign = 0;
-  for (const c of key.toLowerCase()) if (!"api_definition".includes(c)) foreign++;
-  return foreign <= limit;
+  if (Math.abs(key.length - DEFINITION.length) > limit) return false;
+  const left = LETTERS_LEFT;
+  left.set(DEFINITION_LETTERS);
+  let extra = 0;
+  for (let i = 0; i < key.length; i++) {
+    let c = key.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c < 128 && left[c]! > 0) left[c]!--;
+    else if (++extra > limit) return false;
+  }
+  return true;
 }
+
+const DEFINITION = "api_definition";
+/** How often each ASCII character occurs in `api_definition`. */
+const DEFINITION_LETTERS = new Uint8Array(128);
+for (let i = 0; i < DEFINITION.length; i++) DEFINITION_LETTERS[DEFINITION.charCodeAt(i)]!++;
+const LETTERS_LEFT = new Uint8Array(128);
 
 function isSessionKey(value: Record<string, unknown>): boolean {
   return countKeys(value, SESSION_ONLY_KEYS) >= 2;

@@ -16,17 +16,36 @@ export interface NumberLiteral {
   raw: string;
 }
 
-/**
- * A number token (after `:`, `,` or `[`) with a fraction or an exponent, `-0`, or 16 digits or
- * more. Inside a string the same characters only cost a needless look at the tree.
- */
-export const NUMBER_CANDIDATE = /[:,[][ \t\r\n]*(?:-?\d+[.eE]|-?\d{16}|-0[ \t\r\n]*[,}\]])/;
-
 const PLAIN_SMALL_INTEGER = /^-?\d{1,15}$/;
 
-export function mayHaveNumberLiterals(text: string): boolean {
-  return NUMBER_CANDIDATE.test(text);
+/** A digit followed by what starts a fraction or an exponent: every such number has one. */
+const DIGIT_THEN_NOTATION = /\d[.eE]/g;
+
+/**
+ * Whether the text may hold a number JSON.parse does not read exactly as written, given whether
+ * the value it made holds an unusual one (read/census.ts: a fraction, 16 digits or more, `-0`).
+ * What the value cannot tell is an integer written with a fraction or an exponent (`8080.0`,
+ * `1e3`): the text is searched for a digit followed by `.`, `e` or `E` whose number starts after
+ * `:`, `,` or `[`. A string that holds such text (`": 1.5"`) only costs a needless look at the
+ * tree; digits in ids, versions and hosts do not (`"5e9d…"`, `"1.0.0"`).
+ */
+export function mayHaveNumberLiterals(text: string, unusualNumber: boolean): boolean {
+  if (unusualNumber) return true;
+  DIGIT_THEN_NOTATION.lastIndex = 0;
+  for (let m = DIGIT_THEN_NOTATION.exec(text); m !== null; m = DIGIT_THEN_NOTATION.exec(text)) {
+    let j = m.index;
+    while (j > 0 && isDigit(text.charCodeAt(j - 1))) j--;
+    if (text.charCodeAt(j - 1) === 45) j--;
+    do j--;
+    while (j >= 0 && isBlank(text.charCodeAt(j)));
+    const before = text.charCodeAt(j);
+    if (j < 0 || before === 58 || before === 44 || before === 91) return true;
+  }
+  return false;
 }
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isBlank = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
 
 /** Every number in `tree` that is not a plain integer JSON.parse reads exactly. */
 export function numberLiterals(tree: JsonNode): NumberLiteral[] {

@@ -8,9 +8,10 @@ import { createRequire } from "node:module";
 import type { Document, Node as YamlNode } from "yaml";
 import { scanJsonPointer, uniqueMemberSpan, type JsonSpan } from "./positions.js";
 import { pointerSegments } from "./pointer.js";
-import { duplicateKeys, hasDuplicateKeys, SPACED_KEY_END, type DuplicateKey } from "./duplicate-keys.js";
+import { duplicateKeys, hasDuplicateKeys, type DuplicateKey } from "./duplicate-keys.js";
+import { census } from "./census.js";
 import { mentionsTyk, type ConfigMapKey } from "./detect.js";
-import { mayHaveNumberLiterals, NUMBER_CANDIDATE, numberLiterals, type NumberLiteral } from "./number-literals.js";
+import { mayHaveNumberLiterals, numberLiterals, type NumberLiteral } from "./number-literals.js";
 
 /** 1-based, end exclusive (the column after the last character), like ESLint. */
 export interface Range {
@@ -71,13 +72,6 @@ export function parseSource(text: string, format: "json" | "yaml"): ParsedSource
   return format === "yaml" ? parseYamlSource(text, require("yaml") as typeof import("yaml")) : parseJsonSource(text);
 }
 
-/**
- * Either of the two rare things a JSON text gets a closer look for: a key spaced from its colon
- * (duplicate keys are then found by scanning) and a number JSON.parse would rewrite. One pass of
- * this instead of one of each: most texts have neither.
- */
-const SPACED_KEY_OR_NUMBER = new RegExp(`${SPACED_KEY_END.source}|${NUMBER_CANDIDATE.source}`);
-
 /** Locating by scanning costs a pass over the text each time; past this many, build the tree once. */
 const SCANS_BEFORE_TREE = 8;
 
@@ -115,8 +109,8 @@ function parseJsonSource(text: string): ParsedSource {
     return tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
   };
   const document: SourceDocument = { value, locate };
-  const rare = SPACED_KEY_OR_NUMBER.test(text);
-  if (hasDuplicateKeys(text, value, rare && SPACED_KEY_END.test(text))) {
+  const { keys, unusualNumber } = census(value);
+  if (hasDuplicateKeys(text, keys)) {
     const found = duplicateKeys(text);
     if (found && found.duplicates.length > 0) {
       lines ??= new LineIndex(text);
@@ -124,7 +118,7 @@ function parseJsonSource(text: string): ParsedSource {
       document.duplicates = { tree: found.tree, keys: found.duplicates.map((d) => ({ ...d, first: index.position(d.firstKey), second: index.position(d.secondKey) })) };
     }
   }
-  if (rare && mayHaveNumberLiterals(text)) {
+  if (mayHaveNumberLiterals(text, unusualNumber)) {
     let numberTree = document.duplicates?.tree;
     if (!numberTree) {
       try {
