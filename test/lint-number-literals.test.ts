@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { TYK_CONF_FIELDS } from "../src/config/tyk-conf-fields.js";
+import { tykConfFields } from "../src/config/tyk-conf-fields.js";
 import { lint } from "../src/lint/engine.js";
 import { goRefusesNumber, mayHaveNumberLiterals } from "../src/lint/read/number-literals.js";
 import { census } from "../src/lint/read/census.js";
@@ -48,7 +48,7 @@ describe("number literals in Go number fields", () => {
     // One top-level field of each Go number type tyk.conf has, with the type's own bounds.
     const overridden = new Set(["listen_port", "control_api_port", "storage.port"]);
     const fields = new Map<string, string>();
-    for (const f of TYK_CONF_FIELDS) {
+    for (const f of tykConfFields()) {
       if ((f.type === "integer" || f.type === "number") && !/[[*]/.test(f.path) && !overridden.has(f.path) && !fields.has(f.goType)) fields.set(f.goType, f.path);
     }
     expect([...fields.keys()].sort()).toEqual(["float32", "float64", "int", "int32", "int64", "time.Duration", "uint16", "uint64"]);

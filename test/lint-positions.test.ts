@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseJson, type JsonNode } from "../src/json/parse.js";
+import { LineIndex, parseJson, type JsonNode } from "../src/json/parse.js";
 import { scanJsonPointer, uniqueMemberSpan } from "../src/lint/read/positions.js";
 import { childPointer, pointerSegments } from "../src/lint/read/pointer.js";
 import { parseSource } from "../src/lint/read/source.js";
@@ -124,5 +124,32 @@ describe("SourceDocument.locate", () => {
     const yaml = parseSource("a: [1, 2\nb: 3\n", "yaml");
     expect(yaml.syntaxErrors[0]!.message).toMatch(/^invalid YAML: /);
     expect(yaml.syntaxErrors[0]!.range.line).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("LineIndex", () => {
+  it("gives the line and column of every offset, asked in any order, for \\n, \\r\\n and \\r line ends", () => {
+    const naive = (text: string, offset: number) => {
+      let line = 1;
+      let start = 0;
+      for (let i = 0; i < offset; i++) {
+        const c = text[i];
+        if (c === "\n" || (c === "\r" && text[i + 1] !== "\n")) {
+          line++;
+          start = i + 1;
+        }
+      }
+      return { line, column: offset - start + 1 };
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("a", "b", " ", "\n", "\r\n", "\r", "é"), { maxLength: 60 }).map((parts) => parts.join("")),
+        fc.array(fc.nat(80), { maxLength: 12 }),
+        (text, offsets) => {
+          const index = new LineIndex(text);
+          for (const offset of offsets.map((o) => Math.min(o, text.length))) expect(index.position(offset)).toEqual(naive(text, offset));
+        },
+      ),
+    );
   });
 });

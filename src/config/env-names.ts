@@ -12,7 +12,7 @@
  */
 import { closest } from "../suggest.js";
 import type { EnvKind } from "./envconfig.js";
-import { type ConfigField, TYK_CONF_FIELDS } from "./tyk-conf-fields.js";
+import { type ConfigField, tykConfFields } from "./tyk-conf-fields.js";
 
 export type { ConfigField };
 
@@ -117,7 +117,7 @@ let table: { fields: EnvField[]; byName: Map<string, EnvField>; byPath: Map<stri
 
 function envTable() {
   if (!table) {
-    const fields = deriveEnvFields(TYK_CONF_FIELDS);
+    const fields = deriveEnvFields(tykConfFields());
     table = { fields, byName: new Map(fields.map((f) => [f.name, f])), byPath: new Map(fields.map((f) => [f.path, f])) };
   }
   return table;

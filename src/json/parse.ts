@@ -48,22 +48,20 @@ export interface ParseOptions {
   maxDepth?: number;
 }
 
-/** Maps offsets to 1-based line/column; built once per text. */
+/**
+ * Maps offsets to 1-based line/column. Lines are indexed as far as the furthest offset asked for:
+ * a file's findings are usually few and near its start, and the rest of the text is never read.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
-  constructor(text: string) {
-    if (!text.includes("\r")) {
-      // The common case, found by the native indexOf rather than a loop over every character.
-      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
-      return;
-    }
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 10) this.starts.push(i + 1);
-      else if (ch === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
-    }
+  /** Every line that starts at or before this offset is in `starts`. */
+  private indexedTo = 0;
+  private readonly carriageReturns: boolean;
+  constructor(private readonly text: string) {
+    this.carriageReturns = text.includes("\r");
   }
   position(offset: number): Position {
+    if (offset > this.indexedTo) this.indexTo(offset);
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -72,6 +70,20 @@ export class LineIndex {
       else hi = mid - 1;
     }
     return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+  private indexTo(offset: number): void {
+    const { text, starts } = this;
+    if (!this.carriageReturns) {
+      // The common case, found by the native indexOf rather than a loop over every character.
+      for (let i = text.indexOf("\n", this.indexedTo); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = this.indexedTo; i < offset && i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 10) starts.push(i + 1);
+        else if (ch === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
+    }
+    this.indexedTo = offset;
   }
 }
 

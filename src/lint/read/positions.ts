@@ -20,7 +20,8 @@ export interface JsonSpan {
  */
 export function uniqueMemberSpan(text: string, root: unknown, segments: readonly string[]): JsonSpan | undefined {
   const name = segments.at(-1);
-  if (name === undefined || text.includes("\\u") || text.includes("\\/")) return undefined;
+  // One search for a backslash (fast: a single character) before the two for the escapes.
+  if (name === undefined || (text.includes("\\") && (text.includes("\\u") || text.includes("\\/")))) return undefined;
   let parent = root;
   for (let i = 0; i < segments.length - 1 && parent !== undefined; i++) {
     parent = Array.isArray(parent) ? parent[Number(segments[i])] : isObject(parent) && Object.hasOwn(parent, segments[i]!) ? parent[segments[i]!] : undefined;
