@@ -145,7 +145,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       if (source.embeddedIn) configMapsSeen.push(source.embeddedIn);
       for (const detected of detection.documents) {
         const { document, findings, toFile } = validateDocument(detected, source, file.absolutePath, shown, schemas);
-        for (const f of findings) state.pending.push({ ...f, source });
+        for (const f of findings) state.pending.push({ ruleId: f.ruleId, message: f.message, source, pointer: f.pointer, anchor: f.anchor });
         documents.push(document);
         documentKinds.push(document.kind);
         origins.set(document, { file: state, source, toFile });

@@ -35,20 +35,22 @@ export function locatePending(state: FileState, run: RuleSet): void {
 
 export function toResult(state: FileState, run: RuleSet): LintResult {
   const messages: LintMessage[] = [];
+  let errorCount = 0;
   for (const p of state.pending) {
     const meta = run.metas.get(p.ruleId);
     const severity = meta ? run.severity(meta) : "error";
     if (severity === "off") continue;
     const range = p.range ?? p.source?.locate(p.pointer, p.anchor) ?? START;
-    messages.push({ ruleId: p.ruleId, severity: severity === "error" ? 2 : 1, message: p.message, ...range, pointer: p.pointer });
+    if (severity === "error") errorCount++;
+    messages.push({ ruleId: p.ruleId, severity: severity === "error" ? 2 : 1, message: p.message, line: range.line, column: range.column, endLine: range.endLine, endColumn: range.endColumn, pointer: p.pointer });
   }
   messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
   const kinds = [...state.kinds];
   return {
     filePath: state.displayPath,
     kind: kinds.length === 0 ? null : kinds.length === 1 ? kinds[0]! : "mixed",
-    errorCount: messages.filter((m) => m.severity === 2).length,
-    warningCount: messages.filter((m) => m.severity === 1).length,
+    errorCount,
+    warningCount: messages.length - errorCount,
     messages,
   };
 }

@@ -34,7 +34,13 @@ export function ruleSet(config: LintConfig, profile: Profile | undefined): RuleS
   checkConfiguredRules(config, metas);
   checkIgnoredRules(config.ignores, new Set(metas.keys()), config.file ?? "");
   const all = [...rules, ...orgRules];
-  const severity = (rule: RuleMeta) => profileSeverity(rule, config.severities[rule.id] ?? rule.defaultSeverity, profile);
+  // Asked for every finding: worked out once per rule.
+  const severities = new Map<string, RuleSeverity>();
+  const severity = (rule: RuleMeta): RuleSeverity => {
+    let known = severities.get(rule.id);
+    if (known === undefined) severities.set(rule.id, (known = profileSeverity(rule, config.severities[rule.id] ?? rule.defaultSeverity, profile)));
+    return known;
+  };
   const byKind = new Map<LintDocument["kind"], DocumentRule[]>();
   return {
     rules: all,

@@ -221,8 +221,6 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
   if (isTykOas(value)) return add("tyk-oas");
   if (isObject(value.oas) && isTykOas(value.oas)) return addWrapped("tyk-oas", "oas");
   if (isObject(value.api_definition)) return addWrapped("classic-api", "api_definition");
-  const broken = misspeltDefinitionKey(value);
-  if (broken && isClassicApi(value[broken] as Record<string, unknown>)) return addWrapped("classic-api", broken);
   for (const listKey of ["apis", "Data"]) {
     const list = value[listKey];
     if (Array.isArray(list) && list.length > 0 && list.every(isObject)) {
@@ -232,6 +230,10 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
     }
   }
   if (isClassicApi(value)) return add("classic-api");
+  // After the Classic check: an envelope's own keys are never a Classic API's, and most documents
+  // are not envelopes, so their keys are not compared with `api_definition`.
+  const broken = misspeltDefinitionKey(value);
+  if (broken && isClassicApi(value[broken] as Record<string, unknown>)) return addWrapped("classic-api", broken);
   if (isGatewayConfig(value)) return add("tyk-conf");
   if (isBundleManifest(value)) return add("bundle-manifest");
   if (isSessionKey(value)) {
