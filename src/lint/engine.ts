@@ -67,6 +67,9 @@ interface DocumentOrigin {
   toFile(pointer: string): string;
 }
 
+/** An options object rather than "utf8": Node copies its defaults for a string, on every one of thousands of reads. */
+const READ_UTF8 = { encoding: "utf8", flag: "r" } as const;
+
 /** Kinds the gateway reads with json.Decoder, which stops after the first JSON value (rules/document/trailing-data.ts). */
 const DECODED_KINDS: ReadonlySet<LintDocument["kind"]> = new Set(["tyk-conf", "policy", "bundle-manifest"]);
 
@@ -105,7 +108,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     let text: string;
     try {
       // Synchronous reads: thousands of small files read faster one after the other than through promises.
-      text = readFileSync(file.absolutePath, "utf8");
+      text = readFileSync(file.absolutePath, READ_UTF8);
     } catch (err) {
       throw ioError(err, shown);
     }
