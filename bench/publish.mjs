@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * bench/publish: `tyk-ts bundle publish` of a ~10 MB bundle (a 20 MB plugin) to an HTTP store (Debian's nginx with
+ * bench/publish: `tyk-ts bundle publish` of a ~10 MB bundle (a Python plugin with 20 MB of data) to an HTTP store (Debian's nginx with
  * WebDAV PUT on 127.0.0.1), with the read-back and the edit of an API definition, against the same
  * release done by hand, the way docs/ci.md's recipes would without publish:
  *
@@ -35,11 +35,13 @@ ensureBuilt();
 const dir = mkdtempSync(path.join(os.tmpdir(), "tyk-ts-bench-publish-"));
 const nginx = await startNginx(dir);
 try {
-  // A plugin of half random, half repetitive data, built by tyk-ts as a release would.
+  // A Python plugin with a data file of half random, half repetitive bytes, built by tyk-ts as a
+  // release would. (Not a Go plugin: bytes that are no ELF object would rightly fail bundle verify.)
   mkdirSync(path.join(dir, "plugin"));
   const half = SIZE_MB << 19;
-  writeFileSync(path.join(dir, "plugin", "plugin.so"), Buffer.concat([randomBytes(half), Buffer.alloc(half, "func handler() {}\n")]));
-  writeFileSync(path.join(dir, "plugin", "manifest.json"), JSON.stringify({ file_list: ["plugin.so"], custom_middleware: { driver: "goplugin", pre: [{ name: "Pre", path: "plugin.so" }] } }));
+  writeFileSync(path.join(dir, "plugin", "middleware.py"), "from tyk.decorators import *\n\n@Hook\ndef Pre(request, session, spec):\n    return request, session\n");
+  writeFileSync(path.join(dir, "plugin", "model.bin"), Buffer.concat([randomBytes(half), Buffer.alloc(half, "def handler(): pass\n")]));
+  writeFileSync(path.join(dir, "plugin", "manifest.json"), JSON.stringify({ file_list: ["middleware.py", "model.bin"], custom_middleware: { driver: "python", pre: [{ name: "Pre" }] } }));
   await measure(process.execPath, [CLI, "bundle", "build", "-m", path.join(dir, "plugin", "manifest.json"), "-o", path.join(dir, "plugin.zip"), "-y"]);
   const api = path.join(dir, "api.json");
   const definition = JSON.stringify({ name: "bench", api_id: "bench", proxy: { listen_path: "/bench/", target_url: "http://127.0.0.1:8000" }, custom_middleware_bundle: "plugin.zip" }, null, 2);
