@@ -18,30 +18,35 @@ export function deprecatedFields(value: unknown, graph: SchemaGraph): Deprecated
   const visit = (node: unknown, at: Position): void => {
     if (!at.leadsToDeprecated) return;
     if (Array.isArray(node)) {
-      node.forEach((item, i) => {
-        if (typeof item !== "object" || item === null) return;
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item !== "object" || item === null) continue;
         path.push(i);
         visit(item, at.item(i));
         path.pop();
-      });
+      }
       return;
     }
     if (!isObject(node)) return;
     // Where only named properties can lead to a deprecated field, look up those rather than every key.
-    const keys = at.namesLeadingToDeprecated?.filter((name) => Object.hasOwn(node, name)) ?? Object.keys(node);
-    for (const key of keys) {
-      const sub = at.property(key) ?? at.other(key);
-      if (!sub.leadsToDeprecated) continue;
-      const child = node[key];
-      const marked = sub.deprecatedSchema;
-      if (marked && !isEmptyValue(child)) {
-        found.push({ pointer: childPointer(pointerOf(path), key), description: typeof marked.description === "string" ? marked.description : undefined });
-      }
-      if (typeof child === "object" && child !== null) {
-        path.push(key);
-        visit(child, sub);
-        path.pop();
-      }
+    const names = at.namesLeadingToDeprecated;
+    if (names) {
+      for (const key of names) if (Object.hasOwn(node, key)) member(node, key, at.property(key)!);
+    } else {
+      for (const key of Object.keys(node)) member(node, key, at.property(key) ?? at.other(key));
+    }
+  };
+  const member = (node: Record<string, unknown>, key: string, sub: Position): void => {
+    if (!sub.leadsToDeprecated) return;
+    const child = node[key];
+    const marked = sub.deprecatedSchema;
+    if (marked && !isEmptyValue(child)) {
+      found.push({ pointer: childPointer(pointerOf(path), key), description: typeof marked.description === "string" ? marked.description : undefined });
+    }
+    if (typeof child === "object" && child !== null) {
+      path.push(key);
+      visit(child, sub);
+      path.pop();
     }
   };
   visit(value, graph.root);
