@@ -93,7 +93,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const ctx: LintContext = { cwd, ruleOptions: config.ruleOptions };
   const states: FileState[] = [];
   const documents: LintDocument[] = [];
-  const origins = new WeakMap<LintDocument, DocumentOrigin>();
+  const origins = new Map<LintDocument, DocumentOrigin>();
   const effectiveConfigs = new WeakMap<LintDocument, ReturnType<typeof withEnvironment>>();
   const declared = options.envFiles?.length ? readDeclaredEnvironment(options.envFiles, cwd, { run, ctx }) : undefined;
   if (declared) states.push(...declared.states);
