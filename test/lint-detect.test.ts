@@ -9,6 +9,7 @@ import { detectDocuments, misspeltDefinitionKey } from "../src/lint/read/detect.
 import { closest } from "../src/suggest.js";
 import { lint } from "../src/lint/engine.js";
 import { tempDir } from "./helpers/tmp.js";
+import { seededRandom } from "./helpers/random.js";
 
 const classic = { name: "A", api_id: "a", proxy: { listen_path: "/a/", target_url: "http://a" }, version_data: { not_versioned: true } };
 const oas = { openapi: "3.0.3", info: { title: "A", version: "1" }, paths: {}, "x-tyk-api-gateway": { info: { name: "A" } } };
@@ -47,13 +48,7 @@ describe("detectDocuments", () => {
 
   it("the quick filter for a misspelt api_definition never drops a key the distance takes", () => {
     // Keys one to four random edits from api_definition (upper case too), and real keys of envelopes and definitions.
-    let seed = 7;
-    const random = (n: number) => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const random = seededRandom(7);
     const letters = "xyzqwkXYZa_e";
     const keys = ["version_data", "custom_middleware", "api_model", "hook_references", "user_group_owners", "api_definitions", "apidefinition", "API_DEFINITION"];
     for (let i = 0; i < 3000; i++) {

@@ -10,6 +10,7 @@ import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_NAMES, SchemaSet, compilableSchema, type SchemaName } from "../src/lint/validate/schemas.js";
 import { FIXTURES } from "./helpers/cli.js";
+import { seededRandom } from "./helpers/random.js";
 
 const CORPUS = path.join(FIXTURES, "corpus");
 
@@ -82,13 +83,7 @@ describe("validators compiled from compilableSchema", () => {
     const compiled = fresh.getSchema(schemas.idOf(name))!;
     const docs = realDocuments(name);
     expect(docs.length).toBeGreaterThan(0);
-    let seed = 11;
-    const random = (n: number) => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const random = seededRandom(11);
     const junk: unknown[] = [1, "x", true, null, [], {}, { zz: 1 }, -5, 1.5, ["a"], [1], "", 0];
     const paths = (v: unknown, p: string[] = [], out: string[][] = []): string[][] => {
       if (typeof v === "object" && v !== null) for (const k of Object.keys(v)) (out.push([...p, k]), paths((v as Record<string, unknown>)[k], [...p, k], out));
