@@ -165,6 +165,20 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
     }
   });
 
+  it("app_path as FromDir reads it: a Tyk OAS API and its Classic file are one API; files the gateway does not load are said so and not compared", async () => {
+    const r = await crafted("crafted-app-path", ["apps/shipping.json duplicate-listen-path"]);
+    expect(errors(r.findings)).toEqual([expect.stringMatching(/^apps\/shipping\.json:7 duplicate-listen-path listen path "\/orders\/" is already used by apps\/orders(-oas)?\.json/)]);
+    const notLoaded = r.findings.filter((f) => f.ruleId === "api-not-loaded");
+    expect(notLoaded.map((f) => `${f.file}:${f.line}`).sort()).toEqual(["apps/dashboard-export.json:3", "apps/openapi.json:1", "apps/orders-copy-oas.json:1", "apps/template.json:1"]);
+    const said = (file: string) => notLoaded.find((f) => f.file === file)!.message;
+    expect(said("apps/openapi.json")).toMatch(/decodes every `\*\.json` of `app_path` but `\*-oas\.json` as a Tyk Classic definition/);
+    expect(said("apps/orders-copy-oas.json")).toMatch(/only with `orders-copy\.json`/);
+    expect(said("apps/dashboard-export.json")).toMatch(/Dashboard export/);
+    expect(said("apps/template.json")).toMatch(/listen_path` is empty/);
+    // The template's empty upstream is never used: the gateway skips the API before it looks at it.
+    expect(r.findings.filter((f) => f.file === "apps/template.json" && f.ruleId === "target-url")).toEqual([]);
+  });
+
   it("Operator resources: one file is applied together, one namespace is one deployment, one kind/namespace/name is one object", async () => {
     const r = await lintRepo(path.join(REPOS, "crafted-operator"));
     expect(r.code).toBe(1);

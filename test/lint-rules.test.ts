@@ -109,6 +109,8 @@ describe("duplicates across files", () => {
       "tyk.conf": gatewayConfig,
       "apps/1-orders.json": api("orders"),
       "apps/2-orders-copy.json": second,
+      // A Tyk OAS API as the gateway stores it: the Classic file with is_oas, and its -oas.json.
+      "apps/3.json": api("oas", { is_oas: true }, { listen_path: "/orders/" }),
       "apps/3-oas.json": oasApi("oas", "/orders/"),
       "apps/4-other-domain.json": api("other", { domain: "api.example.com" }, { listen_path: "/orders/" }),
       "apps/5-inactive.json": api("inactive", { active: false }, { listen_path: "/orders/" }),
@@ -128,13 +130,14 @@ describe("duplicates across files", () => {
       "apps/petstore.json": api("petstore", { is_oas: true }, { listen_path: "/pets/" }),
       "apps/petstore-oas.json": oasApi("petstore", "/pets/"),
       "apps/copy.json": api("petstore", {}, { listen_path: "/pets/" }),
-      // Without is_oas the Classic file is an API of its own.
+      // Without is_oas the Classic file is an API of its own, and the gateway never reads plain-oas.json.
       "apps/plain.json": api("plain", {}, { listen_path: "/plain/" }),
       "apps/plain-oas.json": oasApi("plain", "/plain/"),
     });
-    // copy.json comes first: the pair is reported once, at its first file; plain.json is a duplicate of plain-oas.json.
-    expect(messages(results, "duplicate-api-id").map((m) => m.file)).toEqual(["apps/petstore-oas.json", "apps/plain.json"]);
-    expect(messages(results, "duplicate-listen-path").map((m) => m.file)).toEqual(["apps/petstore-oas.json", "apps/plain.json"]);
+    // copy.json comes first: the pair is reported once, at its first file.
+    expect(messages(results, "duplicate-api-id").map((m) => m.file)).toEqual(["apps/petstore-oas.json"]);
+    expect(messages(results, "duplicate-listen-path").map((m) => m.file)).toEqual(["apps/petstore-oas.json"]);
+    expect(messages(results, "api-not-loaded").map((m) => m.file)).toEqual(["apps/plain-oas.json"]);
   });
 
   it("compares only what one gateway loads: not other folders, nor subfolders of app_path", async () => {

@@ -111,6 +111,13 @@ export interface Deployment {
   policySetting?: string;
   /** Policy files the gateway reads (absolute paths), whether or not lint recognised them. */
   policyFiles: string[];
+  /** API documents in the gateway's `app_path` that it does not serve, and why (read/deployments.ts loadedFromDir). */
+  notLoaded?: NotLoaded[];
+}
+
+export interface NotLoaded {
+  document: LintDocument;
+  reason: string;
 }
 
 /** One thing `--verbose` says about pairing: what was (not) paired with a file, and why. */

@@ -26,7 +26,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { envGroups } from "./env-settings.js";
 import { isObject, valueAt } from "./pointer.js";
-import type { DeclaredDeployment, Deployment, DeploymentScope, Gateway, LintDocument, ScopeNote } from "../types.js";
+import type { DeclaredDeployment, Deployment, DeploymentScope, Gateway, LintDocument, NotLoaded, ScopeNote } from "../types.js";
 
 // yaml is loaded only when a compose file is read: most runs lint JSON only.
 const require = createRequire(import.meta.url);
@@ -124,9 +124,11 @@ function gatewayDeployment(conf: LintDocument, folders: Folders, services: reado
   else {
     const folder = locate(conf, appPath, "app_path", folders.apiFolders, services, options, notes);
     if (folder) {
-      // FromDir: `*.json` directly in the folder, read as raw definitions.
-      deployment.apis = (folders.byFolder.get(folder) ?? []).filter((d) => isApi(d) && d.wrapper === "none" && /\.json$/i.test(d.absolutePath));
-      note(`loads ${options.display(folder)} (\`app_path\` ${JSON.stringify(appPath)}): ${deployment.apis.length} API definition${deployment.apis.length === 1 ? "" : "s"}`);
+      const { loaded, skipped } = loadedFromDir((folders.byFolder.get(folder) ?? []).filter(isApi));
+      deployment.apis = loaded;
+      deployment.notLoaded = skipped;
+      const also = skipped.length > 0 ? `; ${skipped.length} more the gateway does not load (api-not-loaded)` : "";
+      note(`loads ${options.display(folder)} (\`app_path\` ${JSON.stringify(appPath)}): ${loaded.length} API definition${loaded.length === 1 ? "" : "s"}${also}`);
     }
   }
 
@@ -156,6 +158,54 @@ function gatewayDeployment(conf: LintDocument, folders: Folders, services: reado
     note(`reads its policies from ${where} (\`${deployment.policySetting}\`)`);
   }
   return deployment.apis.length > 0 || deployment.policyFiles.length > 0 ? deployment : undefined;
+}
+
+/**
+ * What the gateway serves of the API documents in its `app_path` (`APIDefinitionLoader.FromDir`,
+ * gateway/api_definition.go): every `*.json` file there but `*-oas.json` and `*-mcp.json` is decoded
+ * as one Tyk Classic definition (`loadDefFromFilePath`), and one with `is_oas: true` is loaded
+ * together with its `<name>-oas.json` (`-mcp.json`). So a Tyk OAS document under any other name, a
+ * `*-oas.json` without that Classic file, a Dashboard export and a list decode to a definition with no
+ * listen path; `skipSpecBecauseInvalid` (gateway/api_loader.go) skips those, and an HTTP API whose
+ * listen path is empty or has spaces.
+ */
+export function loadedFromDir(docs: readonly LintDocument[]): { loaded: LintDocument[]; skipped: NotLoaded[] } {
+  const loaded: LintDocument[] = [];
+  const skipped: NotLoaded[] = [];
+  const pairedClassic = (oasFile: string): boolean => {
+    const base = oasFile.replace(/-(oas|mcp)\.json$/i, "");
+    return docs.some((d) => d.kind === "classic-api" && d.wrapper === "none" && d.absolutePath === `${base}.json` && isObject(d.value) && d.value.is_oas === true);
+  };
+  for (const doc of docs) {
+    const name = path.basename(doc.absolutePath);
+    const companion = /-(oas|mcp)\.json$/i.test(name);
+    let why: string | undefined;
+    if (!/\.json$/i.test(name)) continue;
+    if (doc.wrapper !== "none" || doc.pointer !== "") {
+      why = "the gateway reads each file of `app_path` as one raw definition, so a definition inside a Dashboard export or a list is not loaded; store the raw definition in a file of its own";
+    } else if (doc.kind === "tyk-oas") {
+      if (!companion) why = `the gateway decodes every \`*.json\` of \`app_path\` but \`*-oas.json\` as a Tyk Classic definition, and a Tyk OAS API has no Classic \`proxy.listen_path\`, so it skips this one ("Listen path is empty"); keep it as \`<name>-oas.json\` beside a Classic \`<name>.json\` with \`is_oas: true\`, the two files the gateway and the Dashboard write for a Tyk OAS API`;
+      else if (!pairedClassic(doc.absolutePath)) why = `the gateway reads \`${name}\` only with \`${name.replace(/-(oas|mcp)\.json$/i, ".json")}\`, a Classic definition with \`is_oas: true\`, which this folder does not have, so this API is not loaded`;
+    } else if (companion) {
+      continue; // a Classic definition named like a companion file is never read
+    } else {
+      const facts = classicListenPath(doc.value);
+      if (facts !== undefined) why = facts;
+    }
+    if (why) skipped.push({ document: doc, reason: why });
+    else loaded.push(doc);
+  }
+  return { loaded, skipped };
+}
+
+/** Why skipSpecBecauseInvalid skips a Classic definition for its listen path, if it does. */
+function classicListenPath(value: unknown): string | undefined {
+  const protocol = valueAt(value, "/protocol");
+  if (protocol === "tcp" || protocol === "tls") return undefined;
+  const listenPath = valueAt(value, "/proxy/listen_path");
+  if (typeof listenPath !== "string" || listenPath === "") return "its `proxy.listen_path` is empty, so the gateway skips it (`skipSpecBecauseInvalid`: \"Listen path is empty\")";
+  if (listenPath.includes(" ")) return `its \`proxy.listen_path\` ${JSON.stringify(listenPath)} has a space, so the gateway skips it (\`skipSpecBecauseInvalid\`)`;
+  return undefined;
 }
 
 /**

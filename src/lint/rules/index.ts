@@ -26,6 +26,7 @@ import { bundleRefused } from "./bundle/bundle-refused.js";
 import { bundleWarning } from "./bundle/bundle-warning.js";
 import { listenPathSlash } from "./api/listen-path-slash.js";
 import { targetUrl } from "./api/target-url.js";
+import { apiNotLoaded } from "./api/api-not-loaded.js";
 import { duplicateApiId } from "./api/duplicate-api-id.js";
 import { duplicateListenPath } from "./api/duplicate-listen-path.js";
 import { bundleNameCollision } from "./api/bundle-name-collision.js";
@@ -121,6 +122,7 @@ export const rules: readonly Rule[] = [
   targetUrl,
   duplicateApiId,
   duplicateListenPath,
+  apiNotLoaded,
   policyUnknownApi,
   policiesFileShape,
   exampleSecret,

@@ -10,10 +10,13 @@ export const targetUrl: Rule = {
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
   description: "The upstream (`proxy.target_url`, OAS `upstream.url`) must be an absolute URL with a scheme the gateway supports.",
-  help: `The gateway proxies to ${UPSTREAM_SCHEMES.map((s) => `${s}://`).join(", ")} upstreams (tyk:// loops to another API). A relative or scheme-less URL such as \`httpbin.org\` fails on every request. KV references (env://, secrets://, consul://, vault://, $secret_…) are resolved by the gateway and not checked, nor are placeholders a deployment step fills in (\`\${VAR}\`, \`{{ .Values.url }}\`, \`<<AUTO REPLACE TARGETURL>>\`). Load-balancing targets (\`proxy.target_list\`, OAS \`upstream.loadBalancing.targets\`) may omit the scheme: the gateway's EnsureTransport (gateway/reverse_proxy.go) adds the API's protocol, or http, to any entry Go's url.Parse reads without one (\`httpbin.org\`, \`10.0.0.1/api\`); \`host:port\` entries are reported because url.Parse reads \`host:\` as a scheme (or refuses a numeric host), so nothing is added.`,
+  help: `The gateway proxies to ${UPSTREAM_SCHEMES.map((s) => `${s}://`).join(", ")} upstreams (tyk:// loops to another API). A relative or scheme-less URL such as \`httpbin.org\` fails on every request. KV references (env://, secrets://, consul://, vault://, $secret_…) are resolved by the gateway and not checked, nor are placeholders a deployment step fills in (\`\${VAR}\`, \`{{ .Values.url }}\`, \`<<AUTO REPLACE TARGETURL>>\`). Load-balancing targets (\`proxy.target_list\`, OAS \`upstream.loadBalancing.targets\`) may omit the scheme: the gateway's EnsureTransport (gateway/reverse_proxy.go) adds the API's protocol, or http, to any entry Go's url.Parse reads without one (\`httpbin.org\`, \`10.0.0.1/api\`); \`host:port\` entries are reported because url.Parse reads \`host:\` as a scheme (or refuses a numeric host), so nothing is added. An HTTP API without a listen path is not checked: the gateway skips it before it looks at the upstream (\`skipSpecBecauseInvalid\`).`,
   check(doc) {
     const facts = apiFacts(doc);
     if (!facts) return [];
+    // skipSpecBecauseInvalid (gateway/api_loader.go) skips an HTTP API without a listen path before it
+    // looks at the upstream: such an API is never served (api-not-loaded says so in an app_path).
+    if (facts.protocol !== "tcp" && facts.protocol !== "tls" && !facts.listenPath?.value) return [];
     const findings: RuleFinding[] = [];
     for (const target of facts.targets) {
       const problem = upstreamProblem(target, facts.upstreamOptional);
