@@ -122,24 +122,15 @@ function describe(e: ErrorObject, subject: (pointer: string) => string, options:
       // A top-level field the schema knows further down is most likely at the wrong level: say where it belongs.
       const elsewhere = closestLevels((options.locateField?.(key) ?? []).filter((p) => p !== fieldName(childPointer(at, key))));
       const base = fieldName(options.base ?? "");
-      if (elsewhere.length > 0 && elsewhere.length <= 3 && at === "") {
-        const full = elsewhere.map((p) => `${base ? `${base}.` : ""}${p}`);
-        const parents = full.map((p) => `\`${p.slice(0, Math.max(0, p.length - key.length - 1)) || "the top level"}\``);
-        return {
-          ruleId: "unknown-field",
-          pointer: childPointer(at, key),
-          anchor: "key",
-          message: `\`${key}\` belongs under ${parents.join(" or ")} (${full.map((p) => `\`${p}\``).join(" or ")}), not ${where}: there ${ignored}`,
-        };
+      const full = elsewhere.length > 0 && elsewhere.length <= 3 ? elsewhere.map((p) => `${base ? `${base}.` : ""}${p}`) : [];
+      const belongs = full.length > 0 ? `${full.map((p) => `\`${p.slice(0, Math.max(0, p.length - key.length - 1)) || "the top level"}\``).join(" or ")} (${full.map((p) => `\`${p}\``).join(" or ")})` : undefined;
+      if (belongs && at === "") {
+        return { ruleId: "unknown-field", pointer: childPointer(at, key), anchor: "key", message: `\`${key}\` belongs under ${belongs}, not ${where}: there ${ignored}` };
       }
+      // A misspelling of a field of this object first; else the places the schema has the field.
       const suggestion = isObject(e.parentSchema?.properties) ? suggestKey(e.parentSchema.properties, key) : undefined;
-      const hint = suggestion ? `\`${suggestion}\`` : elsewhere.length > 0 && elsewhere.length <= 3 ? elsewhere.map((p) => `\`${base ? `${base}.` : ""}${p}\``).join(" or ") : undefined;
-      return {
-        ruleId: "unknown-field",
-        pointer: childPointer(at, key),
-        anchor: "key",
-        message: `unknown field \`${key}\` ${where}: ${ignored}${hint ? `; did you mean ${hint}?` : ""}`,
-      };
+      const hint = suggestion ? `; did you mean \`${suggestion}\`?` : belongs ? `; \`${key}\` belongs under ${belongs}` : "";
+      return { ruleId: "unknown-field", pointer: childPointer(at, key), anchor: "key", message: `unknown field \`${key}\` ${where}: ${ignored}${hint}` };
     }
     case "required": {
       const missing = String(params.missingProperty);
