@@ -220,6 +220,13 @@ describe("checks against the linted tyk.conf", () => {
     expect(messages(present.results, "public-key-missing")).toEqual([]);
   });
 
+  it("an absolute public_key_path is a path on the gateway's machine: found by its last names where compose mounts it from, never guessed missing", async () => {
+    const conf = { ...gatewayConfig, public_key_path: "/opt/tyk-gateway/certs/public.pem" };
+    const mounted = await lintFiles({ "tyk/tyk.conf": conf, "certs/public.pem": "-----BEGIN PUBLIC KEY-----\n", "docker-compose.yml": "services:\n  gw:\n    image: tykio/tyk-gateway\n    volumes:\n      - ./tyk/tyk.conf:/opt/tyk-gateway/tyk.conf\n      - ./certs:/opt/tyk-gateway/certs\n" });
+    expect(messages(mounted.results, "public-key-missing")).toEqual([]);
+    expect(messages((await lintFiles({ "tyk.conf": conf })).results, "public-key-missing")).toEqual([]);
+  });
+
   it.skipIf(!hasTool("openssl"))("reports a public_key_path key under 2048 bits, and what gateways built with Go 1.24 do under 1024", async () => {
     const keys = await tempDir();
     const publicKey = (bits: number) => {
