@@ -74,6 +74,9 @@ describe("detectDocuments", () => {
     expect(detection.documents).toEqual([]);
     expect(detection.skipped).toEqual([expect.stringContaining("a key's session")]);
     expect(detectDocuments({ k1: session, k2: session }).documents).toEqual([]);
+    // A policies.json entry copied from an old example carries session fields, and is still a policy (TykTechnologies-style `id`, `name`, `active`).
+    const oldExample = { id: "default", rate: 100, per: 1, quota_max: -1, quota_renews: -1, quota_remaining: 0, quota_renewal_rate: 60, access_rights: { a: { api_id: "a", versions: ["default"] } }, active: true };
+    expect(detectDocuments({ default: oldExample }).documents).toEqual([{ kind: "policy", pointer: "/default", wrapper: "policies-map" }]);
   });
 
   it("reads a policies.json map as one policy per id", () => {

@@ -134,8 +134,12 @@ const DEFINITION_LETTERS = new Uint8Array(128);
 for (let i = 0; i < DEFINITION.length; i++) DEFINITION_LETTERS[DEFINITION.charCodeAt(i)]!++;
 const LETTERS_LEFT = new Uint8Array(128);
 
+// Fields of a policy (user.Policy) that a key's session does not have: old policy examples carry
+// session fields such as `quota_renews`, and are still policies.
+const POLICY_ONLY_KEYS = new Set(["id", "_id", "name", "active", "partitions", "key_expires_in"]);
+
 function isSessionKey(value: Record<string, unknown>): boolean {
-  return countKeys(value, SESSION_ONLY_KEYS) >= 2;
+  return countKeys(value, SESSION_ONLY_KEYS) >= 2 && countKeys(value, POLICY_ONLY_KEYS) === 0;
 }
 
 function isClassicApi(value: Record<string, unknown>): boolean {
