@@ -128,7 +128,7 @@ spec:
           disabled: true
         data_source:
           kind: RESTDataSource
-          config:
+          data_source_config:
             url: https://example.com
             method: GET
       - type_name: Query
@@ -137,10 +137,40 @@ spec:
           disabled: true
         data_source:
           kind: HTTPJsonDataSource
-          config:
+          data_source_config:
             url: ""
             method: GET
 `;
+
+  it("reads a data source's url and method where the Operator does, under data_source_config (rewsmith/tyk-operator-demo samples/udg)", async () => {
+    const udg = `apiVersion: tyk.tyk.io/v1alpha1
+kind: ApiDefinition
+metadata:
+  name: udg
+spec:
+  name: udg
+  use_keyless: true
+  protocol: http
+  active: true
+  proxy:
+    target_url: ""
+    listen_path: /udg
+  graphql:
+    enabled: true
+    execution_mode: executionEngine
+    schema: "type Query { countries: [String] }"
+    type_field_configurations:
+      - type_name: Query
+        field_name: countries
+        mapping: {disabled: false, path: countries}
+        data_source:
+          kind: GraphQLDataSource
+          data_source_config:
+            url: "https://countries.example.com"
+            method: POST
+`;
+    expect(byRule(await lintFiles({ "k8s/udg.yaml": udg }), "operator-admission")).toEqual([]);
+  });
 
   it("reports each refusal on its line, and keyless-with-auth leaves the pair to it", async () => {
     const results = await lintFiles({ "k8s/apis.yaml": yaml });

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { lint } from "../src/lint/engine.js";
 import { isHelmTemplate } from "../src/lint/read/detect.js";
+import { isPlaceholder } from "../src/lint/rules/support/api-facts.js";
 
 const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "templated-repo");
 
@@ -27,6 +28,11 @@ describe("templated files", () => {
     // Tyk's own Go templates inside strings (mock bodies, transform templates) are linted as usual.
     expect(results.map((r) => r.filePath)).toContain("charts/oas-httpbin/apidefinitions/oas-httpbin.json");
     expect(skipped.map(([f]) => f)).not.toContain("apps/transform.json");
+  });
+
+  it("knows the placeholders deployment steps fill in, and not path parameters (CanDIG/tyk-keycloak-starter-kit writes {BACKEND_APP_LISTEN_PATH})", () => {
+    for (const value of ["${LISTEN_PATH}", "{{ .Values.url }}", "<<AUTO REPLACE TARGETURL>>", "{BACKEND_APP_LISTEN_PATH}", "{TYK_SERVER_ADDRESS}/auth/login"]) expect(isPlaceholder(value), value).toBe(true);
+    for (const value of ["/users/{id}", "/{ID}/", "{API}", "http://example.com/{version}"]) expect(isPlaceholder(value), value).toBe(false);
   });
 
   it("tells a template from a Tyk document holding Go templates in strings", () => {

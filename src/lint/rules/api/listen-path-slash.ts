@@ -6,7 +6,7 @@ export const listenPathSlash: Rule = {
   defaultSeverity: "error",
   kinds: ["classic-api", "tyk-oas"],
   description: "A listen path must start with `/`.",
-  help: "The gateway matches the listen path against the request path, which always starts with `/`, so a listen path such as `httpbin/` never matches. Write `/httpbin/`. Placeholders a deployment step fills in (`${LISTEN_PATH}`, `{{ .Values.listenPath }}`, `<<AUTO REPLACE LISTENPATH>>`) are not checked.",
+  help: "The gateway matches the listen path against the request path, which always starts with `/`, so a listen path such as `httpbin/` never matches. Write `/httpbin/`. Placeholders a deployment step fills in (`${LISTEN_PATH}`, `{{ .Values.listenPath }}`, `<<AUTO REPLACE LISTENPATH>>`, `{LISTEN_PATH}`) are not checked.",
   check(doc) {
     const facts = apiFacts(doc);
     const listenPath = facts?.listenPath;

@@ -17,7 +17,7 @@ export const operatorAdmission: Rule = {
   defaultSeverity: "error",
   kinds: ["classic-api"],
   description: "A Tyk Operator ApiDefinition that the Operator's admission webhook refuses.",
-  help: "Tyk Operator validates every ApiDefinition before Kubernetes stores it (api/v1alpha1/apidefinition_webhook.go, `validate`): `use_keyless` together with `use_standard_auth` is forbidden; an `executionEngine` GraphQL API needs every `type_field_configurations[].data_source` to be of kind HTTPJsonDataSource or GraphQLDataSource with a `url` and a `method`; a URL rewrite with an empty `rewrite_to` needs `rewrite_to_internal` or triggers, and each trigger needs `rewrite_to` or `rewrite_to_internal`. `kubectl apply` fails with the webhook's message.",
+  help: "Tyk Operator validates every ApiDefinition before Kubernetes stores it (api/v1alpha1/apidefinition_webhook.go, `validate`): `use_keyless` together with `use_standard_auth` is forbidden; an `executionEngine` GraphQL API needs every `type_field_configurations[].data_source` to be of kind HTTPJsonDataSource or GraphQLDataSource with a `url` and a `method` in its `data_source_config`; a URL rewrite with an empty `rewrite_to` needs `rewrite_to_internal` or triggers, and each trigger needs `rewrite_to` or `rewrite_to_internal`. `kubectl apply` fails with the webhook's message.",
   check(doc) {
     if (doc.wrapper !== "operator") return [];
     const spec = doc.value;
@@ -42,9 +42,10 @@ function graphqlDataSources(spec: Record<string, unknown>): RuleFinding[] {
       findings.push({ pointer: typeof kind === "string" ? `${at}/kind` : at, message: `the Operator's webhook refuses this resource: data source kind ${JSON.stringify(kind ?? "")} is not ${DATA_SOURCE_KINDS.join(" or ")}` });
       return;
     }
+    // The Operator's SourceConfig keeps them under `data_source_config` (api/model, as apidef.SourceConfig does).
     for (const field of ["url", "method"]) {
-      const value = valueAt(spec, `${at}/config/${field}`);
-      if (value === undefined || value === "") findings.push({ pointer: value === undefined ? firstExisting(spec, `${at}/config`, at) : `${at}/config/${field}`, message: `the Operator's webhook refuses this resource: \`data_source.config.${field}\` can't be empty` });
+      const value = valueAt(spec, `${at}/data_source_config/${field}`);
+      if (value === undefined || value === "") findings.push({ pointer: value === undefined ? firstExisting(spec, `${at}/data_source_config`, at) : `${at}/data_source_config/${field}`, message: `the Operator's webhook refuses this resource: \`data_source.data_source_config.${field}\` can't be empty` });
     }
   });
   return findings;

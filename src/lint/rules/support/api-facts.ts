@@ -166,16 +166,17 @@ function oasFacts(doc: unknown): ApiFacts {
   };
 }
 
-/** Values the gateway resolves from a KV store or the environment at load time. */
 /**
  * A value a deployment step fills in before the gateway reads the file: compose or envsubst
- * `${VAR}`, Helm/Jinja `{{ … }}`, CI markers such as `<<AUTO REPLACE TARGETURL>>`. What the gateway
- * will get is not known here, so rules that judge the value leave it alone.
+ * `${VAR}`, Helm/Jinja `{{ … }}`, CI markers such as `<<AUTO REPLACE TARGETURL>>`, and
+ * `{ENV_STYLE_NAME}` (an upper-case name with an underscore: a path parameter such as `{id}` is not
+ * one). What the gateway will get is not known here, so rules that judge the value leave it alone.
  */
 export function isPlaceholder(value: string): boolean {
-  return /\$\{[^}]*\}|\{\{.*?\}\}|<<[^<>]+>>/.test(value);
+  return /\$\{[^}]*\}|\{\{.*?\}\}|<<[^<>]+>>|\{[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\}/.test(value);
 }
 
+/** Values the gateway resolves from a KV store or the environment at load time. */
 export function isKvReference(value: string): boolean {
   return /^(env|consul|vault|secrets):\/\//.test(value) || /^\$secret_(env|conf|vault|consul)\./.test(value);
 }
