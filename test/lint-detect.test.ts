@@ -46,6 +46,17 @@ describe("detectDocuments", () => {
     expect(detectDocuments({ "x-tyk-api-gateway": {} }).documents).toEqual([]);
   });
 
+  it("leaves out the Dashboard's and MDCB's configs, which share keys with tyk.conf (Ataimo007/tyk-otel), saying why", () => {
+    const dashboard = { listen_port: 3000, tyk_api_config: { Host: "http://tyk-gateway", Port: "8080", Secret: "x" }, mongo_url: "mongodb://m:27017/tyk_analytics", admin_secret: "x", shared_node_secret: "x", redis_port: 6379, redis_host: "r", hash_keys: true };
+    const mdcb = { listen_port: 9091, http_port: 8181, storage: { type: "redis", host: "r", port: 6379 }, hash_keys: true, forward_analytics_to_pump: true, sync_worker_config: { enabled: true } };
+    for (const [config, reason] of [[dashboard, "Tyk Dashboard config"], [mdcb, "MDCB config"]] as const) {
+      const detection = detectDocuments(config);
+      expect(detection.documents).toEqual([]);
+      expect(detection.skipped).toEqual([expect.stringContaining(reason)]);
+    }
+    expect(detectDocuments(conf).documents).toEqual([{ kind: "tyk-conf", pointer: "", wrapper: "none" }]);
+  });
+
   it("the quick filter for a misspelt api_definition never drops a key the distance takes", () => {
     // Keys one to four random edits from api_definition (upper case too), and real keys of envelopes and definitions.
     const random = seededRandom(7);

@@ -71,6 +71,14 @@ const SESSION_ONLY_KEYS = new Set([
   "enable_detail_recording", "alias", "id_extractor_deadline", "session_lifetime",
 ]);
 
+// Top-level keys of the Tyk Dashboard's config (tyk_analytics.conf) and of MDCB's (tyk_sink.conf):
+// they share `listen_port`, `storage` and `hash_keys` with tyk.conf but configure other programs.
+const DASHBOARD_CONF_KEYS = new Set(["tyk_api_config", "mongo_url", "admin_secret", "shared_node_secret", "enable_ownership", "host_config", "sso_permission_defaults", "identity_broker"]);
+const MDCB_CONF_KEYS = new Set(["forward_analytics_to_pump", "sync_worker_config", "enable_multiple_analytics_keys", "dont_store_selective", "dont_store_aggregate", "omit_analytics_index_creation"]);
+
+export const DASHBOARD_CONF_SKIPPED = "a Tyk Dashboard config (tyk_analytics.conf: `tyk_api_config`, `mongo_url`, …), not a gateway's: lint does not check it";
+export const MDCB_CONF_SKIPPED = "an MDCB config (tyk_sink.conf: `forward_analytics_to_pump`, `sync_worker_config`, …), not a gateway's: lint does not check it";
+
 export const SESSION_KEY_SKIPPED = "a key's session (fields such as `allowance`, `expires`, `quota_remaining`), not a policy: lint does not check keys";
 
 function countKeys(value: Record<string, unknown>, keys: Set<string>): number {
@@ -234,6 +242,11 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
     }
   }
   if (isClassicApi(value)) return add("classic-api");
+  const otherProgram = countKeys(value, DASHBOARD_CONF_KEYS) >= 2 ? DASHBOARD_CONF_SKIPPED : countKeys(value, MDCB_CONF_KEYS) >= 1 ? MDCB_CONF_SKIPPED : undefined;
+  if (otherProgram) {
+    skipped.push(pointer ? `${pointer}: ${otherProgram}` : otherProgram);
+    return;
+  }
   // After the Classic check: an envelope's own keys are never a Classic API's, and most documents
   // are not envelopes, so their keys are not compared with `api_definition`.
   const broken = misspeltDefinitionKey(value);
