@@ -106,3 +106,15 @@ describe("lint: the gateway's environment in a repository", async () => {
     expect(json.find((x) => x.filePath === "apps/httpbin.json")?.errorCount).toBe(2);
   });
 });
+
+describe("lint: compose anchors", () => {
+  it("a variable in an anchor merged into several services is one finding at its line (Ataimo007/tyk-otel)", async () => {
+    const dir = await tempDir();
+    writeFileSync(
+      path.join(dir, "docker-compose.yml"),
+      "x-gateway: &gateway\n  image: tykio/tyk-gateway:v5.8.0\n  environment:\n    - TYK_GW_PROXYSSLINSECURESKIPVERIFY=true\nservices:\n  gw1:\n    <<: *gateway\n  gw2:\n    <<: *gateway\n  gw3:\n    <<: *gateway\n",
+    );
+    const { results } = await lint({ paths: ["."], cwd: dir });
+    expect(findings(results, "docker-compose.yml")).toEqual(["4:7 security/tls-verify-off"]);
+  });
+});
