@@ -135,6 +135,7 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
 
   it("policies.json shapes are read the way the governing tyk.conf makes the gateway read them", async () => {
     const r = await crafted("crafted-policies", [
+      "data-map/policies.json policies-file-shape",
       "data/policies.json policies-file-shape",
       "flat/policies.json policies-file-shape",
       "folder/policies/all.json policies-file-shape",
@@ -144,6 +145,7 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
     expect(message("flat/policies.json")).toMatch(/no policy loads/);
     expect(message("wrapped/policies.json")).toMatch(/one empty policy/);
     expect(message("data/policies.json")).toMatch(/no policy loads/);
+    expect(message("data-map/policies.json")).toMatch(/`Data` is loaded as one empty policy/);
     expect(message("folder/policies/all.json")).toMatch(/one empty policy/);
   });
 
@@ -157,6 +159,7 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
       ["flat/policies.json", "file", "flat/policies.json", 1],
       ["wrapped/policies.json", "file", "wrapped/policies.json", 1],
       ["data/policies.json", "file", "data/policies.json", 1],
+      ["data-map/policies.json", "file", "data-map/policies.json", 1],
       ["good/policies.json", "file", "good/policies.json", 1],
       ["folder/policies/all.json", "dir", "folder/policies", 3],
     ] as const) {

@@ -262,8 +262,9 @@ function visit(value: unknown, pointer: string, wrapper: DocumentWrapper, found:
     const fromDashboard = wrapper === "none" && ("access_rights_array" in value || "auth_types" in value || "date_created" in value);
     return add("policy", pointer, fromDashboard ? "dashboard" : wrapper);
   }
-  // policies.json: policy id → policy, also wrapped in `{"policies": …}` (which the gateway does not unwrap).
-  const map = isPoliciesMap(value) ? pointer : depth === 0 && isPoliciesMap(value.policies) ? childPointer(pointer, "policies") : undefined;
+  // policies.json: policy id → policy, also wrapped in `{"policies": …}` or `{"Data": …}` (which the gateway does not unwrap).
+  const wrappedMap = depth === 0 ? ["policies", "Data"].find((key) => isPoliciesMap(value[key])) : undefined;
+  const map = isPoliciesMap(value) ? pointer : wrappedMap !== undefined ? childPointer(pointer, wrappedMap) : undefined;
   if (map !== undefined) for (const id of Object.keys(valueAt(value, map.slice(pointer.length)) as object)) add("policy", childPointer(map, id), "policies-map");
 }
 
