@@ -182,6 +182,17 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
     expect(r.findings.filter((f) => f.file === "apps/template.json" && f.ruleId === "target-url")).toEqual([]);
   });
 
+  it("kustomize patches are parts of a resource, left out with a reason; a patch named on the command line is linted", async () => {
+    const dir = path.join(REPOS, "kustomize-overlay");
+    const r = await lintRepo(dir, ["--verbose"]);
+    expect(r.code).toBe(0);
+    expect(r.findings).toEqual([]);
+    expect(r.stderr).toContain("skipped overlays/prod/tags.yaml: a kustomize patch (overlays/prod/kustomization.yaml)");
+    expect(r.stderr).toContain("skipped overlays/prod/listen-path.yaml: a kustomize patch (overlays/prod/kustomization.yaml)");
+    const named = await runCli(["lint", "overlays/prod/tags.yaml", "-f", "json"], { cwd: dir });
+    expect(JSON.parse(named.stdout)[0].messages.map((m: { ruleId: string }) => m.ruleId)).toEqual(["security/strip-auth-data-off"]);
+  });
+
   it("Operator resources: one file is applied together, one namespace is one deployment, one kind/namespace/name is one object", async () => {
     const r = await lintRepo(path.join(REPOS, "crafted-operator"));
     expect(r.code).toBe(1);

@@ -13,6 +13,7 @@ import { deploymentScope } from "./read/deployments.js";
 import { detectDocuments, isHelmTemplate, mentionsTyk, type ConfigMapKey, type ConfigMapRef } from "./read/detect.js";
 import { discoverFiles, displayPath, isEnvFile } from "./read/discover.js";
 import { envGroups } from "./read/env-settings.js";
+import { kustomizePatches } from "./read/kustomize.js";
 import { isYamlPath, parseSource, type Anchor, type Range, type SourceDocument } from "./read/source.js";
 import { locatePending, toResult, type FileState } from "./results.js";
 import { ruleSet } from "./rule-set.js";
@@ -97,7 +98,12 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const effectiveConfigs = new WeakMap<LintDocument, ReturnType<typeof withEnvironment>>();
   const declared = options.envFiles?.length ? readDeclaredEnvironment(options.envFiles, cwd, { run, ctx }) : undefined;
   if (declared) states.push(...declared.states);
-  const files = discovered.files.filter((f) => !declared?.paths.has(f.absolutePath));
+  const patches = kustomizePatches(discovered.files.map((f) => f.absolutePath));
+  const files = discovered.files.filter((f) => {
+    const kustomization = patches.get(f.absolutePath);
+    if (kustomization && !f.explicit) options.onSkip?.(displayPath(f.absolutePath, cwd), `a kustomize patch (${displayPath(kustomization, cwd)}), merged into a resource rather than applied on its own`);
+    return !declared?.paths.has(f.absolutePath) && (!kustomization || f.explicit);
+  });
   const environmentsOfRun = environmentChecks({ run, ctx, readEnvFileNames });
 
   // ConfigMaps that Operator resources name, and those found, to say which definitions went unchecked.
