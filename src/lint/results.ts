@@ -37,15 +37,17 @@ export function toResult(state: FileState, run: RuleSet): LintResult {
   const messages: LintMessage[] = [];
   let errorCount = 0;
   // One finding at one place once: a YAML anchor merged into several compose services is one line.
-  const seen = new Set<string>();
+  const seen = state.pending.length > 1 ? new Set<string>() : undefined;
   for (const p of state.pending) {
     const meta = run.metas.get(p.ruleId);
     const severity = meta ? run.severity(meta) : "error";
     if (severity === "off") continue;
     const range = p.range ?? p.source?.locate(p.pointer, p.anchor) ?? START;
-    const key = `${p.ruleId}\u0000${range.line}:${range.column}-${range.endLine}:${range.endColumn}\u0000${p.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen) {
+      const key = `${p.ruleId}\u0000${range.line}:${range.column}-${range.endLine}:${range.endColumn}\u0000${p.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
     if (severity === "error") errorCount++;
     messages.push({ ruleId: p.ruleId, severity: severity === "error" ? 2 : 1, message: p.message, line: range.line, column: range.column, endLine: range.endLine, endColumn: range.endColumn, pointer: p.pointer });
   }

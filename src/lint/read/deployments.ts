@@ -172,20 +172,20 @@ function gatewayDeployment(conf: LintDocument, folders: Folders, services: reado
 export function loadedFromDir(docs: readonly LintDocument[]): { loaded: LintDocument[]; skipped: NotLoaded[] } {
   const loaded: LintDocument[] = [];
   const skipped: NotLoaded[] = [];
-  const pairedClassic = (oasFile: string): boolean => {
-    const base = oasFile.replace(/-(oas|mcp)\.json$/i, "");
-    return docs.some((d) => d.kind === "classic-api" && d.wrapper === "none" && d.absolutePath === `${base}.json` && isObject(d.value) && d.value.is_oas === true);
-  };
+  const oasClassics = new Set(docs.filter((d) => d.kind === "classic-api" && d.wrapper === "none" && isObject(d.value) && d.value.is_oas === true).map((d) => d.absolutePath));
+  const pairedClassic = (oasFile: string): boolean => oasClassics.has(`${oasFile.replace(/-(oas|mcp)\.json$/i, "")}.json`);
   for (const doc of docs) {
-    const name = path.basename(doc.absolutePath);
-    const companion = /-(oas|mcp)\.json$/i.test(name);
+    if (!/\.json$/i.test(doc.absolutePath)) continue;
+    const companion = /-(oas|mcp)\.json$/i.test(doc.absolutePath);
     let why: string | undefined;
-    if (!/\.json$/i.test(name)) continue;
     if (doc.wrapper !== "none" || doc.pointer !== "") {
       why = "the gateway reads each file of `app_path` as one raw definition, so a definition inside a Dashboard export or a list is not loaded; store the raw definition in a file of its own";
     } else if (doc.kind === "tyk-oas") {
       if (!companion) why = `the gateway decodes every \`*.json\` of \`app_path\` but \`*-oas.json\` as a Tyk Classic definition, and a Tyk OAS API has no Classic \`proxy.listen_path\`, so it skips this one ("Listen path is empty"); keep it as \`<name>-oas.json\` beside a Classic \`<name>.json\` with \`is_oas: true\`, the two files the gateway and the Dashboard write for a Tyk OAS API`;
-      else if (!pairedClassic(doc.absolutePath)) why = `the gateway reads \`${name}\` only with \`${name.replace(/-(oas|mcp)\.json$/i, ".json")}\`, a Classic definition with \`is_oas: true\`, which this folder does not have, so this API is not loaded`;
+      else if (!pairedClassic(doc.absolutePath)) {
+        const name = path.basename(doc.absolutePath);
+        why = `the gateway reads \`${name}\` only with \`${name.replace(/-(oas|mcp)\.json$/i, ".json")}\`, a Classic definition with \`is_oas: true\`, which this folder does not have, so this API is not loaded`;
+      }
     } else if (companion) {
       continue; // a Classic definition named like a companion file is never read
     } else {
@@ -200,9 +200,9 @@ export function loadedFromDir(docs: readonly LintDocument[]): { loaded: LintDocu
 
 /** Why skipSpecBecauseInvalid skips a Classic definition for its listen path, if it does. */
 function classicListenPath(value: unknown): string | undefined {
-  const protocol = valueAt(value, "/protocol");
-  if (protocol === "tcp" || protocol === "tls") return undefined;
-  const listenPath = valueAt(value, "/proxy/listen_path");
+  if (!isObject(value)) return undefined;
+  if (value.protocol === "tcp" || value.protocol === "tls") return undefined;
+  const listenPath = isObject(value.proxy) ? value.proxy.listen_path : undefined;
   if (typeof listenPath !== "string" || listenPath === "") return "its `proxy.listen_path` is empty, so the gateway skips it (`skipSpecBecauseInvalid`: \"Listen path is empty\")";
   if (listenPath.includes(" ")) return `its \`proxy.listen_path\` ${JSON.stringify(listenPath)} has a space, so the gateway skips it (\`skipSpecBecauseInvalid\`)`;
   return undefined;
