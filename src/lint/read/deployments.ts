@@ -43,7 +43,9 @@ export interface ScopeOptions {
 }
 
 const API_KINDS = new Set(["classic-api", "tyk-oas"]);
-const COMPOSE_FILE = /^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/i;
+/** Tested on whole paths: a run has thousands of files, and path.basename for each adds up. */
+const COMPOSE_FILE = /(?:^|[\\/])(docker-)?compose(\.[\w.-]+)?\.ya?ml$/i;
+const TYK_SYNC_INDEX = /(?:^|[\\/])\.tyk\.json$/;
 
 const isApi = (d: LintDocument) => API_KINDS.has(d.kind);
 
@@ -287,7 +289,7 @@ interface ComposeService {
 function composeServices(files: readonly string[]): ComposeService[] {
   const services: ComposeService[] = [];
   for (const file of files) {
-    if (!COMPOSE_FILE.test(path.basename(file))) continue;
+    if (!COMPOSE_FILE.test(file)) continue;
     let docs: unknown[];
     try {
       docs = (require("yaml") as typeof import("yaml")).parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS());
@@ -464,7 +466,7 @@ function fileDeployments(docs: readonly LintDocument[], options: ScopeOptions, n
     });
   }
 
-  for (const index of options.files.filter((f) => path.basename(f) === ".tyk.json")) {
+  for (const index of options.files.filter((f) => TYK_SYNC_INDEX.test(f))) {
     const listed = tykSyncFiles(index);
     if (!listed) continue;
     const apis = docs.filter((d) => isApi(d) && listed.has(d.absolutePath));

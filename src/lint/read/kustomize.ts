@@ -11,13 +11,14 @@ import { isObject } from "./pointer.js";
 
 const require = createRequire(import.meta.url);
 
-const KUSTOMIZATION = /^kustomization\.ya?ml$|^Kustomization$/;
+/** Tested on whole paths (path.basename for each of thousands of files adds up). */
+const KUSTOMIZATION = /(?:^|[\\/])(?:kustomization\.ya?ml|Kustomization)$/;
 
 /** Patch file (absolute) → the kustomization (absolute) that lists it. */
 export function kustomizePatches(files: readonly string[]): Map<string, string> {
   const patches = new Map<string, string>();
   for (const file of files) {
-    if (!KUSTOMIZATION.test(path.basename(file))) continue;
+    if (!KUSTOMIZATION.test(file)) continue;
     let value: unknown;
     try {
       // yaml is loaded only when a repository has a kustomization.
