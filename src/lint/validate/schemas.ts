@@ -66,8 +66,6 @@ function createAjv(source = false): Ajv {
     allowUnionTypes: true,
     validateSchema: false,
     logger: false,
-    // One function per `$ref`, which compilableSchema makes of every object schema.
-    inlineRefs: false,
     code: { source },
   });
   addFormats(ajv);
@@ -116,9 +114,9 @@ export class SchemaSet {
     return text;
   }
 
-  /** Identifies the exact schema texts and how they are compiled: a validator compiled otherwise is not used. */
+  /** Identifies the exact schema texts: a validator compiled from other texts is not used. */
   private stamp(): string {
-    return stampOf([COMPILED_AS, ...SCHEMA_NAMES.map((n) => this.text(n))].join("\u0000"));
+    return stampOf(SCHEMA_NAMES.map((n) => this.text(n)).join("\u0000"));
   }
 
   /** The schema's `$id` (what `$ref`s name it by). */
@@ -195,46 +193,9 @@ export class SchemaSet {
   /** Adds every schema so `$ref`s between them resolve; each is compiled only when first asked for. */
   private addAll(ajv: Ajv): Ajv {
     for (const name of SCHEMA_NAMES) {
-      const schema = compilableSchema(this.schema(name));
+      const schema = this.schema(name);
       ajv.addSchema(schema, typeof schema.$id === "string" ? undefined : schemaId(name));
     }
     return ajv;
   }
-}
-
-/** Changes to what compilableSchema makes change the stamp, so older compiled validators are not used. */
-const COMPILED_AS = "object schemas as definitions, v1";
-
-/** Keywords whose values are data, not schemas. */
-const DATA_KEYWORDS = new Set(["enum", "const", "default", "examples", "required"]);
-
-/**
- * A copy of the schema for ajv, with every nested object schema that names properties moved to
- * `definitions` and replaced by a `$ref` to it. Compiled with `inlineRefs: false`, each becomes a
- * function of its own: inline, the Classic API validator was one function of ~900 KB, over the size
- * V8's optimising compiler takes, so validation never left the slower tiers (2,000 Classic
- * definitions on first use: ~65 ms, ~40 ms as separate functions). What the validator reports is the
- * same: instance paths do not change, and each object schema is still one object (findings.ts groups
- * errors by it and reads its property names).
- */
-export function compilableSchema(schema: JsonSchema): JsonSchema {
-  const root = structuredClone(schema);
-  const definitions: Record<string, unknown> = isObject(root.definitions) ? root.definitions : (root.definitions = {});
-  let count = 0;
-  const hoisted = (node: unknown, nested: boolean): unknown => {
-    if (Array.isArray(node)) return node.map((item) => hoisted(item, true));
-    if (!isObject(node)) return node;
-    for (const [key, value] of Object.entries(node)) {
-      if (DATA_KEYWORDS.has(key)) continue;
-      if (key === "properties" || key === "definitions" || key === "patternProperties") {
-        // Maps of names to schemas: each schema in them is nested, a definition is not moved again.
-        if (isObject(value)) for (const [name, sub] of Object.entries(value)) value[name] = hoisted(sub, key !== "definitions");
-      } else node[key] = hoisted(value, true);
-    }
-    if (!nested || !isObject(node.properties) || node.$ref !== undefined) return node;
-    const name = `tyk-ts-object-${count++}`;
-    definitions[name] = node;
-    return { $ref: `#/definitions/${name}` };
-  };
-  return hoisted(root, false) as JsonSchema;
 }
