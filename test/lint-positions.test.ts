@@ -153,3 +153,18 @@ describe("LineIndex", () => {
     );
   });
 });
+
+describe("a released source", () => {
+  it("reads its text again for a position asked after release, with the same result", () => {
+    const text = '{\n  "proxy": {\n    "listen_path": "/a/",\n    "target_url": "http://a"\n  },\n  "name": "a"\n}\n';
+    let reads = 0;
+    const source = parseSource(text, "json", () => (reads++, text)).documents[0]!;
+    const before = [source.locate("/proxy/target_url", "value"), source.locate("/name", "key")];
+    source.release!();
+    expect(reads).toBe(0);
+    expect([source.locate("/proxy/target_url", "value"), source.locate("/name", "key")]).toEqual(before);
+    expect(reads).toBe(1);
+    // Without a way to read it again, a source keeps its text.
+    expect(parseSource(text, "json").documents[0]!.release).toBeUndefined();
+  });
+});

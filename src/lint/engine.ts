@@ -132,7 +132,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       options.onSkip?.(shown, HELM_TEMPLATE);
       continue;
     }
-    const parsed = parseSource(text, yamlFile ? "yaml" : "json");
+    const absolutePath = file.absolutePath;
+    const parsed = parseSource(text, yamlFile ? "yaml" : "json", () => readFileSync(absolutePath, READ_UTF8));
     let environments = 0;
     if (yamlFile && isHelmTemplate(text, parsed.syntaxErrors.length === 0, false)) {
       options.onSkip?.(shown, HELM_TEMPLATE);
@@ -193,6 +194,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     }
     // Findings of project rules, which come later, are placed at the end.
     locatePending(state, run);
+    for (const source of parsed.documents) source.release?.();
     states.push(state);
   }
 

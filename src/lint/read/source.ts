@@ -38,6 +38,12 @@ export interface SourceDocument {
   numbers?: NumberLiteral[];
   /** The range for `pointer`, or for its nearest existing ancestor when the path does not exist. */
   locate(pointer: string, anchor: Anchor): Range;
+  /**
+   * Lets go of the text and the indexes kept for `locate`, which reads the file again if asked
+   * later (a cross-file finding). Holding the text of thousands of files until the end of a run
+   * costs the garbage collector more than the rare second read.
+   */
+  release?(): void;
   /** 0-based index in a multi-document YAML file. */
   yamlIndex?: number;
   /** For JSON kept in a YAML ConfigMap: which one and under which key (pointers are into that JSON). */
@@ -67,15 +73,16 @@ export function isYamlPath(file: string): boolean {
 
 const require = createRequire(import.meta.url);
 
-export function parseSource(text: string, format: "json" | "yaml"): ParsedSource {
+/** `reload` reads the text again after `release` (JSON only). */
+export function parseSource(text: string, format: "json" | "yaml", reload?: () => string): ParsedSource {
   // yaml is loaded only when a YAML file comes along: most runs lint JSON only.
-  return format === "yaml" ? parseYamlSource(text, require("yaml") as typeof import("yaml")) : parseJsonSource(text);
+  return format === "yaml" ? parseYamlSource(text, require("yaml") as typeof import("yaml")) : parseJsonSource(text, reload);
 }
 
 /** Locating by scanning costs a pass over the text each time; past this many, build the tree once. */
 const SCANS_BEFORE_TREE = 8;
 
-function parseJsonSource(text: string): ParsedSource {
+function parseJsonSource(text: string, reload?: () => string): ParsedSource {
   let value: unknown;
   let trailing: Range | undefined;
   try {
@@ -87,28 +94,37 @@ function parseJsonSource(text: string): ParsedSource {
     const at = new LineIndex(text).position(first.trailingAt);
     trailing = { line: at.line, column: at.column, endLine: at.line, endColumn: at.column + 1 };
   }
+  // The closures below read `held`, never `text`, so that release() lets the text go.
+  let held: string | undefined = text;
   let lines: LineIndex | undefined;
   let tree: JsonNode | null | undefined;
   let scans = 0;
   const locate = (pointer: string, anchor: Anchor): Range => {
-    lines ??= new LineIndex(text);
+    const current = (held ??= reload!());
+    lines ??= new LineIndex(current);
     const segments = pointerSegments(pointer);
-    const span = uniqueMemberSpan(text, value, segments) ?? spanByStructure(segments);
+    const span = uniqueMemberSpan(current, value, segments) ?? spanByStructure(current, segments);
     const target = anchor === "key" ? (span.key ?? { start: span.start, end: span.start + 1 }) : span;
     return rangeOf(lines.position(target.start), lines.position(target.end));
   };
-  const spanByStructure = (segments: readonly string[]): JsonSpan => {
+  const spanByStructure = (current: string, segments: readonly string[]): JsonSpan => {
     if (tree === undefined && ++scans > SCANS_BEFORE_TREE) {
       // Deeper than the tree parser goes (JSON.parse accepted it): keep scanning instead.
       try {
-        tree = parseJson(text);
+        tree = parseJson(current);
       } catch {
         tree = null;
       }
     }
-    return tree ? spanInTree(tree, segments) : scanJsonPointer(text, segments);
+    return tree ? spanInTree(tree, segments) : scanJsonPointer(current, segments);
   };
-  const document: SourceDocument = { value, locate };
+  const release = () => {
+    held = undefined;
+    lines = undefined;
+    tree = undefined;
+    scans = 0;
+  };
+  const document: SourceDocument = reload ? { value, locate, release } : { value, locate };
   const { keys, unusualNumber } = census(value);
   if (hasDuplicateKeys(text, keys)) {
     const found = duplicateKeys(text);
