@@ -12,7 +12,8 @@
  */
 import { closest } from "../suggest.js";
 import type { EnvKind } from "./envconfig.js";
-import { type ConfigField, tykConfFields } from "./tyk-conf-fields.js";
+import type { ConfigField } from "./config-field.js";
+import { tykConfFields } from "./tyk-conf-fields.js";
 
 export type { ConfigField };
 

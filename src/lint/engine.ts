@@ -132,8 +132,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       options.onSkip?.(shown, HELM_TEMPLATE);
       continue;
     }
-    const absolutePath = file.absolutePath;
-    const parsed = parseSource(text, yamlFile ? "yaml" : "json", () => readFileSync(absolutePath, READ_UTF8));
+    const parsed = parseSource(text, yamlFile ? "yaml" : "json", () => readFileSync(file.absolutePath, READ_UTF8));
     let environments = 0;
     if (yamlFile && isHelmTemplate(text, parsed.syntaxErrors.length === 0, false)) {
       options.onSkip?.(shown, HELM_TEMPLATE);

@@ -1,8 +1,9 @@
 /**
  * Keys written twice in one JSON object. JSON.parse keeps the last silently; Go's decoder (the
  * gateway, config.Load, the policy loaders) decodes both into the same field, which lint models in
- * validate/go-decode.ts. Finding them costs one pass over the text with a set of keys per object;
- * the tree with every occurrence is built only for the rare file that has some.
+ * validate/go-decode.ts. Most texts are cleared by counting their keys' colons (hasDuplicateKeys);
+ * only a text with more colons than keys is scanned with a set of keys per object, and the tree
+ * with every occurrence is built only for the rare file that has some.
  */
 import { type JsonNode, parseJson } from "../../json/parse.js";
 import { childPointer } from "./pointer.js";

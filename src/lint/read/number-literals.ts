@@ -3,8 +3,9 @@
  * is decoded from the literal's text (decode.go `literalStore` → strconv.ParseInt / ParseUint /
  * ParseFloat), so `8080.0` and `1e3` are refused in an int although JSON.parse reads 8080 and 1000,
  * `-0` is refused in a uint, integers past 2^53 are compared digit by digit, and 1e400 (Infinity to
- * JSON.parse) is refused everywhere. Finding candidates costs one regular
- * expression over the text; the tree with offsets is built only for a text that has one.
+ * JSON.parse) is refused everywhere. Finding candidates costs a look at the parsed value
+ * (read/census.ts) and one regular expression over the text; the tree with offsets is built only
+ * for a text that has one.
  */
 import { type JsonNode, parseJson } from "../../json/parse.js";
 import { childPointer } from "./pointer.js";

@@ -22,57 +22,55 @@ type Case struct {
 	Value string `json:"value"`
 }
 
+// process runs envconfig on a struct whose one field V has the Go type T.
+func process[T any]() (T, error) {
+	var s struct{ V T }
+	err := envconfig.Process("TYK_GW", &s)
+	return s.V, err
+}
+
+// result is process for the types whose value prints as it is.
+func result[T any]() (interface{}, error) {
+	v, err := process[T]()
+	return v, err
+}
+
 func run(c Case) (interface{}, error) {
 	os.Setenv("TYK_GW_V", c.Value)
 	switch c.Type {
 	case "bool":
-		var s struct{ V bool }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[bool]()
 	case "int":
-		var s struct{ V int }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[int]()
 	case "int8":
-		var s struct{ V int8 }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[int8]()
 	case "int32":
-		var s struct{ V int32 }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[int32]()
 	case "int64":
-		var s struct{ V int64 }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[int64]()
 	case "uint16":
-		var s struct{ V uint16 }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[uint16]()
 	case "uint64":
-		var s struct{ V uint64 }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[uint64]()
 	case "float32":
-		var s struct{ V float32 }
-		err := envconfig.Process("TYK_GW", &s)
-		return strconv.FormatFloat(float64(s.V), 'g', -1, 32), err
+		v, err := process[float32]()
+		return strconv.FormatFloat(float64(v), 'g', -1, 32), err
 	case "float64":
-		var s struct{ V float64 }
-		err := envconfig.Process("TYK_GW", &s)
-		return strconv.FormatFloat(s.V, 'g', -1, 64), err
+		v, err := process[float64]()
+		return strconv.FormatFloat(v, 'g', -1, 64), err
 	case "time.Duration":
-		var s struct{ V time.Duration }
-		err := envconfig.Process("TYK_GW", &s)
-		return int64(s.V), err
+		v, err := process[time.Duration]()
+		return int64(v), err
 	case "string":
-		var s struct{ V string }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[string]()
 	case "[]string":
-		var s struct{ V []string }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[[]string]()
 	case "[]int":
-		var s struct{ V []int }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[[]int]()
 	case "map[string]string":
-		var s struct{ V map[string]string }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[map[string]string]()
 	case "map[string]int":
-		var s struct{ V map[string]int }
-		return s.V, envconfig.Process("TYK_GW", &s)
+		return result[map[string]int]()
 	}
 	return nil, fmt.Errorf("unknown type %s", c.Type)
 }
