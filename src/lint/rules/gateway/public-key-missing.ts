@@ -9,7 +9,7 @@ export const publicKeyMissing: Rule = {
   defaultSeverity: "warning",
   kinds: ["tyk-conf"],
   description: "`public_key_path` in tyk.conf names a file that does not exist.",
-  help: "With `public_key_path` set the gateway verifies every bundle's signature with that key; if the file is missing, no bundle loads. Relative paths are looked up next to the tyk.conf and in the current directory. An absolute path is a path on the gateway's machine: it is looked up by its last one or two names (`certs/public.pem`) next to the tyk.conf and in the folder above it, where a docker-compose file mounts it from, and not reported when the repository does not hold it, since it may be in the image or on the host.",
+  help: "With `public_key_path` set the gateway verifies every bundle's signature with that key (gateway/coprocess_bundle.go `Bundle.Verify`); if the file is missing, no bundle loads. Relative paths are looked up next to the tyk.conf and in the current directory. An absolute path is a path on the gateway's machine: it is looked up by its last one or two names (`certs/public.pem`) next to the tyk.conf and in the folder above it, where a docker-compose file mounts it from, and not reported when the repository does not hold it, since it may be in the image or on the host.",
   check(doc, ctx) {
     const keyPath = valueAt(doc.value, "/public_key_path");
     if (typeof keyPath !== "string" || keyPath === "") return [];

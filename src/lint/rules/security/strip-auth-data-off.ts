@@ -24,8 +24,10 @@ export const stripAuthDataOff: SecurityRule = {
 };
 
 /**
- * Whether every version removes the headers that carry the credential (`global_headers_remove`,
- * applied before the request goes upstream) and none reads it from a query parameter or a cookie.
+ * Whether every version removes the headers that carry the credential and none reads it from a
+ * query parameter or a cookie: gateway/mw_modify_headers.go `TransformHeaders.ProcessRequest`
+ * deletes each `global_headers_remove` header before the request goes upstream, unless the
+ * version sets `global_headers_disabled`.
  */
 function headersRemovedEverywhere(api: unknown): boolean {
   const configs = valueAt(api, "/auth_configs");
@@ -37,6 +39,7 @@ function headersRemovedEverywhere(api: unknown): boolean {
   return (
     list.length > 0 &&
     list.every((version) => {
+      if (valueAt(version, "/global_headers_disabled") === true) return false;
       const removed = valueAt(version, "/global_headers_remove");
       const names = new Set(Array.isArray(removed) ? removed.filter((h): h is string => typeof h === "string").map((h) => h.toLowerCase()) : []);
       return [...headers].every((h) => names.has(h));
