@@ -133,6 +133,13 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
     expect(r.findings.find((f) => f.ruleId === "policies-file-shape")!.message).toMatch(/one policy/);
   });
 
+  it("the Dashboard's and MDCB's configs beside the gateway's are left out with a reason, not linted as tyk.conf", async () => {
+    const r = await lintRepo(path.join(REPOS, "crafted-compose"), ["--verbose"]);
+    expect(r.findings.filter((f) => f.file.startsWith("dashboard/") || f.file.startsWith("mdcb/"))).toEqual([]);
+    expect(r.stderr).toContain("skipped dashboard/tyk_analytics.conf: a Tyk Dashboard config");
+    expect(r.stderr).toContain("skipped mdcb/tyk_sink.conf: an MDCB config");
+  });
+
   it("policies.json shapes are read the way the governing tyk.conf makes the gateway read them", async () => {
     const r = await crafted("crafted-policies", [
       "data-map/policies.json policies-file-shape",
@@ -146,6 +153,8 @@ describe("lint . on crafted deployments: the cross-file rules fire, once per pro
     expect(message("wrapped/policies.json")).toMatch(/one empty policy/);
     expect(message("data/policies.json")).toMatch(/no policy loads/);
     expect(message("data-map/policies.json")).toMatch(/`Data` is loaded as one empty policy/);
+    // A map copied from an old example, whose policies carry session fields, is read as policies.
+    expect(r.findings.filter((f) => f.file === "old-example/policies.json").map((f) => `${f.line} ${f.ruleId}`)).toEqual(["7 unknown-field", "8 unknown-field"]);
     expect(message("folder/policies/all.json")).toMatch(/one empty policy/);
   });
 
